@@ -1,0 +1,61 @@
+// runnable.hpp: Runnable and ReadyQueue, the loop's FIFO of things to run.
+//
+// The ready queue is intrusive: a Runnable carries its own link, so scheduling
+// never allocates. A Runnable is in at most one queue at a time (TaskNode's
+// state machine guarantees it for tasks).
+#pragma once
+
+#include <cstddef>
+
+namespace agentio::detail {
+
+class Runnable {
+public:
+    virtual void run() noexcept = 0;
+
+protected:
+    ~Runnable() = default;
+
+private:
+    friend class ReadyQueue;
+    Runnable* next_ = nullptr;
+};
+
+class ReadyQueue {
+public:
+    bool empty() const noexcept { return head_ == nullptr; }
+    std::size_t size() const noexcept { return size_; }
+
+    void push(Runnable& item) noexcept {
+        item.next_ = nullptr;
+        if (tail_ != nullptr) tail_->next_ = &item;
+        else head_ = &item;
+        tail_ = &item;
+        ++size_;
+    }
+    Runnable* pop() noexcept {
+        Runnable* item = head_;
+        if (item == nullptr) return nullptr;
+        head_ = item->next_;
+        if (head_ == nullptr) tail_ = nullptr;
+        --size_;
+        return item;
+    }
+    // Moves every item of `other` to the back of this queue.
+    void splice(ReadyQueue& other) noexcept {
+        if (other.head_ == nullptr) return;
+        if (tail_ != nullptr) tail_->next_ = other.head_;
+        else head_ = other.head_;
+        tail_ = other.tail_;
+        size_ += other.size_;
+        other.head_ = other.tail_ = nullptr;
+        other.size_ = 0;
+    }
+
+private:
+    Runnable* head_ = nullptr;
+    Runnable* tail_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+}  // namespace agentio::detail

@@ -1,0 +1,107 @@
+// spawned_task.hpp: the loop-owned task behind create_task() and TaskHandle.
+//
+// Ownership: a spawned task is counted. The loop holds one reference until the
+// task finishes, each TaskHandle holds one; the last release frees it. So a
+// dropped handle never destroys a running task, and a finished task's result
+// lives as long as someone can still ask for it.
+//
+// Errors are never lost: a task that ends with an exception (other than
+// CancelledError) that nobody retrieved (by awaiting it, result(), exception(),
+// or by being a TaskGroup child) is reported to the loop's exception handler
+// when its last reference goes away.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+
+#include "agentio/core/task.hpp"
+#include "agentio/core/task_node.hpp"
+
+namespace agentio::detail {
+
+class SpawnedTaskBase;
+
+// Told when a spawned task finishes: awaiters, TaskGroups, as_completed.
+class CompletionListener {
+public:
+    virtual void task_finished(SpawnedTaskBase& task) noexcept = 0;
+
+protected:
+    ~CompletionListener() = default;
+
+private:
+    friend class SpawnedTaskBase;
+    CompletionListener* next_listener_ = nullptr;
+    CompletionListener* prev_listener_ = nullptr;
+};
+
+bool is_cancellation(const std::exception_ptr& error) noexcept;
+
+class SpawnedTaskBase : public TaskNode {
+public:
+    void add_ref() noexcept { ++refs_; }
+    void release() noexcept {
+        if (--refs_ == 0) destroy();
+    }
+
+    void add_listener(CompletionListener& listener) noexcept;
+    void remove_listener(CompletionListener& listener) noexcept;
+
+    // The task's exception (null if it returned a value); counts as retrieved.
+    std::exception_ptr take_error() noexcept {
+        retrieved_ = true;
+        return error();
+    }
+    bool cancelled() const noexcept { return done() && is_cancellation(error()); }
+    void mark_retrieved() noexcept { retrieved_ = true; }
+
+    // Registry links, owned by EventLoop.
+    SpawnedTaskBase* registry_prev = nullptr;
+    SpawnedTaskBase* registry_next = nullptr;
+
+protected:
+    SpawnedTaskBase() = default;
+    virtual ~SpawnedTaskBase() = default;
+    virtual std::exception_ptr error() const noexcept = 0;
+    void on_finished() noexcept final;
+
+private:
+    void destroy() noexcept;
+
+    CompletionListener* listeners_ = nullptr;
+    std::uint32_t refs_ = 1;  // the loop's, until the task finishes
+    bool retrieved_ = false;
+};
+
+template <class T>
+class SpawnedTask final : public SpawnedTaskBase {
+public:
+    explicit SpawnedTask(Task<T> task) : task_(std::move(task)) {}
+
+    std::coroutine_handle<> frame() const noexcept { return task_.handle(); }
+    void mark_started() noexcept { task_.handle().promise().mark_started(); }
+
+    // Precondition: done(). Rethrows the task's exception.
+    T take_result() {
+        mark_retrieved();
+        if (!ran()) throw CancelledError("task '" + name() + "' was cancelled before it started");
+        return task_.handle().promise().take_result();
+    }
+    // Precondition: done(). A copy of the result (T copyable), for handles
+    // that may be awaited more than once.
+    T copy_result() const {
+        const_cast<SpawnedTask*>(this)->mark_retrieved();
+        if (!ran()) throw CancelledError("task '" + name() + "' was cancelled before it started");
+        if constexpr (std::is_void_v<T>) task_.handle().promise().peek_result();
+        else return task_.handle().promise().peek_result();
+    }
+
+private:
+    std::exception_ptr error() const noexcept override {
+        if (!ran()) return std::make_exception_ptr(CancelledError("task was cancelled before it started"));
+        return task_.handle().promise().error();
+    }
+    Task<T> task_;
+};
+
+}  // namespace agentio::detail

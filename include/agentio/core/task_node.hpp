@@ -1,0 +1,142 @@
+// task_node.hpp: TaskNode, the schedulable unit (what asyncio calls a Task).
+//
+// A TaskNode drives one chain of Task frames: its root frame and whatever that
+// frame is awaiting, down to a leaf that waits on the outside world (a timer, a
+// semaphore, another task). The loop steps a node; a step runs the trampoline
+// until the chain suspends on a leaf or the root finishes.
+//
+// One invariant per state (as in CPython's tasks.py): a node is
+//   Created   - not started yet;
+//   Scheduled - in the loop's ready queue, exactly once;
+//   Running   - being stepped right now;
+//   Waiting   - suspended on exactly one Waiter, and in no ready queue;
+//   Done      - its root frame has finished.
+// Only the Waiter that a node waits on may wake it (Waiting -> Scheduled).
+//
+// Cancellation follows asyncio's request counting (cancel / uncancel /
+// cancelling), which is what lets a timeout tell its own cancellation apart
+// from an external one:
+// - cancel() on a Waiting node asks its Waiter to stop waiting; the Waiter
+//   then resumes the task with CancelledError (or forwards the cancellation to
+//   the work it waits on and throws when that work has finished).
+// - cancel() on a Scheduled or Running node sets must_cancel: whatever the
+//   task was woken with is delivered (a semaphore permit, a queue item: a
+//   cancellation never discards a completed operation's result), and the
+//   next suspension point throws CancelledError instead of waiting.
+#pragma once
+
+#include <coroutine>
+#include <cstdint>
+#include <string>
+
+#include "agentio/core/context.hpp"
+#include "agentio/core/runnable.hpp"
+
+namespace agentio {
+
+class EventLoop;
+
+namespace detail {
+
+class TaskNode;
+
+// What a suspended task waits on. Implemented by every leaf awaitable.
+class Waiter {
+public:
+    // The waiting task was cancelled. Either stop waiting and wake the task so
+    // that it throws CancelledError, or forward the cancellation and wake it
+    // once the awaited work has finished.
+    virtual void cancel() noexcept = 0;
+    // For debug dumps: what the task is waiting on.
+    virtual std::string describe() const = 0;
+
+protected:
+    ~Waiter() = default;
+};
+
+class TaskNode : public Runnable {
+public:
+    enum class State : std::uint8_t { Created, Scheduled, Running, Waiting, Done };
+
+    TaskNode() = default;
+    TaskNode(const TaskNode&) = delete;
+    TaskNode& operator=(const TaskNode&) = delete;
+
+    State state() const noexcept { return state_; }
+    bool done() const noexcept { return state_ == State::Done; }
+
+    // Requests cancellation (see the file comment). False if already done.
+    bool cancel() noexcept;
+    // Withdraws one cancellation request; returns how many remain. When none
+    // remain, a pending must_cancel is withdrawn too.
+    int uncancel() noexcept;
+    // How many cancellation requests are pending.
+    int cancelling() const noexcept { return cancel_requests_; }
+
+    // For suspension points: consumes a pending must_cancel. A leaf that gets
+    // true throws CancelledError instead of suspending.
+    bool take_pending_cancel() noexcept {
+        if (!must_cancel_) return false;
+        must_cancel_ = false;
+        return true;
+    }
+    // Leaf side: suspend the running task on `waiter`, to be resumed at `frame`.
+    void wait_on(Waiter& waiter, std::coroutine_handle<> frame) noexcept {
+        waiter_ = &waiter;
+        resume_at_ = frame;
+        state_ = State::Waiting;
+    }
+    // Leaf side: the thing the task waits on has happened; schedule it.
+    void wake() noexcept;
+    // Leaf side: reschedule the running task at the back of the ready queue
+    // (sleep(0)); it resumes at `frame` on the next loop iteration.
+    void yield(std::coroutine_handle<> frame) noexcept;
+    // Leaf side: a shielded wait defers cancellation to the next suspension point.
+    void defer_cancel() noexcept { must_cancel_ = true; }
+
+    // Starts the node: its root frame runs on the next loop iteration.
+    void start(EventLoop& loop, std::coroutine_handle<> root) noexcept;
+
+    // False if the task was cancelled before its first step: its body never ran
+    // and its outcome is CancelledError (as asyncio does for such a task).
+    bool ran() const noexcept { return ran_; }
+
+    // The given name, else "Task-<n>" (numbered per thread, as asyncio does).
+    std::string name() const;
+    void set_name(std::string name) { name_ = std::move(name); }
+    const Waiter* waiter() const noexcept { return waiter_; }
+    EventLoop& loop() const noexcept { return *loop_; }
+
+    // Task-local context: the values of ContextVars for this task.
+    ContextRef context;
+
+    // The node the loop is stepping on this thread, or null.
+    static TaskNode* running() noexcept { return running_; }
+
+protected:
+    ~TaskNode() = default;
+    // Called once, when the root frame has finished; the frame is still alive.
+    virtual void on_finished() noexcept = 0;
+
+private:
+    void run() noexcept final;  // one step, called by the loop
+
+    EventLoop* loop_ = nullptr;
+    std::coroutine_handle<> root_;
+    std::coroutine_handle<> resume_at_;
+    Waiter* waiter_ = nullptr;
+    int cancel_requests_ = 0;
+    State state_ = State::Created;
+    bool must_cancel_ = false;
+    bool ran_ = false;
+    std::uint64_t number_ = 0;
+    std::string name_;
+
+    static inline thread_local TaskNode* running_ = nullptr;
+};
+
+// The node running right now; throws InvalidStateError outside a task.
+TaskNode& running_node(const char* what);
+
+}  // namespace detail
+}  // namespace agentio

@@ -1,0 +1,100 @@
+// task_node.cpp: one step of a task (the trampoline) and the cancel protocol.
+#include "agentio/core/task_node.hpp"
+
+#include <string>
+
+#include "agentio/core/errors.hpp"
+#include "agentio/core/event_loop.hpp"
+#include "agentio/core/task.hpp"
+
+namespace agentio::detail {
+
+namespace {
+thread_local std::uint64_t next_task_number = 1;
+}
+
+void TaskNode::start(EventLoop& loop, std::coroutine_handle<> root) noexcept {
+    loop_ = &loop;
+    root_ = root;
+    resume_at_ = root;
+    number_ = next_task_number++;
+    state_ = State::Scheduled;
+    loop.schedule(*this);
+}
+
+std::string TaskNode::name() const { return name_.empty() ? "Task-" + std::to_string(number_) : name_; }
+
+void TaskNode::run() noexcept {
+    if (!ran_ && must_cancel_) {
+        // Cancelled before its first step: the body never runs.
+        state_ = State::Done;
+        on_finished();  // may delete this
+        return;
+    }
+    ran_ = true;
+    state_ = State::Running;
+    TaskNode* const outer = running_;
+    running_ = this;
+    const bool timed = loop_->debug();
+    const auto started = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+
+    // The trampoline: every frame of this task resumes here, one at a time.
+    std::coroutine_handle<> frame = resume_at_;
+    do {
+        trampoline_next = nullptr;
+        frame.resume();
+        frame = trampoline_next;
+    } while (frame);
+
+    running_ = outer;
+    if (timed) {
+        const auto spent = std::chrono::steady_clock::now() - started;
+        if (spent > loop_->options().slow_step) {
+            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(spent).count();
+            loop_->report({"task '" + name() + "' blocked the event loop for " + std::to_string(ms) +
+                               " ms in one step (use to_thread() for blocking work)",
+                           name(), nullptr});
+        }
+    }
+    if (root_.done()) {
+        state_ = State::Done;
+        on_finished();  // may delete this
+    }
+}
+
+void TaskNode::wake() noexcept {
+    waiter_ = nullptr;
+    state_ = State::Scheduled;
+    loop_->schedule(*this);
+}
+
+void TaskNode::yield(std::coroutine_handle<> frame) noexcept {
+    resume_at_ = frame;
+    state_ = State::Scheduled;
+    loop_->schedule(*this);
+}
+
+bool TaskNode::cancel() noexcept {
+    if (state_ == State::Done) return false;
+    ++cancel_requests_;
+    if (state_ == State::Waiting) {
+        waiter_->cancel();  // may wake this node at once
+    } else {
+        must_cancel_ = true;
+    }
+    return true;
+}
+
+int TaskNode::uncancel() noexcept {
+    if (cancel_requests_ > 0 && --cancel_requests_ == 0) must_cancel_ = false;
+    return cancel_requests_;
+}
+
+TaskNode& running_node(const char* what) {
+    TaskNode* node = TaskNode::running();
+    if (node == nullptr)
+        throw InvalidStateError(std::string(what) + " must be awaited inside a task running on an agentio event loop");
+    return *node;
+}
+
+}  // namespace agentio::detail

@@ -1,0 +1,52 @@
+// thread_pool.cpp: lazily started workers over a locked FIFO of jobs.
+//
+// A worker that finishes a job hands it back to its loop before taking the
+// next one, so the loop completes jobs in the order they finished.
+#include "agentio/core/thread_pool.hpp"
+
+#include "agentio/core/event_loop.hpp"
+
+namespace agentio::detail {
+
+ThreadPool::ThreadPool(EventLoop& loop, std::size_t max_threads) : loop_(loop), max_threads_(max_threads) {}
+
+ThreadPool::~ThreadPool() { shutdown(); }
+
+void ThreadPool::submit(ThreadJob& job) {
+    std::unique_lock lock(mutex_);
+    jobs_.push_back(&job);
+    if (idle_ == 0 && workers_.size() < max_threads_) {
+        workers_.emplace_back([this] { work(); });
+    } else {
+        lock.unlock();
+        ready_.notify_one();
+    }
+}
+
+void ThreadPool::shutdown() noexcept {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    ready_.notify_all();
+    for (auto& worker : workers_) worker.join();
+    workers_.clear();
+}
+
+void ThreadPool::work() noexcept {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        ++idle_;
+        ready_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        --idle_;
+        if (jobs_.empty()) return;  // stopping, and nothing left to do
+        ThreadJob* job = jobs_.front();
+        jobs_.pop_front();
+        lock.unlock();
+        job->execute();
+        loop_.post_from_thread(*job);
+        lock.lock();
+    }
+}
+
+}  // namespace agentio::detail
