@@ -33,6 +33,7 @@ void SpawnedTaskBase::remove_listener(CompletionListener& listener) noexcept {
 
 void SpawnedTaskBase::on_finished() noexcept {
     loop().unregister_task(*this);
+    if (owner != nullptr) owner->task_finished(*this);
     // Listeners are told in the order they registered; each is unlinked first
     // so that it may be destroyed by what it wakes.
     CompletionListener* last = listeners_;

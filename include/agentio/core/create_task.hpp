@@ -17,6 +17,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "agentio/core/as_task.hpp"
 #include "agentio/core/event_loop.hpp"
 #include "agentio/core/spawned_task.hpp"
 
@@ -135,6 +136,17 @@ TaskHandle<T> spawn(EventLoop& loop, Task<T> task, std::string name) {
 template <class T>
 TaskHandle<T> create_task(Task<T> task, std::string name = {}) {
     return detail::spawn(get_running_loop("create_task()"), std::move(task), std::move(name));
+}
+
+// Any other awaitable (sleep(1s) ...), or a callable returning one, is wrapped
+// in a Task. Pass a capturing lambda itself rather than its call: the task then
+// owns the lambda, so its captures live as long as the task runs.
+//     create_task([&]() -> Task<> { co_await use(state); });     // safe
+//     create_task([&]() -> Task<> { co_await use(state); }());   // captures dangle
+template <class Work>
+    requires(!is_task_v<Work> && (detail::Awaitable<Work> || std::invocable<Work&>))
+auto create_task(Work work, std::string name = {}) {
+    return create_task(as_task(std::move(work)), std::move(name));
 }
 
 }  // namespace agentio

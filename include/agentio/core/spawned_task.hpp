@@ -55,6 +55,10 @@ public:
     bool cancelled() const noexcept { return done() && is_cancellation(error()); }
     void mark_retrieved() noexcept { retrieved_ = true; }
 
+    // The structured owner (a TaskGroup, as_completed) told before any other
+    // listener; it retrieves the task's error itself.
+    CompletionListener* owner = nullptr;
+
     // Registry links, owned by EventLoop.
     SpawnedTaskBase* registry_prev = nullptr;
     SpawnedTaskBase* registry_next = nullptr;

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <string>
 
+#include "agentio/core/clock.hpp"
 #include "agentio/core/context.hpp"
 #include "agentio/core/runnable.hpp"
 
@@ -109,6 +110,9 @@ public:
 
     // Task-local context: the values of ContextVars for this task.
     ContextRef context;
+    // The nearest deadline of the timeout scopes the task is in (max if none);
+    // I/O layers read it through current_deadline().
+    TimePoint deadline = TimePoint::max();
 
     // The node the loop is stepping on this thread, or null.
     static TaskNode* running() noexcept { return running_; }

@@ -1,0 +1,84 @@
+// child_task.hpp: ChildTask<T>, a task owned by a structured parent (gather,
+// shield, map_concurrent).
+//
+// Unlike a spawned task, a child is not registered with the loop and is not
+// counted: it lives inside its parent's frame, and the parent does not resume
+// until every child it started has finished, so no child outlives it. A child
+// inherits its parent's task-local context.
+#pragma once
+
+#include <exception>
+#include <type_traits>
+
+#include "agentio/core/event_loop.hpp"
+#include "agentio/core/outcome.hpp"
+#include "agentio/core/task.hpp"
+#include "agentio/core/task_node.hpp"
+
+namespace agentio::detail {
+
+class ChildBase;
+
+class ChildCollector {
+public:
+    virtual void child_finished(ChildBase& child) noexcept = 0;
+
+protected:
+    ~ChildCollector() = default;
+};
+
+class ChildBase : public TaskNode {
+public:
+    // The child's exception once it is done (CancelledError if it never ran).
+    virtual std::exception_ptr error() const noexcept = 0;
+    ChildCollector* collector = nullptr;
+
+protected:
+    ~ChildBase() = default;
+    void on_finished() noexcept final { collector->child_finished(*this); }
+};
+
+template <class T>
+class ChildTask final : public ChildBase {
+public:
+    ChildTask() = default;
+    ~ChildTask() = default;
+
+    // Takes `task` over; InvalidStateError if it cannot be started.
+    void assign(Task<T> task, const char* who) {
+        if (!task.valid()) throw InvalidStateError(std::string(who) + " was given an empty Task (moved from)");
+        if (task.handle().promise().started())
+            throw InvalidStateError(std::string(who) + " was given a Task that was already awaited");
+        task_ = std::move(task);
+    }
+    void launch(TaskNode& parent, ChildCollector& owner) {
+        collector = &owner;
+        context = parent.context;
+        task_.handle().promise().mark_started();
+        start(parent.loop(), task_.handle());
+    }
+    std::exception_ptr error() const noexcept override {
+        if (!ran()) return std::make_exception_ptr(CancelledError("task was cancelled before it started"));
+        return task_.handle().promise().error();
+    }
+    // Precondition: done(). Rethrows the child's exception.
+    value_or_monostate_t<T> take_value() {
+        if (!ran()) throw CancelledError("task was cancelled before it started");
+        if constexpr (std::is_void_v<T>) {
+            task_.handle().promise().take_result();
+            return {};
+        } else {
+            return task_.handle().promise().take_result();
+        }
+    }
+    Outcome<T> take_outcome() {
+        if (std::exception_ptr e = error()) return Outcome<T>(e);
+        if constexpr (std::is_void_v<T>) return Outcome<void>();
+        else return Outcome<T>(task_.handle().promise().take_result());
+    }
+
+private:
+    Task<T> task_;
+};
+
+}  // namespace agentio::detail

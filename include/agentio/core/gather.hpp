@@ -1,0 +1,188 @@
+// gather.hpp: gather(), run tasks concurrently and collect results in input order.
+//
+//     auto [a, b] = co_await gather(fetch(x), parse(y));       // std::tuple
+//     std::vector<std::string> all = co_await gather(std::move(tasks));
+//     auto outcomes = co_await gather(return_exceptions, std::move(tasks));
+//
+// Semantics (asyncio.gather, minus its best-known trap):
+// - Results come back in input order whatever the completion order; a void
+//   task's tuple slot is std::monostate; gathering a vector of Task<void>
+//   returns void.
+// - The first exception (in completion order) cancels every unfinished child,
+//   waits until they have all finished, then propagates. asyncio leaves the
+//   siblings running; here none outlives the gather.
+// - With return_exceptions, nothing is cancelled and each slot holds an
+//   Outcome<T> (value or exception).
+// - If the awaiting task is cancelled, every child is cancelled, gather waits
+//   for them all, then throws CancelledError.
+// - Children start on the next loop iteration, in input order, and inherit the
+//   caller's task-local context. Like every Task, gather(...) is lazy: nothing
+//   runs until it is awaited.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "agentio/core/as_task.hpp"
+#include "agentio/core/child_task.hpp"
+#include "agentio/core/outcome.hpp"
+#include "agentio/core/task.hpp"
+
+namespace agentio {
+namespace detail {
+
+// The wait of a parent on its children; shared by the tuple and vector forms.
+class GatherBase : public Waiter, public ChildCollector {
+public:
+    GatherBase(const GatherBase&) = delete;
+    GatherBase& operator=(const GatherBase&) = delete;
+
+    bool await_ready() const noexcept { return count_ == 0; }
+    bool await_suspend(std::coroutine_handle<> frame);
+    void await_resume() const;
+
+protected:
+    explicit GatherBase(bool keep_outcomes) noexcept : keep_outcomes_(keep_outcomes) {}
+    ~GatherBase() = default;
+    void set_children(ChildBase* const* children, std::size_t count) noexcept {
+        children_ = children;
+        count_ = count;
+    }
+    virtual void launch_all(TaskNode& parent) = 0;
+
+private:
+    void child_finished(ChildBase& child) noexcept override;
+    void cancel() noexcept override;
+    std::string describe() const override;
+    void cancel_unfinished() noexcept;
+
+    ChildBase* const* children_ = nullptr;
+    std::size_t count_ = 0;
+    std::size_t pending_ = 0;
+    TaskNode* parent_ = nullptr;
+    std::exception_ptr first_error_;
+    bool keep_outcomes_;
+    bool cancelled_ = false;
+};
+
+template <class T>
+class GatherVector final : public GatherBase {
+public:
+    GatherVector(std::vector<Task<T>> tasks, bool keep_outcomes)
+        : GatherBase(keep_outcomes), children_(new ChildTask<T>[tasks.size()]), pointers_(tasks.size()) {
+        for (std::size_t i = 0; i < tasks.size(); ++i) {
+            children_[i].assign(std::move(tasks[i]), "gather()");
+            pointers_[i] = &children_[i];
+        }
+        set_children(pointers_.data(), pointers_.size());
+    }
+
+    auto take_values() {
+        if constexpr (std::is_void_v<T>) {
+            return;
+        } else {
+            std::vector<T> values;
+            values.reserve(pointers_.size());
+            for (std::size_t i = 0; i < pointers_.size(); ++i) values.push_back(children_[i].take_value());
+            return values;
+        }
+    }
+    std::vector<Outcome<T>> take_outcomes() {
+        std::vector<Outcome<T>> outcomes;
+        outcomes.reserve(pointers_.size());
+        for (std::size_t i = 0; i < pointers_.size(); ++i) outcomes.push_back(children_[i].take_outcome());
+        return outcomes;
+    }
+
+private:
+    void launch_all(TaskNode& parent) override {
+        for (std::size_t i = 0; i < pointers_.size(); ++i) children_[i].launch(parent, *this);
+    }
+    std::unique_ptr<ChildTask<T>[]> children_;
+    std::vector<ChildBase*> pointers_;
+};
+
+template <class... Ts>
+class GatherTuple final : public GatherBase {
+public:
+    GatherTuple(bool keep_outcomes, Task<Ts>... tasks) : GatherBase(keep_outcomes) {
+        assign(std::index_sequence_for<Ts...>{}, std::move(tasks)...);
+        set_children(pointers_.data(), pointers_.size());
+    }
+
+    std::tuple<value_or_monostate_t<Ts>...> take_values() {
+        return take(std::index_sequence_for<Ts...>{}, [](auto& child) { return child.take_value(); });
+    }
+    std::tuple<Outcome<Ts>...> take_outcomes() {
+        return take(std::index_sequence_for<Ts...>{}, [](auto& child) { return child.take_outcome(); });
+    }
+
+private:
+    template <std::size_t... I>
+    void assign(std::index_sequence<I...>, Task<Ts>... tasks) {
+        (std::get<I>(children_).assign(std::move(tasks), "gather()"), ...);
+        ((pointers_[I] = &std::get<I>(children_)), ...);
+    }
+    template <std::size_t... I, class Take>
+    auto take(std::index_sequence<I...>, Take take_one) {
+        // Braced init evaluates left to right: slots are taken in input order.
+        return std::tuple<decltype(take_one(std::get<I>(children_)))...>{take_one(std::get<I>(children_))...};
+    }
+    void launch_all(TaskNode& parent) override {
+        std::apply([&](auto&... child) { (child.launch(parent, *this), ...); }, children_);
+    }
+    std::tuple<ChildTask<Ts>...> children_;
+    std::array<ChildBase*, sizeof...(Ts)> pointers_{};
+};
+
+}  // namespace detail
+
+namespace detail {
+template <class... Ts>
+Task<std::tuple<value_or_monostate_t<Ts>...>> gather_tuple(Task<Ts>... tasks) {
+    GatherTuple<Ts...> children(false, std::move(tasks)...);
+    co_await children;
+    co_return children.take_values();
+}
+
+template <class... Ts>
+Task<std::tuple<Outcome<Ts>...>> gather_tuple_outcomes(Task<Ts>... tasks) {
+    GatherTuple<Ts...> children(true, std::move(tasks)...);
+    co_await children;
+    co_return children.take_outcomes();
+}
+}  // namespace detail
+
+// Each argument is a Task or any other awaitable (sleep(1s), a TaskHandle ...).
+template <class... Works>
+    requires(sizeof...(Works) > 0 && (detail::Awaitable<Works> && ...))
+auto gather(Works... works) {
+    return detail::gather_tuple(as_task(std::move(works))...);
+}
+
+template <class... Works>
+    requires(sizeof...(Works) > 0 && (detail::Awaitable<Works> && ...))
+auto gather(ReturnExceptions, Works... works) {
+    return detail::gather_tuple_outcomes(as_task(std::move(works))...);
+}
+
+template <class T>
+Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> gather(std::vector<Task<T>> tasks) {
+    detail::GatherVector<T> children(std::move(tasks), false);
+    co_await children;
+    if constexpr (std::is_void_v<T>) co_return;
+    else co_return children.take_values();
+}
+
+template <class T>
+Task<std::vector<Outcome<T>>> gather(ReturnExceptions, std::vector<Task<T>> tasks) {
+    detail::GatherVector<T> children(std::move(tasks), true);
+    co_await children;
+    co_return children.take_outcomes();
+}
+
+}  // namespace agentio

@@ -1,0 +1,2 @@
+#include <agentio/agentio.hpp>
+#include <gtest/gtest.h>
