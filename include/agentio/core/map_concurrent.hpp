@@ -23,32 +23,49 @@
 #include "agentio/core/task.hpp"
 
 namespace agentio {
+namespace detail {
+
+template <class Items, class Fn, class R>
+struct MapState {
+    Items& items;
+    Fn& fn;
+    std::vector<std::optional<value_or_monostate_t<R>>>& results;
+    std::size_t next = 0;
+};
+
+// Each worker takes the next item as soon as it is free.
+template <class State>
+Task<> map_worker(State& state) {
+    while (state.next < state.items.size()) {
+        const std::size_t i = state.next++;
+        if constexpr (std::is_void_v<decltype(state.results[0])>) co_await state.fn(state.items[i]);
+        else if constexpr (std::is_same_v<std::remove_cvref_t<decltype(*state.results[0])>, std::monostate>)
+            co_await state.fn(state.items[i]);
+        else state.results[i].emplace(co_await state.fn(state.items[i]));
+    }
+}
+
+template <class Items, class Fn>
+using map_result_t = await_result_t<std::invoke_result_t<Fn&, decltype(std::declval<Items&>()[0])>>;
+
+}  // namespace detail
 
 template <class Items, class Fn>
 auto map_concurrent(Items items, Fn fn, std::size_t limit)
-    -> Task<std::conditional_t<std::is_void_v<await_result_t<std::invoke_result_t<Fn&, decltype(items[0])>>>, void,
-                               std::vector<await_result_t<std::invoke_result_t<Fn&, decltype(items[0])>>>>> {
-    using R = await_result_t<std::invoke_result_t<Fn&, decltype(items[0])>>;
+    -> Task<std::conditional_t<std::is_void_v<detail::map_result_t<Items, Fn>>, void,
+                               std::vector<detail::map_result_t<Items, Fn>>>> {
+    using R = detail::map_result_t<Items, Fn>;
     if (limit == 0) throw InvalidStateError("map_concurrent(): limit must be at least 1");
-    const std::size_t count = items.size();
-    std::size_t next = 0;
-    std::vector<std::optional<value_or_monostate_t<R>>> results(std::is_void_v<R> ? 0 : count);
+    std::vector<std::optional<value_or_monostate_t<R>>> results(std::is_void_v<R> ? 0 : items.size());
+    detail::MapState<Items, Fn, R> state{items, fn, results};
 
-    // Each worker takes the next item as soon as it is free.
-    auto worker = [&]() -> Task<> {
-        while (next < count) {
-            const std::size_t i = next++;
-            if constexpr (std::is_void_v<R>) co_await fn(items[i]);
-            else results[i].emplace(co_await fn(items[i]));
-        }
-    };
     std::vector<Task<>> workers;
-    for (std::size_t k = 0; k < std::min(limit, count); ++k) workers.push_back(worker());
+    for (std::size_t k = 0; k < std::min(limit, items.size()); ++k) workers.push_back(detail::map_worker(state));
     co_await gather(std::move(workers));
 
     if constexpr (!std::is_void_v<R>) {
         std::vector<R> values;
-        values.reserve(count);
+        values.reserve(results.size());
         for (auto& slot : results) values.push_back(std::move(*slot));
         co_return values;
     }

@@ -45,6 +45,13 @@ public:
         adopt(handle.node());
         return handle;
     }
+    // Any other awaitable, or a callable returning one (see create_task()).
+    template <class Work>
+        requires(!is_task_v<Work> && (detail::Awaitable<Work> || std::invocable<Work&>))
+    auto create_task(Work work, std::string name = {}) {
+        return create_task(as_task(std::move(work)), std::move(name));
+    }
+
     // Number of children not finished yet.
     std::size_t pending() const noexcept { return live_; }
 

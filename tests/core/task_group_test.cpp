@@ -1,0 +1,134 @@
+#include <gtest/gtest.h>
+
+#include "test_support.hpp"
+
+using namespace agentio;
+using namespace std::chrono_literals;
+using agentio::testing::run_virtual;
+
+namespace {
+Task<> fail_after(std::chrono::milliseconds delay, std::string what) {
+    co_await sleep(delay);
+    throw Error(what);
+}
+}  // namespace
+
+TEST(TaskGroup, WaitsForEveryChildAndReturnsTheBodyValue) {
+    run_virtual([]() -> Task<> {
+        std::vector<int> done;
+        int body = co_await task_group([&](TaskGroup& g) -> Task<int> {
+            for (int i = 1; i <= 3; ++i) g.create_task([&done, i]() -> Task<> {
+                co_await sleep(std::chrono::seconds(i));
+                done.push_back(i);
+            });
+            co_return 99;
+        });
+        EXPECT_EQ(body, 99);
+        EXPECT_EQ(done, (std::vector<int>{1, 2, 3}));
+        EXPECT_DOUBLE_EQ(monotonic(), 3.0);
+    }());
+}
+
+TEST(TaskGroup, FirstFailureCancelsSiblingsAndTheBodyAndKeepsEveryError) {
+    run_virtual([]() -> Task<> {
+        int cancelled = 0;
+        bool body_cancelled = false;
+        try {
+            co_await task_group([&](TaskGroup& g) -> Task<> {
+                g.create_task(fail_after(1s, "first"));
+                g.create_task(fail_after(1s, "second"));  // same instant: also an error
+                g.create_task([&]() -> Task<> {
+                    try {
+                        co_await sleep(1h);
+                    } catch (const CancelledError&) {
+                        ++cancelled;
+                        throw;
+                    }
+                });
+                try {
+                    co_await sleep(1h);
+                } catch (const CancelledError&) {
+                    body_cancelled = true;
+                    throw;
+                }
+            });
+            ADD_FAILURE() << "expected ExceptionGroup";
+        } catch (const ExceptionGroup& group) {
+            EXPECT_EQ(group.exceptions().size(), 2u);
+            EXPECT_EQ(describe(group.exceptions()[0]), "first");
+            EXPECT_EQ(describe(group.exceptions()[1]), "second");
+        }
+        EXPECT_EQ(cancelled, 1);
+        EXPECT_TRUE(body_cancelled);
+        EXPECT_DOUBLE_EQ(monotonic(), 1.0);
+        // The group's cancellation of the body was withdrawn.
+        EXPECT_EQ(detail::TaskNode::running()->cancelling(), 0);
+    }());
+}
+
+TEST(TaskGroup, BodyErrorCancelsChildrenAndJoinsTheGroupErrors) {
+    run_virtual([]() -> Task<> {
+        try {
+            co_await task_group([&](TaskGroup& g) -> Task<> {
+                g.create_task(sleep(1h));
+                co_await sleep(1s);
+                throw Error("body failed");
+            });
+        } catch (const ExceptionGroup& group) {
+            EXPECT_EQ(group.exceptions().size(), 1u);
+            EXPECT_EQ(describe(group.exceptions()[0]), "body failed");
+        }
+        EXPECT_DOUBLE_EQ(monotonic(), 1.0);
+    }());
+}
+
+TEST(TaskGroup, ExternalCancelCancelsChildrenAndPropagates) {
+    run_virtual([]() -> Task<> {
+        int cancelled = 0;
+        auto h = create_task([&]() -> Task<> {
+            co_await task_group([&](TaskGroup& g) -> Task<> {
+                for (int i = 0; i < 2; ++i) g.create_task([&]() -> Task<> {
+                    try {
+                        co_await sleep(1h);
+                    } catch (const CancelledError&) {
+                        ++cancelled;
+                        throw;
+                    }
+                });
+                co_return;
+            });
+        });
+        co_await sleep(1s);
+        h.cancel();
+        EXPECT_THROW(co_await h, CancelledError);
+        EXPECT_EQ(cancelled, 2);
+    }());
+}
+
+TEST(TaskGroup, CreateTaskWhileShuttingDownIsAnError) {
+    run_virtual([]() -> Task<> {
+        TaskGroup* group = nullptr;
+        bool refused = false;
+        try {
+            co_await task_group([&](TaskGroup& g) -> Task<> {
+                group = &g;
+                g.create_task(fail_after(1s, "x"));
+                g.create_task([&]() -> Task<> {
+                    try {
+                        co_await sleep(1h);
+                    } catch (const CancelledError&) {
+                        try {
+                            group->create_task(sleep(1s));
+                        } catch (const InvalidStateError&) {
+                            refused = true;
+                        }
+                        throw;
+                    }
+                });
+                co_return;
+            });
+        } catch (const ExceptionGroup&) {
+        }
+        EXPECT_TRUE(refused);
+    }());
+}
