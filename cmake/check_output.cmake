@@ -1,0 +1,10 @@
+# Runs EXE under the virtual clock and fails unless its stdout equals EXPECTED.
+set(ENV{AGENTIO_VIRTUAL_CLOCK} 1)
+execute_process(COMMAND ${EXE} OUTPUT_VARIABLE actual ERROR_VARIABLE errors RESULT_VARIABLE status)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "${EXE} exited with ${status}\n${errors}")
+endif()
+file(READ ${EXPECTED} expected)
+if(NOT actual STREQUAL expected)
+  message(FATAL_ERROR "output of ${EXE} differs from ${EXPECTED}\n--- expected\n${expected}\n--- actual\n${actual}")
+endif()
