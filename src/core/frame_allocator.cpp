@@ -1,11 +1,13 @@
 // frame_allocator.cpp: size-class free lists over slabs, one set per thread.
 //
-// Slabs are released when the thread exits, but only if every block carved from
-// them has come back; otherwise they are left to the process (a frame that
-// outlives its thread is rare, and freeing under it would be worse).
+// The fast path touches one constant-initialized thread_local array (no TLS
+// init guard): pop a block, or push it back. Slabs are only tracked on the slow
+// path, by a second thread_local whose destructor releases them at thread
+// exit, and only if every block carved from them has come back; otherwise they
+// are left to the process (a frame that outlives its thread is rare, and
+// freeing under it would be worse).
 #include "agentio/core/frame_allocator.hpp"
 
-#include <array>
 #include <new>
 #include <vector>
 
@@ -25,73 +27,78 @@ namespace agentio::detail {
 #if AGENTIO_FRAME_POOL
 namespace {
 
-constexpr std::size_t kGranule = 64;
-constexpr std::size_t kClasses = 32;  // pooled sizes: up to 2 KiB
-constexpr std::size_t kSlabBytes = 64 * 1024;
+constexpr std::size_t kGranule = 16;
+constexpr std::size_t kClasses = 128;  // pooled sizes: up to 2 KiB
+constexpr std::size_t kSlabBytes = 256 * 1024;
 
 struct FreeBlock {
     FreeBlock* next;
 };
 
-class FramePool {
+struct FreeLists {
+    FreeBlock* heads[kClasses];
+    long outstanding;  // may go negative on a thread that frees others' blocks
+};
+constinit thread_local FreeLists lists{};
+
+class Slabs {
 public:
-    ~FramePool() {
-        if (outstanding_ != 0) return;
+    ~Slabs() {
+        if (lists.outstanding != 0) return;
         for (void* slab : slabs_) ::operator delete(slab);
     }
-
-    void* allocate(std::size_t size) {
-        const std::size_t cls = (size + kGranule - 1) / kGranule;
-        if (cls >= kClasses) return ::operator new(size);
-        ++outstanding_;
-        FreeBlock*& head = free_[cls];
-        if (head == nullptr) refill(cls);
-        FreeBlock* block = head;
-        head = block->next;
-        return block;
-    }
-
-    void deallocate(void* p, std::size_t size) noexcept {
-        const std::size_t cls = (size + kGranule - 1) / kGranule;
-        if (cls >= kClasses) {
-            ::operator delete(p);
-            return;
-        }
-        --outstanding_;
-        auto* block = static_cast<FreeBlock*>(p);
-        block->next = free_[cls];
-        free_[cls] = block;
+    char* add() {
+        char* slab = static_cast<char*>(::operator new(kSlabBytes));
+        slabs_.push_back(slab);
+        return slab;
     }
 
 private:
-    void refill(std::size_t cls) {
-        const std::size_t block_bytes = cls * kGranule;
-        char* slab = static_cast<char*>(::operator new(kSlabBytes));
-        slabs_.push_back(slab);
-        const std::size_t count = kSlabBytes / block_bytes;
-        FreeBlock* head = free_[cls];
-        for (std::size_t i = count; i-- > 0;) {
-            auto* block = reinterpret_cast<FreeBlock*>(slab + i * block_bytes);
-            block->next = head;
-            head = block;
-        }
-        free_[cls] = head;
-    }
-
-    std::array<FreeBlock*, kClasses> free_{};
     std::vector<void*> slabs_;
-    long outstanding_ = 0;  // may go negative on a thread that frees others' blocks
 };
 
-FramePool& pool() {
-    thread_local FramePool instance;
-    return instance;
+[[gnu::noinline]] FreeBlock* refill(std::size_t cls) {
+    thread_local Slabs slabs;
+    const std::size_t block_bytes = cls * kGranule;
+    char* slab = slabs.add();
+    const std::size_t count = kSlabBytes / block_bytes;
+    FreeBlock* head = nullptr;
+    for (std::size_t i = count; i-- > 1;) {
+        auto* block = reinterpret_cast<FreeBlock*>(slab + i * block_bytes);
+        block->next = head;
+        head = block;
+    }
+    lists.heads[cls] = head;
+    return reinterpret_cast<FreeBlock*>(slab);  // the first block, handed out now
 }
 
 }  // namespace
 
-void* allocate_frame(std::size_t size) { return pool().allocate(size); }
-void deallocate_frame(void* block, std::size_t size) noexcept { pool().deallocate(block, size); }
+void* allocate_frame(std::size_t size) {
+    const std::size_t cls = (size + kGranule - 1) / kGranule;
+    if (cls >= kClasses) return ::operator new(size);
+    ++lists.outstanding;
+    FreeBlock* block = lists.heads[cls];
+    if (block == nullptr) return refill(cls);
+    FreeBlock* next = block->next;
+    lists.heads[cls] = next;
+    // Recycled blocks are scattered: start fetching the one after, so that the
+    // next allocation does not wait for memory to read its link.
+    if (next != nullptr) __builtin_prefetch(next, 1);
+    return block;
+}
+
+void deallocate_frame(void* p, std::size_t size) noexcept {
+    const std::size_t cls = (size + kGranule - 1) / kGranule;
+    if (cls >= kClasses) {
+        ::operator delete(p);
+        return;
+    }
+    --lists.outstanding;
+    auto* block = static_cast<FreeBlock*>(p);
+    block->next = lists.heads[cls];
+    lists.heads[cls] = block;
+}
 
 #else
 

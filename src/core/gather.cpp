@@ -14,8 +14,16 @@ bool GatherBase::await_suspend(std::coroutine_handle<> frame) {
         cancelled_ = true;  // no child was started
         return false;
     }
+    try {
+        launch_all(*parent_);
+    } catch (...) {
+        // Misuse found part-way (a Task already awaited): the children already
+        // started are cancelled and waited for before the error is thrown.
+        first_error_ = std::current_exception();
+        if (count_ == 0) return false;
+        cancel_unfinished();
+    }
     pending_ = count_;
-    launch_all(*parent_);
     parent_->wait_on(*this, frame);
     return true;
 }

@@ -10,19 +10,19 @@
 namespace agentio::detail {
 
 namespace {
-thread_local std::uint64_t next_task_number = 1;
+thread_local std::uint32_t next_task_number = 1;
 }
 
 void TaskNode::start(EventLoop& loop, std::coroutine_handle<> root) noexcept {
     loop_ = &loop;
     root_ = root;
-    resume_at_ = root;
+    hot_data_ = root.address();
     number_ = next_task_number++;
     state_ = State::Scheduled;
     loop.schedule(*this);
 }
 
-std::string TaskNode::name() const { return name_.empty() ? "Task-" + std::to_string(number_) : name_; }
+std::string TaskNode::name() const { return name_ ? *name_ : "Task-" + std::to_string(number_); }
 
 void TaskNode::run() noexcept {
     if (!ran_ && must_cancel_) {
@@ -39,7 +39,7 @@ void TaskNode::run() noexcept {
     const auto started = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
 
     // The trampoline: every frame of this task resumes here, one at a time.
-    std::coroutine_handle<> frame = resume_at_;
+    std::coroutine_handle<> frame = std::coroutine_handle<>::from_address(hot_data_);
     do {
         trampoline_next = nullptr;
         frame.resume();
@@ -69,7 +69,7 @@ void TaskNode::wake() noexcept {
 }
 
 void TaskNode::yield(std::coroutine_handle<> frame) noexcept {
-    resume_at_ = frame;
+    hot_data_ = frame.address();
     state_ = State::Scheduled;
     loop_->schedule(*this);
 }
@@ -87,7 +87,7 @@ bool TaskNode::cancel() noexcept {
 
 int TaskNode::uncancel() noexcept {
     if (cancel_requests_ > 0 && --cancel_requests_ == 0) must_cancel_ = false;
-    return cancel_requests_;
+    return static_cast<int>(cancel_requests_);
 }
 
 TaskNode& running_node(const char* what) {

@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "agentio/core/event_loop.hpp"
+#include "agentio/core/frame_allocator.hpp"
 #include "agentio/core/outcome.hpp"
 #include "agentio/core/task.hpp"
 #include "agentio/core/task_node.hpp"
@@ -42,43 +43,49 @@ template <class T>
 class ChildTask final : public ChildBase {
 public:
     ChildTask() = default;
-    ~ChildTask() = default;
+    ~ChildTask() {
+        if (frame_) frame_.destroy();
+    }
+    // Children are recycled like frames: a gather of many is allocation-free
+    // once warm.
+    static void* operator new(std::size_t size) { return allocate_frame(size); }
+    static void operator delete(void* p, std::size_t size) noexcept { deallocate_frame(p, size); }
 
     // Takes `task` over; InvalidStateError if it cannot be started.
     void assign(Task<T> task, const char* who) {
         if (!task.valid()) throw InvalidStateError(std::string(who) + " was given an empty Task (moved from)");
         if (task.handle().promise().started())
             throw InvalidStateError(std::string(who) + " was given a Task that was already awaited");
-        task_ = std::move(task);
+        frame_ = task.release();
     }
     void launch(TaskNode& parent, ChildCollector& owner) {
         collector = &owner;
         context = parent.context;
-        task_.handle().promise().mark_started();
-        start(parent.loop(), task_.handle());
+        frame_.promise().mark_started();
+        start(parent.loop(), frame_);
     }
     std::exception_ptr error() const noexcept override {
         if (!ran()) return std::make_exception_ptr(CancelledError("task was cancelled before it started"));
-        return task_.handle().promise().error();
+        return frame_.promise().error();
     }
     // Precondition: done(). Rethrows the child's exception.
     value_or_monostate_t<T> take_value() {
         if (!ran()) throw CancelledError("task was cancelled before it started");
         if constexpr (std::is_void_v<T>) {
-            task_.handle().promise().take_result();
+            frame_.promise().take_result();
             return {};
         } else {
-            return task_.handle().promise().take_result();
+            return frame_.promise().take_result();
         }
     }
     Outcome<T> take_outcome() {
         if (std::exception_ptr e = error()) return Outcome<T>(e);
         if constexpr (std::is_void_v<T>) return Outcome<void>();
-        else return Outcome<T>(task_.handle().promise().take_result());
+        else return Outcome<T>(frame_.promise().take_result());
     }
 
 private:
-    Task<T> task_;
+    typename Task<T>::Handle frame_;
 };
 
 }  // namespace agentio::detail

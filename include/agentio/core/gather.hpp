@@ -52,6 +52,8 @@ protected:
         children_ = children;
         count_ = count;
     }
+    void set_count(std::size_t count) noexcept { count_ = count; }
+    // Starts every child; if it throws, set_children() names those started.
     virtual void launch_all(TaskNode& parent) = 0;
 
 private:
@@ -73,12 +75,13 @@ template <class T>
 class GatherVector final : public GatherBase {
 public:
     GatherVector(std::vector<Task<T>> tasks, bool keep_outcomes)
-        : GatherBase(keep_outcomes), children_(new ChildTask<T>[tasks.size()]), pointers_(tasks.size()) {
-        for (std::size_t i = 0; i < tasks.size(); ++i) {
-            children_[i].assign(std::move(tasks[i]), "gather()");
-            pointers_[i] = &children_[i];
-        }
-        set_children(pointers_.data(), pointers_.size());
+        : GatherBase(keep_outcomes), tasks_(std::move(tasks)) {
+        for (const auto& task : tasks_)
+            if (!task.valid()) throw InvalidStateError("gather() was given an empty Task (moved from)");
+        set_count(tasks_.size());
+    }
+    ~GatherVector() {
+        for (ChildBase* child : children_) delete static_cast<ChildTask<T>*>(child);
     }
 
     auto take_values() {
@@ -86,24 +89,41 @@ public:
             return;
         } else {
             std::vector<T> values;
-            values.reserve(pointers_.size());
-            for (std::size_t i = 0; i < pointers_.size(); ++i) values.push_back(children_[i].take_value());
+            values.reserve(children_.size());
+            for (ChildBase* child : children_) values.push_back(static_cast<ChildTask<T>*>(child)->take_value());
             return values;
         }
     }
     std::vector<Outcome<T>> take_outcomes() {
         std::vector<Outcome<T>> outcomes;
-        outcomes.reserve(pointers_.size());
-        for (std::size_t i = 0; i < pointers_.size(); ++i) outcomes.push_back(children_[i].take_outcome());
+        outcomes.reserve(children_.size());
+        for (ChildBase* child : children_) outcomes.push_back(static_cast<ChildTask<T>*>(child)->take_outcome());
         return outcomes;
     }
 
 private:
+    // One pass over the tasks (they do not fit in cache when there are many):
+    // each gets its node and is scheduled.
     void launch_all(TaskNode& parent) override {
-        for (std::size_t i = 0; i < pointers_.size(); ++i) children_[i].launch(parent, *this);
+        children_.reserve(tasks_.size());
+        try {
+            for (std::size_t i = 0; i < tasks_.size(); ++i) {
+                if (i + 8 < tasks_.size() && tasks_[i + 8].valid()) __builtin_prefetch(tasks_[i + 8].handle().address(), 1);
+                auto& task = tasks_[i];
+                auto child = std::make_unique<ChildTask<T>>();
+                child->assign(std::move(task), "gather()");  // throws for a Task already awaited
+                child->launch(parent, *this);
+                children_.push_back(child.release());
+            }
+        } catch (...) {
+            set_children(children_.data(), children_.size());  // those already started
+            throw;
+        }
+        tasks_.clear();
+        set_children(children_.data(), children_.size());
     }
-    std::unique_ptr<ChildTask<T>[]> children_;
-    std::vector<ChildBase*> pointers_;
+    std::vector<Task<T>> tasks_;        // until launched
+    std::vector<ChildBase*> children_;  // owned ChildTask<T>s, pooled allocations
 };
 
 template <class... Ts>

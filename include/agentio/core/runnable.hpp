@@ -15,6 +15,9 @@ public:
 
 protected:
     ~Runnable() = default;
+    // Memory run() touches first (a task's coroutine frame), prefetched by the
+    // queue shortly before this item runs. May be null.
+    void* hot_data_ = nullptr;
 
 private:
     friend class ReadyQueue;
@@ -37,7 +40,15 @@ public:
         Runnable* item = head_;
         if (item == nullptr) return nullptr;
         head_ = item->next_;
-        if (head_ == nullptr) tail_ = nullptr;
+        if (head_ == nullptr) {
+            tail_ = nullptr;
+        } else {
+            // With many tasks ready they lie far apart in memory: while this
+            // item runs, fetch the next item's data and the item after it
+            // (already requested one pop ago).
+            if (head_->hot_data_ != nullptr) __builtin_prefetch(head_->hot_data_, 1);
+            if (head_->next_ != nullptr) __builtin_prefetch(head_->next_, 1);
+        }
         --size_;
         return item;
     }

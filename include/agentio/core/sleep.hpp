@@ -16,10 +16,9 @@ namespace agentio {
 
 class [[nodiscard]] SleepAwaiter final : detail::Waiter, detail::TimerEntry {
 public:
-    SleepAwaiter(bool relative, Duration delay, TimePoint deadline) noexcept
-        : relative_(relative), delay_(delay), deadline_(deadline) {}
-    SleepAwaiter(SleepAwaiter&& other) noexcept
-        : relative_(other.relative_), delay_(other.delay_), deadline_(other.deadline_) {}
+    // `target` is a delay (relative) or a deadline; one field keeps frames small.
+    SleepAwaiter(bool relative, TimePoint target) noexcept : target_(target), relative_(relative) {}
+    SleepAwaiter(SleepAwaiter&& other) noexcept : target_(other.target_), relative_(other.relative_) {}
 
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> frame) {
@@ -29,12 +28,12 @@ public:
             return false;
         }
         EventLoop& loop = node_->loop();
-        const TimePoint deadline = relative_ ? loop.now() + delay_ : deadline_;
-        if (relative_ ? delay_ <= Duration::zero() : deadline <= loop.now()) {
+        const Duration delay = relative_ ? target_.time_since_epoch() : target_ - loop.now();
+        if (delay <= Duration::zero()) {
             node_->yield(frame);
             return true;
         }
-        loop.timers().arm(*this, deadline);
+        loop.timers().arm(*this, relative_ ? loop.now() + delay : target_);
         node_->wait_on(*this, frame);
         return true;
     }
@@ -51,17 +50,16 @@ private:
     }
     std::string describe() const override;
 
-    bool relative_;
-    Duration delay_;
-    TimePoint deadline_;
+    TimePoint target_;
     detail::TaskNode* node_ = nullptr;
+    bool relative_;
     bool cancelled_ = false;
 };
 
 template <class Rep, class Period>
 SleepAwaiter sleep(std::chrono::duration<Rep, Period> delay) noexcept {
-    return SleepAwaiter(true, std::chrono::duration_cast<Duration>(delay), TimePoint{});
+    return SleepAwaiter(true, TimePoint{} + std::chrono::duration_cast<Duration>(delay));
 }
-inline SleepAwaiter sleep_until(TimePoint deadline) noexcept { return SleepAwaiter(false, Duration::zero(), deadline); }
+inline SleepAwaiter sleep_until(TimePoint deadline) noexcept { return SleepAwaiter(false, deadline); }
 
 }  // namespace agentio

@@ -27,6 +27,7 @@
 
 #include <coroutine>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "agentio/core/clock.hpp"
@@ -72,7 +73,7 @@ public:
     // remain, a pending must_cancel is withdrawn too.
     int uncancel() noexcept;
     // How many cancellation requests are pending.
-    int cancelling() const noexcept { return cancel_requests_; }
+    int cancelling() const noexcept { return static_cast<int>(cancel_requests_); }
 
     // For suspension points: consumes a pending must_cancel. A leaf that gets
     // true throws CancelledError instead of suspending.
@@ -84,7 +85,7 @@ public:
     // Leaf side: suspend the running task on `waiter`, to be resumed at `frame`.
     void wait_on(Waiter& waiter, std::coroutine_handle<> frame) noexcept {
         waiter_ = &waiter;
-        resume_at_ = frame;
+        hot_data_ = frame.address();
         state_ = State::Waiting;
     }
     // Leaf side: the thing the task waits on has happened; schedule it.
@@ -104,7 +105,9 @@ public:
 
     // The given name, else "Task-<n>" (numbered per thread, as asyncio does).
     std::string name() const;
-    void set_name(std::string name) { name_ = std::move(name); }
+    void set_name(std::string name) {
+        if (!name.empty()) name_ = std::make_unique<std::string>(std::move(name));
+    }
     const Waiter* waiter() const noexcept { return waiter_; }
     EventLoop& loop() const noexcept { return *loop_; }
 
@@ -119,6 +122,8 @@ public:
 
 protected:
     ~TaskNode() = default;
+    // The root frame (the Task the node was started with).
+    std::coroutine_handle<> root() const noexcept { return root_; }
     // Called once, when the root frame has finished; the frame is still alive.
     virtual void on_finished() noexcept = 0;
 
@@ -127,14 +132,14 @@ private:
 
     EventLoop* loop_ = nullptr;
     std::coroutine_handle<> root_;
-    std::coroutine_handle<> resume_at_;
+    // Where the task resumes is kept in Runnable::hot_data_ (a frame address).
     Waiter* waiter_ = nullptr;
-    int cancel_requests_ = 0;
+    std::unique_ptr<std::string> name_;  // rarely set: keeps the node small
+    std::uint32_t number_ = 0;
+    std::uint32_t cancel_requests_ = 0;
     State state_ = State::Created;
     bool must_cancel_ = false;
     bool ran_ = false;
-    std::uint64_t number_ = 0;
-    std::string name_;
 
     static inline thread_local TaskNode* running_ = nullptr;
 };

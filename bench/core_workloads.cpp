@@ -1,0 +1,123 @@
+// core_workloads: the agentio side of the core benchmarks run by `./dev bench`.
+//
+// Same workloads, flags and one-line JSON output as bench/compare/core_twins.py
+// (the asyncio and uvloop twins), so that bench/compare/run_core.py can put
+// them side by side:
+//     core_workloads --workload spawn_gather|sleeps|pingpong|semaphore [--n N]
+#include <agentio/agentio.hpp>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+using namespace agentio;
+using namespace std::chrono_literals;
+
+namespace {
+
+// (a) N tasks that each yield once, gathered.
+Task<> spawn_gather(std::size_t n) {
+    auto job = []() -> Task<> { co_await sleep(0s); };
+    std::vector<Task<>> tasks;
+    tasks.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) tasks.push_back(job());
+    co_await gather(std::move(tasks));
+}
+
+// (b) N concurrent 200 ms sleeps.
+Task<> sleeps(std::size_t n) {
+    auto job = []() -> Task<> { co_await sleep(200ms); };
+    std::vector<Task<>> tasks;
+    tasks.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) tasks.push_back(job());
+    co_await gather(std::move(tasks));
+}
+
+// (c) N round trips through two bounded queues.
+Task<> pingpong(std::size_t n) {
+    Queue<std::size_t> ping(1), pong(1);
+    auto ponger = create_task([&]() -> Task<> {
+        for (std::size_t i = 0; i < n; ++i) co_await pong.put(co_await ping.get());
+    });
+    for (std::size_t i = 0; i < n; ++i) {
+        co_await ping.put(i);
+        (void)co_await pong.get();
+    }
+    co_await ponger;
+}
+
+// (d) N calls of 10 ms under Semaphore(1000): floor n / 1000 * 10 ms.
+Task<> semaphore(std::size_t n) {
+    Semaphore limit(1000);
+    auto job = [&]() -> Task<> {
+        auto permit = co_await limit.acquire();
+        co_await sleep(10ms);
+    };
+    std::vector<Task<>> tasks;
+    tasks.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) tasks.push_back(job());
+    co_await gather(std::move(tasks));
+}
+
+struct Workload {
+    const char* name;
+    Task<> (*body)(std::size_t);
+    std::size_t default_n;
+};
+constexpr Workload kWorkloads[] = {
+    {"spawn_gather", spawn_gather, 200'000},
+    {"sleeps", sleeps, 200'000},
+    {"pingpong", pingpong, 200'000},
+    {"semaphore", semaphore, 100'000},
+};
+
+int usage() {
+    std::fprintf(stderr, "usage: core_workloads --workload spawn_gather|sleeps|pingpong|semaphore [--n N]\n");
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const Workload* workload = nullptr;
+    std::size_t n = 0;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (std::strcmp(argv[i], "--workload") == 0) {
+            for (const auto& w : kWorkloads)
+                if (std::strcmp(w.name, argv[i + 1]) == 0) workload = &w;
+            if (workload == nullptr) return usage();
+        } else if (std::strcmp(argv[i], "--n") == 0) {
+            n = std::strtoull(argv[i + 1], nullptr, 10);
+        } else {
+            return usage();
+        }
+    }
+    if (workload == nullptr) return usage();
+    if (n == 0) n = workload->default_n;
+
+    // Two rounds in one loop: the first in a cold process (fresh pages), the
+    // second in steady state (recycled frames), as a long-running agent sees it.
+    double rounds[2] = {0, 0};
+    double rss_after_first = 0;
+    run([&]() -> Task<> {
+        for (double& wall : rounds) {
+            const auto start = std::chrono::steady_clock::now();
+            co_await workload->body(n);
+            wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            if (rss_after_first == 0) {
+                rusage usage{};
+                getrusage(RUSAGE_SELF, &usage);
+                rss_after_first = usage.ru_maxrss / 1024.0;
+            }
+        }
+    }());
+    const double items = static_cast<double>(n);
+    std::printf(
+        "{\"workload\": \"%s\", \"loop\": \"agentio\", \"n\": %zu, \"cold_s\": %.6f, \"warm_s\": %.6f, "
+        "\"cold_ns\": %.1f, \"warm_ns\": %.1f, \"peak_rss_mib\": %.1f}\n",
+        workload->name, n, rounds[0], rounds[1], rounds[0] * 1e9 / items, rounds[1] * 1e9 / items, rss_after_first);
+}
