@@ -40,6 +40,7 @@ void GatherBase::child_finished(ChildBase& child) noexcept {
             cancel_unfinished();
         }
     }
+    retire(child);  // may free the child
     if (--pending_ == 0) parent_->wake();
 }
 
@@ -49,7 +50,8 @@ void GatherBase::cancel() noexcept {
 }
 
 void GatherBase::cancel_unfinished() noexcept {
-    for (std::size_t i = 0; i < count_; ++i) children_[i]->cancel();
+    for (std::size_t i = 0; i < count_; ++i)
+        if (children_[i] != nullptr) children_[i]->cancel();
 }
 
 std::string GatherBase::describe() const {

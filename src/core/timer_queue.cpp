@@ -36,7 +36,7 @@ void TimerQueue::arm(TimerEntry& entry, TimePoint deadline) {
         return;
     }
     heap_.push_back(Slot{deadline, entry.seq_, &entry});
-    entry.where_ = heap_.size() - 1;
+    entry.where_ = static_cast<std::uint32_t>(heap_.size() - 1);
     sift_up(entry.where_);
 }
 

@@ -7,6 +7,7 @@
 // inherits its parent's task-local context.
 #pragma once
 
+#include <cstdint>
 #include <exception>
 #include <type_traits>
 
@@ -33,6 +34,7 @@ public:
     // The child's exception once it is done (CancelledError if it never ran).
     virtual std::exception_ptr error() const noexcept = 0;
     ChildCollector* collector = nullptr;
+    std::uint32_t index = 0;  // position among its siblings
 
 protected:
     ~ChildBase() = default;

@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -53,8 +54,12 @@ protected:
         count_ = count;
     }
     void set_count(std::size_t count) noexcept { count_ = count; }
+    bool keep_outcomes() const noexcept { return keep_outcomes_; }
     // Starts every child; if it throws, set_children() names those started.
     virtual void launch_all(TaskNode& parent) = 0;
+    // Called once a finished child has been inspected: may take its outcome
+    // and free it (its slot in the children array then becomes null).
+    virtual void retire(ChildBase&) noexcept {}
 
 private:
     void child_finished(ChildBase& child) noexcept override;
@@ -89,15 +94,15 @@ public:
             return;
         } else {
             std::vector<T> values;
-            values.reserve(children_.size());
-            for (ChildBase* child : children_) values.push_back(static_cast<ChildTask<T>*>(child)->take_value());
+            values.reserve(values_.size());
+            for (auto& value : values_) values.push_back(std::move(*value));
             return values;
         }
     }
     std::vector<Outcome<T>> take_outcomes() {
         std::vector<Outcome<T>> outcomes;
-        outcomes.reserve(children_.size());
-        for (ChildBase* child : children_) outcomes.push_back(static_cast<ChildTask<T>*>(child)->take_outcome());
+        outcomes.reserve(outcomes_.size());
+        for (auto& outcome : outcomes_) outcomes.push_back(std::move(*outcome));
         return outcomes;
     }
 
@@ -106,12 +111,14 @@ private:
     // each gets its node and is scheduled.
     void launch_all(TaskNode& parent) override {
         children_.reserve(tasks_.size());
+        if (keep_outcomes()) outcomes_.resize(tasks_.size());
+        else if constexpr (!std::is_void_v<T>) values_.resize(tasks_.size());
         try {
             for (std::size_t i = 0; i < tasks_.size(); ++i) {
                 if (i + 8 < tasks_.size() && tasks_[i + 8].valid()) __builtin_prefetch(tasks_[i + 8].handle().address(), 1);
-                auto& task = tasks_[i];
                 auto child = std::make_unique<ChildTask<T>>();
-                child->assign(std::move(task), "gather()");  // throws for a Task already awaited
+                child->assign(std::move(tasks_[i]), "gather()");  // throws for a Task already awaited
+                child->index = static_cast<std::uint32_t>(i);
                 child->launch(parent, *this);
                 children_.push_back(child.release());
             }
@@ -122,8 +129,23 @@ private:
         tasks_.clear();
         set_children(children_.data(), children_.size());
     }
+    // A finished child gives up its result and is freed at once: a gather of
+    // many does not walk them all again at the end, and memory returns early.
+    void retire(ChildBase& finished) noexcept override {
+        auto* child = static_cast<ChildTask<T>*>(&finished);
+        const std::uint32_t i = child->index;
+        if (keep_outcomes()) {
+            outcomes_[i].emplace(child->take_outcome());
+        } else if constexpr (!std::is_void_v<T>) {
+            if (!child->error()) values_[i].emplace(child->take_value());
+        }
+        children_[i] = nullptr;
+        delete child;
+    }
     std::vector<Task<T>> tasks_;        // until launched
-    std::vector<ChildBase*> children_;  // owned ChildTask<T>s, pooled allocations
+    std::vector<ChildBase*> children_;  // owned ChildTask<T>s (pooled); null once retired
+    std::vector<std::optional<value_or_monostate_t<T>>> values_;
+    std::vector<std::optional<Outcome<T>>> outcomes_;
 };
 
 template <class... Ts>

@@ -31,11 +31,13 @@ protected:
 
 private:
     friend class TimerQueue;
-    static constexpr std::size_t kNotArmed = ~std::size_t{0};
-    static constexpr std::size_t kInList = kNotArmed - 1;
+    static constexpr std::uint32_t kNotArmed = ~std::uint32_t{0};
+    static constexpr std::uint32_t kInList = kNotArmed - 1;
     TimePoint deadline_{};
-    std::uint64_t seq_ = 0;
-    std::size_t where_ = kNotArmed;  // heap slot, kInList or kNotArmed
+    // Arming order, for ties; compared modulo 2^32 (two timers armed four
+    // billion arms apart never tie on a deadline in practice).
+    std::uint32_t seq_ = 0;
+    std::uint32_t where_ = kNotArmed;  // heap slot, kInList or kNotArmed
     TimerEntry* prev_ = nullptr;     // list links
     TimerEntry* next_ = nullptr;
 };
@@ -55,17 +57,18 @@ public:
 private:
     struct Slot {
         TimePoint deadline;
-        std::uint64_t seq;
+        std::uint32_t seq;
         TimerEntry* entry;
     };
     static bool earlier(const Slot& a, const Slot& b) noexcept {
-        return a.deadline < b.deadline || (a.deadline == b.deadline && a.seq < b.seq);
+        return a.deadline < b.deadline ||
+               (a.deadline == b.deadline && static_cast<std::int32_t>(a.seq - b.seq) < 0);
     }
     // The list's head if it is due before the heap's top (or the heap is empty).
     bool list_first() const noexcept;
     void place(const Slot& item, std::size_t slot) noexcept {
         heap_[slot] = item;
-        item.entry->where_ = slot;
+        item.entry->where_ = static_cast<std::uint32_t>(slot);
     }
     void heap_remove(TimerEntry& entry) noexcept;
     void list_remove(TimerEntry& entry) noexcept;
@@ -76,7 +79,7 @@ private:
     TimerEntry* list_tail_ = nullptr;
     std::size_t list_size_ = 0;
     std::vector<Slot> heap_;
-    std::uint64_t next_seq_ = 0;
+    std::uint32_t next_seq_ = 0;
 };
 
 }  // namespace agentio::detail
