@@ -19,22 +19,23 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// (a) N tasks that each yield once, gathered.
-Task<> spawn_gather(std::size_t n) {
-    auto job = []() -> Task<> { co_await sleep(0s); };
+// N tasks of `job`, spawned and gathered (asyncio: gather(*[create_task(job()) ...])).
+template <class Job>
+Task<> gather_n(std::size_t n, Job job) {
     std::vector<Task<>> tasks;
     tasks.reserve(n);
     for (std::size_t i = 0; i < n; ++i) tasks.push_back(job());
     co_await gather(std::move(tasks));
 }
 
+// (a) N tasks that each yield once.
+Task<> spawn_gather(std::size_t n) {
+    return gather_n(n, []() -> Task<> { co_await sleep(0s); });
+}
+
 // (b) N concurrent 200 ms sleeps.
 Task<> sleeps(std::size_t n) {
-    auto job = []() -> Task<> { co_await sleep(200ms); };
-    std::vector<Task<>> tasks;
-    tasks.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) tasks.push_back(job());
-    co_await gather(std::move(tasks));
+    return gather_n(n, []() -> Task<> { co_await sleep(200ms); });
 }
 
 // (c) N round trips through two bounded queues.
@@ -53,14 +54,10 @@ Task<> pingpong(std::size_t n) {
 // (d) N calls of 10 ms under Semaphore(1000): floor n / 1000 * 10 ms.
 Task<> semaphore(std::size_t n) {
     Semaphore limit(1000);
-    auto job = [&]() -> Task<> {
+    co_await gather_n(n, [&]() -> Task<> {
         auto permit = co_await limit.acquire();
         co_await sleep(10ms);
-    };
-    std::vector<Task<>> tasks;
-    tasks.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) tasks.push_back(job());
-    co_await gather(std::move(tasks));
+    });
 }
 
 struct Workload {
