@@ -89,8 +89,8 @@ void EventLoop::take_posted() noexcept {
 
 void EventLoop::run_in_thread(detail::ThreadJob& job) {
     if (!pool_) pool_ = std::make_unique<detail::ThreadPool>(*this, options_.max_threads);
-    ++jobs_in_flight_;
     pool_->submit(job);
+    ++jobs_in_flight_;
 }
 
 void EventLoop::job_completed() noexcept { --jobs_in_flight_; }
@@ -181,10 +181,15 @@ void EventLoop::fire_timers() noexcept {
 void EventLoop::cancel_and_drain() {
     Running guard(*this);
     while (spawned_count_ > 0) {
+        // Each task is cancelled once by the shutdown, whatever it did with
+        // earlier cancellations (it may have caught one and gone on waiting).
         std::vector<detail::SpawnedTaskBase*> live;
         for (auto* task = spawned_head_; task != nullptr; task = task->registry_next)
-            if (task->cancelling() == 0) live.push_back(task);
-        for (auto* task : live) task->cancel();
+            if (!task->cancelled_by_shutdown) live.push_back(task);
+        for (auto* task : live) {
+            task->cancelled_by_shutdown = true;
+            task->cancel();
+        }
         run_once();
     }
 }
@@ -196,7 +201,10 @@ void EventLoop::shutdown_threads() noexcept {
     // Complete the jobs the workers handed back (their awaiters are gone or
     // will see the result).
     take_posted();
+    EventLoop* const outer = current_;
+    current_ = this;  // completions may report errors through current()
     while (!ready_.empty()) ready_.pop()->run();
+    current_ = outer;
 }
 
 EventLoop& get_running_loop(const char* what) {

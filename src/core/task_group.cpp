@@ -15,10 +15,9 @@ TaskGroup::~TaskGroup() {
 }
 
 void TaskGroup::adopt(detail::SpawnedTaskBase& child) {
-    children_.reserve(children_.size() + 1);
+    children_.push_back(&child);  // first: it may throw, and nothing is changed yet
     child.add_ref();
     child.owner = this;
-    children_.push_back(&child);
     ++live_;
 }
 
@@ -42,7 +41,12 @@ void TaskGroup::task_finished(detail::SpawnedTaskBase& child) noexcept {
             }
         }
     }
-    if (live_ == 0 && joining_) parent_.wake();
+    if (live_ == 0 && joining_) {
+        // Closed from this moment: a task that still holds the group cannot
+        // add a child between this wake-up and the joiner's return.
+        state_ = State::Joined;
+        parent_.wake();
+    }
 }
 
 bool TaskGroup::start_join(std::coroutine_handle<> frame) {

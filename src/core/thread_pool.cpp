@@ -15,12 +15,22 @@ ThreadPool::~ThreadPool() { shutdown(); }
 void ThreadPool::submit(ThreadJob& job) {
     std::unique_lock lock(mutex_);
     jobs_.push_back(&job);
-    if (idle_ == 0 && workers_.size() < max_threads_) {
-        workers_.emplace_back([this] { work(); });
-    } else {
-        lock.unlock();
-        ready_.notify_one();
+    // Every queued job needs a worker of its own: idle workers that have not
+    // woken yet are already spoken for by the jobs queued before this one.
+    if (jobs_.size() > idle_ && workers_.size() < max_threads_) {
+        try {
+            workers_.emplace_back([this] { work(); });
+            return;
+        } catch (...) {
+            if (idle_ == 0 && workers_.empty()) {
+                jobs_.pop_back();  // nobody could ever run it
+                throw;
+            }
+            // Otherwise a busy worker will get to it.
+        }
     }
+    lock.unlock();
+    ready_.notify_one();
 }
 
 void ThreadPool::shutdown() noexcept {

@@ -61,3 +61,13 @@ TEST(AsCompleted, LeavingEarlyCancelsTheRest) {
         EXPECT_EQ(cancelled, 2);
     }());
 }
+
+TEST(AsCompleted, AConstructorThatFailsPartWayDetachesWhatItStarted) {
+    run_virtual([]() -> Task<> {
+        std::vector<Task<int>> tasks;
+        tasks.push_back(after(1, 1));
+        tasks.push_back(Task<int>{});  // empty: rejected
+        EXPECT_THROW(as_completed(std::move(tasks)), InvalidStateError);
+        co_await sleep(2s);  // the started task is cancelled, and nothing dangles
+    }());
+}

@@ -115,3 +115,24 @@ TEST(CreateTask, AwaitingItselfIsAnError) {
         EXPECT_THROW(co_await self, InvalidStateError);
     }());
 }
+
+TEST(CreateTask, MovingAwaitDoesNotStealTheResultFromOtherHandles) {
+    run_virtual([]() -> Task<> {
+        auto h = create_task([]() -> Task<std::string> { co_return "the-result"; });
+        TaskHandle<std::string> copy = h;
+        EXPECT_EQ(co_await std::move(h), "the-result");
+        EXPECT_EQ(co_await copy, "the-result");
+        EXPECT_EQ(copy.result(), "the-result");
+        EXPECT_EQ(co_await shield(copy), "the-result");
+        EXPECT_EQ(copy.result(), "the-result");
+    }());
+}
+
+TEST(CreateTask, AMoveOnlyResultIsTakenOnceThenAClearError) {
+    run_virtual([]() -> Task<> {
+        auto h = create_task([]() -> Task<std::unique_ptr<int>> { co_return std::make_unique<int>(7); });
+        auto value = co_await h;
+        EXPECT_EQ(*value, 7);
+        EXPECT_THROW(h.result(), InvalidStateError);
+    }());
+}

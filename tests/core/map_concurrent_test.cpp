@@ -43,3 +43,17 @@ TEST(MapConcurrent, FirstErrorCancelsInFlightAndStartsNothingMore) {
         EXPECT_THROW(co_await map_concurrent(items, call, 0), InvalidStateError);
     }());
 }
+
+TEST(MapConcurrent, AWorkerWokenWithTheFailureStartsNoNewItem) {
+    run_virtual([]() -> Task<> {
+        std::vector<int> started;
+        auto call = [&](int i) -> Task<> {
+            started.push_back(i);
+            co_await sleep(1s);  // items 0 and 1 finish at the same moment
+            if (i == 0) throw Error("item 0 failed");
+        };
+        std::vector<int> items{0, 1, 2, 3};
+        EXPECT_THROW(co_await map_concurrent(items, call, 2), Error);
+        EXPECT_EQ(started, (std::vector<int>{0, 1}));
+    }());
+}

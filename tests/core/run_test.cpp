@@ -44,3 +44,29 @@ TEST(Run, VirtualClockDetectsADeadlockInsteadOfHanging) {
                  }()),
                  InvalidStateError);
 }
+
+TEST(Run, DrainCancelsATaskThatSwallowedAnEarlierCancellation) {
+    bool drained = false;
+    run_virtual([&]() -> Task<> {
+        auto worker = create_task([&]() -> Task<> {
+            try {
+                co_await sleep(1h);
+            } catch (const CancelledError&) {
+                // Swallowed: cancelling() stays 1.
+            }
+            Event never;
+            try {
+                co_await never.wait();
+            } catch (const CancelledError&) {
+                drained = true;
+                throw;
+            }
+        });
+        co_await sleep(1s);
+        worker.cancel();
+        co_await sleep(1s);
+        EXPECT_EQ(worker.cancelling(), 1);
+        EXPECT_FALSE(worker.done());
+    }());
+    EXPECT_TRUE(drained);
+}

@@ -132,3 +132,29 @@ TEST(TaskGroup, CreateTaskWhileShuttingDownIsAnError) {
         EXPECT_TRUE(refused);
     }());
 }
+
+// A task outside the group that still holds it must not add a child after the
+// last child finished and before the joiner returns (the child would outlive
+// the group).
+TEST(TaskGroup, IsClosedOnceTheLastChildFinished) {
+    run_virtual([]() -> Task<> {
+        TaskGroup* group = nullptr;
+        bool refused = false;
+        auto late = create_task([&]() -> Task<> {
+            co_await sleep(1s);  // armed before the child's timer: runs first ...
+            co_await sleep(0s);  // ... then once more, after the child finished
+            try {
+                group->create_task(sleep(1s));
+            } catch (const InvalidStateError&) {
+                refused = true;
+            }
+        });
+        co_await task_group([&](TaskGroup& g) -> Task<> {
+            group = &g;
+            g.create_task(sleep(1s));
+            co_return;
+        });
+        co_await late;
+        EXPECT_TRUE(refused);
+    }());
+}

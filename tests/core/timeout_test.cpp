@@ -118,3 +118,33 @@ TEST(Timeout, AwaitingAHandleWithATimeoutCancelsTheTask) {
         EXPECT_TRUE(h.cancelled());
     }());
 }
+
+TEST(Timeout, TheBudgetStartsWhenAwaitedNotWhenCreated) {
+    run_virtual([]() -> Task<> {
+        auto quick = []() -> Task<int> {
+            co_await sleep(100ms);
+            co_return 1;
+        };
+        auto bounded = wait_for(quick(), 1s);
+        co_await sleep(2s);
+        EXPECT_EQ(co_await bounded, 1);
+    }());
+    // Creating one outside a loop is fine too: nothing runs until awaited.
+    auto lazy = wait_for(agentio::sleep(1s), 2s);
+    (void)lazy;
+}
+
+TEST(Timeout, AHandleThatCatchesTheCancellationReturnsItsValue) {
+    run_virtual([]() -> Task<> {
+        auto h = create_task([]() -> Task<int> {
+            try {
+                co_await sleep(10s);
+            } catch (const CancelledError&) {
+                co_return 42;
+            }
+            co_return 0;
+        });
+        EXPECT_EQ(co_await wait_for(h, 1s), 42);
+        EXPECT_DOUBLE_EQ(monotonic(), 1.0);
+    }());
+}

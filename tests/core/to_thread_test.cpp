@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "test_support.hpp"
@@ -62,5 +64,25 @@ TEST(CallSoonThreadsafe, WakesTheLoopFromAnotherThread) {
         std::thread other([&] { loop.call_soon_threadsafe([&] { done.set(); }); });
         co_await done.wait();
         other.join();
+    }());
+}
+
+// Two blocking calls in flight at once must each get a worker, also when an
+// idle worker exists already (else they run one after the other, or deadlock
+// if each waits for the other).
+TEST(ToThread, ConcurrentCallsRunOnSeparateWorkers) {
+    run_virtual([]() -> Task<> {
+        co_await to_thread([] {});  // leaves one idle worker
+        std::mutex m;
+        std::condition_variable cv;
+        int arrived = 0;
+        auto meet = [&] {
+            std::unique_lock lock(m);
+            ++arrived;
+            cv.notify_all();
+            return cv.wait_for(lock, std::chrono::seconds(10), [&] { return arrived == 2; });
+        };
+        auto [a, b] = co_await gather(to_thread(meet), to_thread(meet));
+        EXPECT_TRUE(a && b) << "the two calls did not run at the same time";
     }());
 }

@@ -38,21 +38,19 @@ public:
     explicit AsCompleted(std::vector<Task<T>> tasks) {
         EventLoop& loop = get_running_loop("as_completed()");
         handles_.reserve(tasks.size());
-        for (auto& task : tasks) {
-            handles_.push_back(detail::spawn(loop, std::move(task), {}));
-            handles_.back().node().owner = this;
-            index_of_.emplace(&handles_.back().node(), handles_.size() - 1);
+        try {
+            for (auto& task : tasks) {
+                handles_.push_back(detail::spawn(loop, std::move(task), {}));
+                handles_.back().node().owner = this;
+                index_of_.emplace(&handles_.back().node(), handles_.size() - 1);
+            }
+        } catch (...) {
+            abandon();  // no destructor will run: detach what was spawned
+            throw;
         }
     }
     AsCompleted(AsCompleted&&) = delete;
-    ~AsCompleted() {
-        for (auto& handle : handles_) {
-            if (!handle.done()) {
-                handle.node().owner = nullptr;
-                handle.cancel();
-            }
-        }
-    }
+    ~AsCompleted() { abandon(); }
 
     std::size_t size() const noexcept { return handles_.size(); }
 
@@ -78,10 +76,10 @@ public:
             ++owner_.given_;
             auto& task = owner_.handles_[index].node();
             if constexpr (std::is_void_v<T>) {
-                task.take_result();
+                task.result(true);
                 return Completed<void>{index};
             } else {
-                return Completed<T>{index, task.take_result()};
+                return Completed<T>{index, task.result(true)};
             }
         }
 
@@ -100,6 +98,15 @@ public:
     NextAwaiter next() { return NextAwaiter{*this}; }
 
 private:
+    // Cancels the tasks not finished yet and stops listening to them.
+    void abandon() noexcept {
+        for (auto& handle : handles_) {
+            if (!handle.done()) {
+                handle.node().owner = nullptr;
+                handle.cancel();
+            }
+        }
+    }
     void task_finished(detail::SpawnedTaskBase& task) noexcept override {
         finished_.push_back(index_of_.at(&task));
         if (waiter_ != nullptr) std::exchange(waiter_, nullptr)->node_->wake();

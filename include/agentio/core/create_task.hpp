@@ -10,7 +10,10 @@
 //
 // Awaiting a handle and being cancelled while waiting cancels the awaited task
 // too (as asyncio does); the awaiter then waits for it to finish and throws
-// CancelledError. (shield(handle) waits without passing the cancellation on.)
+// CancelledError, unless the task caught the cancellation and finished anyway:
+// then its outcome stands. (shield(handle) waits without passing it on.)
+// Awaiting an rvalue handle that is the last reference moves the result out;
+// otherwise the result is copied, so every holder sees the same value.
 #pragma once
 
 #include <string>
@@ -53,11 +56,10 @@ public:
 
     // The result of a finished task (rethrows its exception); InvalidStateError
     // if it is not done yet.
-    T result() const {
+    T result() const {  // a copy (T copyable), else moved out once
         auto& task = checked();
         if (!task.done()) throw InvalidStateError("result() of task '" + task.name() + "', which is not done");
-        if constexpr (std::is_copy_constructible_v<T> || std::is_void_v<T>) return task.copy_result();
-        else return task.take_result();
+        return task.result(false);
     }
     // The exception of a finished task, or null.
     std::exception_ptr exception() const {
@@ -74,7 +76,7 @@ public:
             node_ = &detail::running_node("co_await on a TaskHandle");
             if (node_ == &task_) throw InvalidStateError("task '" + task_.name() + "' awaits itself");
             if (node_->take_pending_cancel()) {
-                cancelled_ = true;
+                aborted_ = true;
                 return false;
             }
             task_.add_listener(*this);
@@ -82,10 +84,13 @@ public:
             return true;
         }
         T await_resume() {
-            if (cancelled_) throw CancelledError("cancelled while awaiting task '" + task_.name() + "'");
-            if constexpr (std::is_void_v<T>) task_.copy_result();
-            else if constexpr (std::is_copy_constructible_v<T>) return take_ ? task_.take_result() : task_.copy_result();
-            else return task_.take_result();
+            // Cancelled while waiting: the cancellation was passed on to the
+            // task. If the task caught it and finished anyway, its outcome
+            // stands (as in asyncio); otherwise the awaiter is cancelled too.
+            if (aborted_) throw CancelledError("cancelled before awaiting task '" + task_.name() + "'");
+            if (cancelled_ && task_.cancelled())
+                throw CancelledError("cancelled while awaiting task '" + task_.name() + "'");
+            return task_.result(take_);
         }
 
     private:
@@ -99,7 +104,8 @@ public:
         detail::SpawnedTask<T>& task_;
         detail::TaskNode* node_ = nullptr;
         bool take_;
-        bool cancelled_ = false;
+        bool cancelled_ = false;  // the wait was cancelled (and passed on)
+        bool aborted_ = false;    // a pending cancellation stopped the wait before it began
     };
     Awaiter operator co_await() const& { return Awaiter{checked(), false}; }
     Awaiter operator co_await() && { return Awaiter{checked(), true}; }

@@ -110,10 +110,10 @@ private:
     // One pass over the tasks (they do not fit in cache when there are many):
     // each gets its node and is scheduled.
     void launch_all(TaskNode& parent) override {
-        children_.reserve(tasks_.size());
-        if (keep_outcomes()) outcomes_.resize(tasks_.size());
-        else if constexpr (!std::is_void_v<T>) values_.resize(tasks_.size());
         try {
+            children_.reserve(tasks_.size());
+            if (keep_outcomes()) outcomes_.resize(tasks_.size());
+            else if constexpr (!std::is_void_v<T>) values_.resize(tasks_.size());
             for (std::size_t i = 0; i < tasks_.size(); ++i) {
                 if (i + 8 < tasks_.size() && tasks_[i + 8].valid()) __builtin_prefetch(tasks_[i + 8].handle().address(), 1);
                 auto child = std::make_unique<ChildTask<T>>();

@@ -31,17 +31,22 @@ struct MapState {
     Fn& fn;
     std::vector<std::optional<value_or_monostate_t<R>>>& results;
     std::size_t next = 0;
+    bool failed = false;  // set by the first failure: no item starts after it
 };
 
 // Each worker takes the next item as soon as it is free.
 template <class State>
 Task<> map_worker(State& state) {
-    while (state.next < state.items.size()) {
+    while (!state.failed && state.next < state.items.size()) {
         const std::size_t i = state.next++;
-        if constexpr (std::is_void_v<decltype(state.results[0])>) co_await state.fn(state.items[i]);
-        else if constexpr (std::is_same_v<std::remove_cvref_t<decltype(*state.results[0])>, std::monostate>)
-            co_await state.fn(state.items[i]);
-        else state.results[i].emplace(co_await state.fn(state.items[i]));
+        try {
+            if constexpr (std::is_same_v<std::remove_cvref_t<decltype(*state.results[0])>, std::monostate>)
+                co_await state.fn(state.items[i]);
+            else state.results[i].emplace(co_await state.fn(state.items[i]));
+        } catch (...) {
+            state.failed = true;  // siblings woken at the same moment take no new item
+            throw;
+        }
     }
 }
 

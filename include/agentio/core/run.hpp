@@ -36,7 +36,7 @@ T run(Task<T> task, LoopOptions options = LoopOptions::from_environment()) {
     loop.cancel_and_drain();
     loop.shutdown_threads();
     if (loop_failure) std::rethrow_exception(loop_failure);
-    return main.node().take_result();
+    return main.node().result(true);
 }
 
 }  // namespace agentio

@@ -68,7 +68,7 @@ public:
     }
     T await_resume() {
         if (cancelled_) throw CancelledError("cancelled while waiting on shielded task '" + handle_.name() + "'");
-        return std::move(handle_).node().take_result();
+        return handle_.node().result(true);  // copied if the caller still holds the task
     }
 
 private:

@@ -40,6 +40,8 @@ bool is_cancellation(const std::exception_ptr& error) noexcept;
 class SpawnedTaskBase : public TaskNode {
 public:
     void add_ref() noexcept { ++refs_; }
+    // True if one reference is left (after the task finished: one handle).
+    bool sole_reference() const noexcept { return refs_ == 1; }
     void release() noexcept {
         if (--refs_ == 0) destroy();
     }
@@ -58,6 +60,9 @@ public:
     // The structured owner (a TaskGroup, as_completed) told before any other
     // listener; it retrieves the task's error itself.
     CompletionListener* owner = nullptr;
+
+    // Set by EventLoop::cancel_and_drain() once it has cancelled this task.
+    bool cancelled_by_shutdown = false;
 
     // Registry links, owned by EventLoop.
     SpawnedTaskBase* registry_prev = nullptr;
@@ -85,19 +90,25 @@ public:
     std::coroutine_handle<> frame() const noexcept { return task_.handle(); }
     void mark_started() noexcept { task_.handle().promise().mark_started(); }
 
-    // Precondition: done(). Rethrows the task's exception.
-    T take_result() {
+    // Precondition: done(). The result (rethrows the task's exception), moved
+    // out when `may_move` and nobody else can still ask for it, else copied.
+    // A move-only result can be taken once; InvalidStateError after that.
+    T result(bool may_move) {
         mark_retrieved();
         if (!ran()) throw CancelledError("task '" + name() + "' was cancelled before it started");
-        return task_.handle().promise().take_result();
-    }
-    // Precondition: done(). A copy of the result (T copyable), for handles
-    // that may be awaited more than once.
-    T copy_result() const {
-        const_cast<SpawnedTask*>(this)->mark_retrieved();
-        if (!ran()) throw CancelledError("task '" + name() + "' was cancelled before it started");
-        if constexpr (std::is_void_v<T>) task_.handle().promise().peek_result();
-        else return task_.handle().promise().peek_result();
+        auto& promise = task_.handle().promise();
+        if constexpr (std::is_void_v<T>) {
+            promise.peek_result();
+        } else {
+            if (result_taken_)
+                throw InvalidStateError("the result of task '" + name() + "' was already moved out");
+            if constexpr (std::is_copy_constructible_v<T>) {
+                if (!(may_move && sole_reference())) return promise.peek_result();
+            }
+            T value = promise.take_result();
+            result_taken_ = true;
+            return value;
+        }
     }
 
 private:
@@ -106,6 +117,7 @@ private:
         return task_.handle().promise().error();
     }
     Task<T> task_;
+    bool result_taken_ = false;
 };
 
 }  // namespace agentio::detail

@@ -57,9 +57,14 @@ private:
     bool closed_ = false;
 };
 
+// The deadline is `deadline`, or now + `budget` when the scope begins (when
+// awaited, not when created: like every Task, a timeout is lazy).
 template <class T>
-Task<T> run_with_deadline(TimePoint deadline, Duration budget, Task<T> work) {
-    TimeoutScope scope(running_node("timeout()"), deadline, budget);
+Task<T> run_with_deadline(std::optional<TimePoint> deadline, Duration budget, Task<T> work) {
+    TaskNode& node = running_node("timeout()");
+    const TimePoint now = node.loop().now();
+    if (deadline) budget = *deadline - now;
+    TimeoutScope scope(node, deadline ? *deadline : now + budget, budget);
     std::exception_ptr error;
     if constexpr (std::is_void_v<T>) {
         try {
@@ -85,16 +90,14 @@ Task<T> run_with_deadline(TimePoint deadline, Duration budget, Task<T> work) {
 // Runs `work` (an awaitable or a callable returning one) with a deadline.
 template <class Work>
 auto timeout_at(TimePoint deadline, Work work) {
-    auto task = as_task(std::move(work));
-    const Duration budget = deadline - get_running_loop("timeout_at()").now();
-    return detail::run_with_deadline(deadline, budget, std::move(task));
+    return detail::run_with_deadline(deadline, Duration::zero(), as_task(std::move(work)));
 }
 
+// The budget starts when the returned Task is awaited.
 template <class Work, class Rep, class Period>
 auto timeout(std::chrono::duration<Rep, Period> delay, Work work) {
-    auto task = as_task(std::move(work));
-    const auto budget = std::chrono::duration_cast<Duration>(delay);
-    return detail::run_with_deadline(get_running_loop("timeout()").now() + budget, budget, std::move(task));
+    return detail::run_with_deadline(std::nullopt, std::chrono::duration_cast<Duration>(delay),
+                                     as_task(std::move(work)));
 }
 
 template <class Work, class Rep, class Period>

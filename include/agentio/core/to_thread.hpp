@@ -13,6 +13,7 @@
 
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <tuple>
 #include <type_traits>
@@ -79,9 +80,10 @@ public:
             cancelled_ = true;
             return false;
         }
-        job_ = new ThreadCallJob<R, F>(node_->loop(), std::move(call_), node_->context);
-        job_->awaiter_ = this;
-        node_->loop().run_in_thread(*job_);
+        auto job = std::make_unique<ThreadCallJob<R, F>>(node_->loop(), std::move(call_), node_->context);
+        job->awaiter_ = this;
+        node_->loop().run_in_thread(*job);  // from here the job frees itself
+        job_ = job.release();
         node_->wait_on(*this, frame);
         return true;
     }
