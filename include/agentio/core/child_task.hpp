@@ -34,7 +34,6 @@ public:
     // The child's exception once it is done (CancelledError if it never ran).
     virtual std::exception_ptr error() const noexcept = 0;
     ChildCollector* collector = nullptr;
-    std::uint32_t index = 0;  // position among its siblings
 
 protected:
     ~ChildBase() = default;

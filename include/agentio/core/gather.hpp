@@ -118,7 +118,7 @@ private:
                 if (i + 8 < tasks_.size() && tasks_[i + 8].valid()) __builtin_prefetch(tasks_[i + 8].handle().address(), 1);
                 auto child = std::make_unique<ChildTask<T>>();
                 child->assign(std::move(tasks_[i]), "gather()");  // throws for a Task already awaited
-                child->index = static_cast<std::uint32_t>(i);
+                child->set_index(static_cast<std::uint32_t>(i));
                 child->launch(parent, *this);
                 children_.push_back(child.release());
             }
@@ -133,7 +133,7 @@ private:
     // many does not walk them all again at the end, and memory returns early.
     void retire(ChildBase& finished) noexcept override {
         auto* child = static_cast<ChildTask<T>*>(&finished);
-        const std::uint32_t i = child->index;
+        const std::uint32_t i = child->index();
         if (keep_outcomes()) {
             outcomes_[i].emplace(child->take_outcome());
         } else if constexpr (!std::is_void_v<T>) {

@@ -17,8 +17,8 @@ namespace agentio {
 class [[nodiscard]] SleepAwaiter final : detail::Waiter, detail::TimerEntry {
 public:
     // `target` is a delay (relative) or a deadline; one field keeps frames small.
-    SleepAwaiter(bool relative, TimePoint target) noexcept : target_(target), relative_(relative) {}
-    SleepAwaiter(SleepAwaiter&& other) noexcept : target_(other.target_), relative_(other.relative_) {}
+    SleepAwaiter(bool relative, TimePoint target) noexcept : relative_(relative) { set_deadline(target); }
+    SleepAwaiter(SleepAwaiter&& other) noexcept : relative_(other.relative_) { set_deadline(other.deadline()); }
 
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> frame) {
@@ -28,12 +28,13 @@ public:
             return false;
         }
         EventLoop& loop = node_->loop();
-        const Duration delay = relative_ ? target_.time_since_epoch() : target_ - loop.now();
+        const TimePoint target = deadline();  // not armed yet: the requested delay or deadline
+        const Duration delay = relative_ ? target.time_since_epoch() : target - loop.now();
         if (delay <= Duration::zero()) {
             node_->yield(frame);
             return true;
         }
-        loop.timers().arm(*this, relative_ ? loop.now() + delay : target_);
+        loop.timers().arm(*this, relative_ ? loop.now() + delay : target);
         node_->wait_on(*this, frame);
         return true;
     }
@@ -50,7 +51,6 @@ private:
     }
     std::string describe() const override;
 
-    TimePoint target_;
     detail::TaskNode* node_ = nullptr;
     bool relative_;
     bool cancelled_ = false;

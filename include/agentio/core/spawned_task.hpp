@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <exception>
 
+#include "agentio/core/frame_allocator.hpp"
 #include "agentio/core/task.hpp"
 #include "agentio/core/task_node.hpp"
 
@@ -39,6 +40,10 @@ bool is_cancellation(const std::exception_ptr& error) noexcept;
 
 class SpawnedTaskBase : public TaskNode {
 public:
+    // Recycled like coroutine frames (the virtual destructor passes the real size).
+    static void* operator new(std::size_t size) { return allocate_frame(size); }
+    static void operator delete(void* p, std::size_t size) noexcept { deallocate_frame(p, size); }
+
     void add_ref() noexcept { ++refs_; }
     // True if one reference is left (after the task finished: one handle).
     bool sole_reference() const noexcept { return refs_ == 1; }

@@ -99,6 +99,10 @@ public:
     // Starts the node: its root frame runs on the next loop iteration.
     void start(EventLoop& loop, std::coroutine_handle<> root) noexcept;
 
+    // A structured parent's number for this child (its input position).
+    std::uint32_t index() const noexcept { return index_; }
+    void set_index(std::uint32_t index) noexcept { index_ = index; }
+
     // False if the task was cancelled before its first step: its body never ran
     // and its outcome is CancelledError (as asyncio does for such a task).
     bool ran() const noexcept { return ran_; }
@@ -136,6 +140,7 @@ private:
     Waiter* waiter_ = nullptr;
     std::unique_ptr<std::string> name_;  // rarely set: keeps the node small
     std::uint32_t number_ = 0;
+    std::uint32_t index_ = 0;  // next to the other small fields: fits in padding
     std::uint32_t cancel_requests_ = 0;
     State state_ = State::Created;
     bool must_cancel_ = false;
