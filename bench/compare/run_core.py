@@ -13,6 +13,7 @@ import datetime
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 
@@ -32,6 +33,20 @@ RSS_TARGET_MIB = {"sleeps": 64}
 def run_json(cmd):
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=600).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def run_median(cmd, runs):
+    """Runs `cmd` `runs` times (fresh processes); the median of every figure.
+
+    A 2-vCPU VM swings by up to 2x between runs of the same binary, so one run
+    is not a measurement."""
+    samples = [run_json(cmd) for _ in range(runs)]
+    merged = dict(samples[0])
+    for key, value in samples[0].items():
+        if isinstance(value, float):
+            merged[key] = statistics.median(s[key] for s in samples)
+    merged["runs"] = runs
+    return merged
 
 
 def fmt(value, unit):
@@ -54,9 +69,9 @@ def main():
     for name, what, key, unit, target in WORKLOADS:
         extra = ["--n", "20000"] if args.quick else []
         r = {
-            "agentio": run_json([os.path.join(args.bin, "core_workloads"), "--workload", name] + extra),
-            "asyncio": run_json([args.python, TWINS, "--loop", "asyncio", "--workload", name] + extra),
-            "uvloop": run_json([args.python, TWINS, "--loop", "uvloop", "--workload", name] + extra),
+            "agentio": run_median([os.path.join(args.bin, "core_workloads"), "--workload", name] + extra, 5),
+            "asyncio": run_median([args.python, TWINS, "--loop", "asyncio", "--workload", name] + extra, 3),
+            "uvloop": run_median([args.python, TWINS, "--loop", "uvloop", "--workload", name] + extra, 3),
         }
         results[name] = r
         ours = r["agentio"][key]
@@ -75,8 +90,9 @@ def main():
         "",
         "Produced by `./dev bench` (which runs "
         "`/usr/bin/python3 bench/compare/run_core.py --bin build/release/bin --out docs/BENCHMARKS.md`), "
-        "every row measured side by side in one run on one machine. Each workload runs in a fresh process per "
-        "runtime, twice in one loop: *cold* is the first round (a new process touching fresh pages), *warm* the "
+        "every row measured side by side in one run on one machine. Each figure is the median of 5 fresh "
+        "processes for agentio and 3 for each Python twin (this 2-vCPU VM swings by up to 2x between runs of the "
+        "same binary). Each process runs its workload twice in one loop: *cold* is the first round (a new process touching fresh pages), *warm* the "
         "second (steady state, as in a long-running agent). Ratios are asyncio's or uvloop's figure divided by "
         "agentio's.",
         "",
