@@ -7,7 +7,7 @@ single JSON line to stdout:
 
 Usage:
   /usr/bin/python3 bench/compare/core_twins.py --loop asyncio|uvloop \
-      --workload spawn_gather|sleeps|pingpong|semaphore [--n N]
+      --workload spawn_gather|spawn_gather_batched|sleeps|pingpong|semaphore [--n N]
 
 The workload runs twice in one loop: cold_s is the first round, warm_s the
 second (steady state); each covers the workload only, not interpreter start.
@@ -26,6 +26,15 @@ async def spawn_gather(n):
         await asyncio.sleep(0)
 
     await asyncio.gather(*[asyncio.create_task(job()) for _ in range(n)])
+
+
+async def spawn_gather_batched(n):
+    # The same N tasks in gathers of 2,000 (memory that stays in cache).
+    async def job():
+        await asyncio.sleep(0)
+
+    for done in range(0, n, 2000):
+        await asyncio.gather(*[asyncio.create_task(job()) for _ in range(min(2000, n - done))])
 
 
 async def sleeps(n):
@@ -66,6 +75,7 @@ async def semaphore(n):
 
 WORKLOADS = {
     "spawn_gather": (spawn_gather, 200_000),
+    "spawn_gather_batched": (spawn_gather_batched, 200_000),
     "sleeps": (sleeps, 200_000),
     "pingpong": (pingpong, 200_000),
     "semaphore": (semaphore, 100_000),
