@@ -17,8 +17,8 @@ bool GatherBase::await_suspend(std::coroutine_handle<> frame) {
     try {
         launch_all(*parent_);
     } catch (...) {
-        // Misuse found part-way (a Task already awaited): the children already
-        // started are cancelled and waited for before the error is thrown.
+        // Failed part-way (out of memory): the children already started are
+        // cancelled and waited for before the error is thrown.
         first_error_ = std::current_exception();
         if (count_ == 0) return false;
         cancel_unfinished();

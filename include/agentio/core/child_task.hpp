@@ -54,15 +54,13 @@ public:
 
     // Takes `task` over; InvalidStateError if it cannot be started.
     void assign(Task<T> task, const char* who) {
-        if (!task.valid()) throw InvalidStateError(std::string(who) + " was given an empty Task (moved from)");
-        if (task.handle().promise().started())
-            throw InvalidStateError(std::string(who) + " was given a Task that was already awaited");
+        if (!task.valid())
+            throw InvalidStateError(std::string(who) + " was given an empty Task (moved from, or already awaited)");
         frame_ = task.release();
     }
     void launch(TaskNode& parent, ChildCollector& owner) {
         collector = &owner;
         context = parent.context;
-        frame_.promise().mark_started();
         start(parent.loop(), frame_);
     }
     std::exception_ptr error() const noexcept override {

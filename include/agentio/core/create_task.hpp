@@ -124,11 +124,8 @@ namespace detail {
 // Spawns `task` on `loop` with the running task's context (if any).
 template <class T>
 TaskHandle<T> spawn(EventLoop& loop, Task<T> task, std::string name) {
-    if (!task.valid()) throw InvalidStateError("create_task() of an empty Task (it was moved from)");
-    if (task.handle().promise().started())
-        throw InvalidStateError("create_task() of a Task that was already awaited");
+    if (!task.valid()) throw InvalidStateError("create_task() of an empty Task (moved from, or already awaited)");
     auto* node = new SpawnedTask<T>(std::move(task));
-    node->mark_started();
     node->set_name(std::move(name));
     node->context = current_context();
     node->add_ref();  // the handle's

@@ -115,9 +115,8 @@ private:
             if (keep_outcomes()) outcomes_.resize(tasks_.size());
             else if constexpr (!std::is_void_v<T>) values_.resize(tasks_.size());
             for (std::size_t i = 0; i < tasks_.size(); ++i) {
-                if (i + 8 < tasks_.size() && tasks_[i + 8].valid()) __builtin_prefetch(tasks_[i + 8].handle().address(), 1);
                 auto child = std::make_unique<ChildTask<T>>();
-                child->assign(std::move(tasks_[i]), "gather()");  // throws for a Task already awaited
+                child->assign(std::move(tasks_[i]), "gather()");
                 child->set_index(static_cast<std::uint32_t>(i));
                 child->launch(parent, *this);
                 children_.push_back(child.release());

@@ -93,7 +93,6 @@ public:
     explicit SpawnedTask(Task<T> task) : task_(std::move(task)) {}
 
     std::coroutine_handle<> frame() const noexcept { return task_.handle(); }
-    void mark_started() noexcept { task_.handle().promise().mark_started(); }
 
     // Precondition: done(). The result (rethrows the task's exception), moved
     // out when `may_move` and nobody else can still ask for it, else copied.

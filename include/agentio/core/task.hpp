@@ -1,8 +1,10 @@
 // task.hpp: Task<T>, the lazy coroutine type, like a Python coroutine object.
 //
 // A Task does nothing until it is awaited (or handed to create_task, gather, run
-// ...). It is move-only and is awaited at most once; awaiting a moved-from or an
-// already awaited Task throws InvalidStateError instead of being undefined.
+// ...). It is move-only and is consumed by being awaited or handed on: awaiting
+// a moved-from or already awaited Task throws InvalidStateError instead of
+// being undefined. (Nothing is written into a frame before it first runs, so
+// launching many tasks does not touch their frames twice.)
 //
 // Control transfer without stack growth. Every resumption of a coroutine frame
 // happens in one loop, the trampoline run by TaskNode::step(): awaiting a Task
@@ -55,12 +57,9 @@ public:
     static void operator delete(void* frame, std::size_t size) noexcept { deallocate_frame(frame, size); }
 
     void set_continuation(std::coroutine_handle<> parent) noexcept { continuation_ = parent; }
-    bool started() const noexcept { return started_; }
-    void mark_started() noexcept { started_ = true; }
 
 private:
     std::coroutine_handle<> continuation_;  // the awaiting frame; null for a task's root frame
-    bool started_ = false;
 };
 
 // Where a finished frame keeps its outcome until someone takes it.
@@ -135,16 +134,23 @@ public:
     // True once the coroutine has run to its end (value or exception).
     bool done() const noexcept { return frame_ && frame_.done(); }
 
+    // Awaiting takes the frame over: the Task is empty afterwards (a second
+    // await is an InvalidStateError), and the frame dies with the awaiter at
+    // the end of the co_await expression, its result taken.
     class Awaiter {
     public:
         explicit Awaiter(Handle frame) noexcept : frame_(frame) {}
+        Awaiter(Awaiter&& other) noexcept : frame_(std::exchange(other.frame_, {})) {}
+        Awaiter(const Awaiter&) = delete;
+        Awaiter& operator=(const Awaiter&) = delete;
+        ~Awaiter() {
+            if (frame_) frame_.destroy();
+        }
         bool await_ready() const {
-            if (!frame_) throw InvalidStateError("co_await on an empty Task (it was moved from)");
-            if (frame_.promise().started()) throw InvalidStateError("co_await on a Task that was already awaited");
+            if (!frame_) throw InvalidStateError("co_await on an empty Task (moved from, or already awaited)");
             return false;
         }
         void await_suspend(std::coroutine_handle<> parent) const noexcept {
-            frame_.promise().mark_started();
             frame_.promise().set_continuation(parent);
             detail::trampoline_next = frame_;
         }
@@ -153,8 +159,8 @@ public:
     private:
         Handle frame_;
     };
-    Awaiter operator co_await() const& noexcept { return Awaiter{frame_}; }
-    Awaiter operator co_await() const&& noexcept { return Awaiter{frame_}; }
+    Awaiter operator co_await() & noexcept { return Awaiter{std::exchange(frame_, {})}; }
+    Awaiter operator co_await() && noexcept { return Awaiter{std::exchange(frame_, {})}; }
 
     // For the runtime: the frame, and a way to take it over as a task's root.
     Handle handle() const noexcept { return frame_; }
