@@ -8,7 +8,7 @@ namespace agentio {
 std::string SleepAwaiter::describe() const {
     char text[64];
     std::snprintf(text, sizeof text, "sleep until t=%.3fs",
-                  std::chrono::duration<double>(deadline().time_since_epoch()).count());
+                  std::chrono::duration<double>(timer_->deadline().time_since_epoch()).count());
     return text;
 }
 

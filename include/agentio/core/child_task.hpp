@@ -45,7 +45,7 @@ class ChildTask final : public ChildBase {
 public:
     ChildTask() = default;
     ~ChildTask() {
-        if (frame_) frame_.destroy();
+        if (root()) root().destroy();
     }
     // Children are recycled like frames: a gather of many is allocation-free
     // once warm.
@@ -56,35 +56,35 @@ public:
     void assign(Task<T> task, const char* who) {
         if (!task.valid())
             throw InvalidStateError(std::string(who) + " was given an empty Task (moved from, or already awaited)");
-        frame_ = task.release();
+        set_root(task.release());  // the node owns the frame from here
     }
     void launch(TaskNode& parent, ChildCollector& owner) {
         collector = &owner;
         context = parent.context;
-        start(parent.loop(), frame_);
+        start(parent.loop(), root());
     }
     std::exception_ptr error() const noexcept override {
         if (!ran()) return std::make_exception_ptr(CancelledError("task was cancelled before it started"));
-        return frame_.promise().error();
+        return frame().promise().error();
     }
     // Precondition: done(). Rethrows the child's exception.
     value_or_monostate_t<T> take_value() {
         if (!ran()) throw CancelledError("task was cancelled before it started");
         if constexpr (std::is_void_v<T>) {
-            frame_.promise().take_result();
+            frame().promise().take_result();
             return {};
         } else {
-            return frame_.promise().take_result();
+            return frame().promise().take_result();
         }
     }
     Outcome<T> take_outcome() {
         if (std::exception_ptr e = error()) return Outcome<T>(e);
         if constexpr (std::is_void_v<T>) return Outcome<void>();
-        else return Outcome<T>(frame_.promise().take_result());
+        else return Outcome<T>(frame().promise().take_result());
     }
 
 private:
-    typename Task<T>::Handle frame_;
+    typename Task<T>::Handle frame() const noexcept { return Task<T>::Handle::from_address(root().address()); }
 };
 
 }  // namespace agentio::detail

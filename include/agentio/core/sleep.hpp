@@ -10,15 +10,22 @@
 
 #include "agentio/core/errors.hpp"
 #include "agentio/core/event_loop.hpp"
+#include "agentio/core/frame_allocator.hpp"
 #include "agentio/core/task_node.hpp"
 
 namespace agentio {
 
-class [[nodiscard]] SleepAwaiter final : detail::Waiter, detail::TimerEntry {
+class [[nodiscard]] SleepAwaiter final : detail::Waiter {
 public:
-    // `target` is a delay (relative) or a deadline; one field keeps frames small.
-    SleepAwaiter(bool relative, TimePoint target) noexcept : relative_(relative) { set_deadline(target); }
-    SleepAwaiter(SleepAwaiter&& other) noexcept : relative_(other.relative_) { set_deadline(other.deadline()); }
+    // `target` is a delay (relative) or a deadline.
+    SleepAwaiter(bool relative, TimePoint target) noexcept : target_(target), relative_(relative) {}
+    SleepAwaiter(SleepAwaiter&& other) noexcept : target_(other.target_), relative_(other.relative_) {}
+    ~SleepAwaiter() {
+        if (timer_ != nullptr) {
+            node_->loop().timers().disarm(*timer_);  // only if the frame dies mid-sleep
+            delete timer_;
+        }
+    }
 
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> frame) {
@@ -28,13 +35,13 @@ public:
             return false;
         }
         EventLoop& loop = node_->loop();
-        const TimePoint target = deadline();  // not armed yet: the requested delay or deadline
-        const Duration delay = relative_ ? target.time_since_epoch() : target - loop.now();
+        const Duration delay = relative_ ? target_.time_since_epoch() : target_ - loop.now();
         if (delay <= Duration::zero()) {
             node_->yield(frame);
             return true;
         }
-        loop.timers().arm(*this, relative_ ? loop.now() + delay : target);
+        timer_ = new Timer(*node_);
+        loop.timers().arm(*timer_, relative_ ? loop.now() + delay : target_);
         node_->wait_on(*this, frame);
         return true;
     }
@@ -43,15 +50,26 @@ public:
     }
 
 private:
-    void on_timer() noexcept override { node_->wake(); }
+    // The timer lives outside the coroutine frame, in the frame pool: every
+    // frame that may sleep is smaller (sleep(0) and short tasks need no
+    // timer), and armed timers sit close together in memory.
+    struct Timer final : detail::TimerEntry {
+        explicit Timer(detail::TaskNode& sleeper) noexcept : node(sleeper) {}
+        void on_timer() noexcept override { node.wake(); }
+        static void* operator new(std::size_t size) { return detail::allocate_frame(size); }
+        static void operator delete(void* p, std::size_t size) noexcept { detail::deallocate_frame(p, size); }
+        detail::TaskNode& node;
+    };
     void cancel() noexcept override {
-        node_->loop().timers().disarm(*this);
+        node_->loop().timers().disarm(*timer_);
         cancelled_ = true;
         node_->wake();
     }
     std::string describe() const override;
 
+    TimePoint target_;
     detail::TaskNode* node_ = nullptr;
+    Timer* timer_ = nullptr;
     bool relative_;
     bool cancelled_ = false;
 };

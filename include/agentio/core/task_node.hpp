@@ -128,6 +128,8 @@ protected:
     ~TaskNode() = default;
     // The root frame (the Task the node was started with).
     std::coroutine_handle<> root() const noexcept { return root_; }
+    // Takes a root frame before start() (a child waiting to be launched).
+    void set_root(std::coroutine_handle<> root) noexcept { root_ = root; }
     // Called once, when the root frame has finished; the frame is still alive.
     virtual void on_finished() noexcept = 0;
 

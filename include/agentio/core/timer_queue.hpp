@@ -28,9 +28,6 @@ public:
 
 protected:
     ~TimerEntry() = default;
-    // Until armed, the deadline field is the owner's to use (a sleep keeps its
-    // requested delay there, which keeps frames small).
-    void set_deadline(TimePoint t) noexcept { deadline_ = t; }
 
 private:
     friend class TimerQueue;
