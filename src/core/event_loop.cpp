@@ -97,17 +97,26 @@ void EventLoop::job_completed() noexcept { --jobs_in_flight_; }
 
 void EventLoop::report(const ExceptionContext& context) noexcept {
     try {
-        if (exception_handler_) {
-            exception_handler_(context);
-            return;
-        }
+        if (exception_handler_) exception_handler_(context);
+        else report_to_stderr(context);
+    } catch (...) {
+        // A failing handler must not take the loop down.
+    }
+}
+
+void EventLoop::report_to_stderr(const ExceptionContext& context) noexcept {
+    try {
         std::string line = "agentio: " + context.message;
         if (!context.task_name.empty()) line += " (task '" + context.task_name + "')";
         if (context.error) line += ": " + describe(context.error);
         std::cerr << line << '\n';
     } catch (...) {
-        // A failing handler must not take the loop down.
     }
+}
+
+void report_anywhere(const ExceptionContext& context) noexcept {
+    if (EventLoop* loop = EventLoop::current()) loop->report(context);
+    else EventLoop::report_to_stderr(context);
 }
 
 void EventLoop::register_task(detail::SpawnedTaskBase& task) noexcept {

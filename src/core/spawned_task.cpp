@@ -51,7 +51,7 @@ void SpawnedTaskBase::destroy() noexcept {
     if (done() && !retrieved_) {
         std::exception_ptr failure = error();
         if (failure && !is_cancellation(failure))
-            loop().report({"Task exception was never retrieved", name(), failure});
+            report_anywhere({"Task exception was never retrieved", name(), failure});
     }
     delete this;
 }

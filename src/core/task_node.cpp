@@ -14,7 +14,6 @@ thread_local std::uint32_t next_task_number = 1;
 }
 
 void TaskNode::start(EventLoop& loop, std::coroutine_handle<> root) noexcept {
-    loop_ = &loop;
     root_ = root;
     hot_data_ = root.address();
     number_ = next_task_number++;
@@ -22,7 +21,11 @@ void TaskNode::start(EventLoop& loop, std::coroutine_handle<> root) noexcept {
     loop.schedule(*this);
 }
 
-std::string TaskNode::name() const { return name_ ? *name_ : "Task-" + std::to_string(number_); }
+std::string TaskNode::name() const {
+    return extras_ && !extras_->name.empty() ? extras_->name : "Task-" + std::to_string(number_);
+}
+
+EventLoop& TaskNode::loop() const noexcept { return *EventLoop::current(); }
 
 void TaskNode::run() noexcept {
     if (!ran_ && must_cancel_) {
@@ -35,7 +38,8 @@ void TaskNode::run() noexcept {
     state_ = State::Running;
     TaskNode* const outer = running_;
     running_ = this;
-    const bool timed = loop_->debug();
+    EventLoop& loop = *EventLoop::current();
+    const bool timed = loop.debug();
     const auto started = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
 
     // The trampoline: every frame of this task resumes here, one at a time.
@@ -49,9 +53,9 @@ void TaskNode::run() noexcept {
     running_ = outer;
     if (timed) {
         const auto spent = std::chrono::steady_clock::now() - started;
-        if (spent > loop_->options().slow_step) {
+        if (spent > loop.options().slow_step) {
             const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(spent).count();
-            loop_->report({"task '" + name() + "' blocked the event loop for " + std::to_string(ms) +
+            loop.report({"task '" + name() + "' blocked the event loop for " + std::to_string(ms) +
                                " ms in one step (use to_thread() for blocking work)",
                            name(), nullptr});
         }
@@ -65,13 +69,13 @@ void TaskNode::run() noexcept {
 void TaskNode::wake() noexcept {
     waiter_ = nullptr;
     state_ = State::Scheduled;
-    loop_->schedule(*this);
+    EventLoop::current()->schedule(*this);
 }
 
 void TaskNode::yield(std::coroutine_handle<> frame) noexcept {
     hot_data_ = frame.address();
     state_ = State::Scheduled;
-    loop_->schedule(*this);
+    EventLoop::current()->schedule(*this);
 }
 
 bool TaskNode::cancel() noexcept {

@@ -14,9 +14,9 @@
 namespace agentio::detail {
 
 TimeoutScope::TimeoutScope(TaskNode& node, TimePoint deadline, Duration budget)
-    : node_(node), outer_deadline_(node.deadline), budget_(budget), cancelling_at_entry_(node.cancelling()) {
+    : node_(node), outer_deadline_(node.deadline()), budget_(budget), cancelling_at_entry_(node.cancelling()) {
     node_.loop().timers().arm(*this, deadline);
-    if (deadline < node_.deadline) node_.deadline = deadline;
+    if (deadline < node_.deadline()) node_.set_deadline(deadline);
 }
 
 TimeoutScope::~TimeoutScope() { close(); }
@@ -25,7 +25,7 @@ void TimeoutScope::close() noexcept {
     if (closed_) return;
     closed_ = true;
     node_.loop().timers().disarm(*this);
-    node_.deadline = outer_deadline_;
+    if (node_.deadline() != outer_deadline_) node_.set_deadline(outer_deadline_);
 }
 
 void TimeoutScope::on_timer() noexcept {

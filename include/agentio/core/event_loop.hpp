@@ -86,6 +86,8 @@ public:
 
     void set_exception_handler(ExceptionHandler handler) { exception_handler_ = std::move(handler); }
     void report(const ExceptionContext& context) noexcept;
+    // The default handler: one line on stderr.
+    static void report_to_stderr(const ExceptionContext& context) noexcept;
 
     // Spawned tasks that have not finished.
     std::size_t pending_tasks() const noexcept { return spawned_count_; }
@@ -154,6 +156,10 @@ private:
 
 // The running loop; throws InvalidStateError if there is none.
 EventLoop& get_running_loop(const char* what = "get_running_loop()");
+
+// Reports to the running loop's handler, or to stderr when no loop runs (a
+// handle released after run() returned).
+void report_anywhere(const ExceptionContext& context) noexcept;
 
 // The running loop's clock in seconds (virtual under the virtual clock), the
 // twin of Python's time.monotonic() in examples.

@@ -22,7 +22,7 @@ public:
     SleepAwaiter(SleepAwaiter&& other) noexcept : target_(other.target_), relative_(other.relative_) {}
     ~SleepAwaiter() {
         if (timer_ != nullptr) {
-            node_->loop().timers().disarm(*timer_);  // only if the frame dies mid-sleep
+            if (timer_->armed()) node_->loop().timers().disarm(*timer_);  // the frame died mid-sleep
             delete timer_;
         }
     }

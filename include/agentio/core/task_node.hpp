@@ -110,16 +110,21 @@ public:
     // The given name, else "Task-<n>" (numbered per thread, as asyncio does).
     std::string name() const;
     void set_name(std::string name) {
-        if (!name.empty()) name_ = std::make_unique<std::string>(std::move(name));
+        if (!name.empty()) extras().name = std::move(name);
     }
     const Waiter* waiter() const noexcept { return waiter_; }
-    EventLoop& loop() const noexcept { return *loop_; }
+    // The loop the task runs on: the running loop (a task never leaves the
+    // loop, and the loop's thread, that started it; keeping no pointer keeps
+    // the node small).
+    EventLoop& loop() const noexcept;
+
+    // The nearest deadline of the timeout scopes the task is in (max if none);
+    // I/O layers read it through current_deadline().
+    TimePoint deadline() const noexcept { return extras_ ? extras_->deadline : TimePoint::max(); }
+    void set_deadline(TimePoint deadline) { extras().deadline = deadline; }
 
     // Task-local context: the values of ContextVars for this task.
     ContextRef context;
-    // The nearest deadline of the timeout scopes the task is in (max if none);
-    // I/O layers read it through current_deadline().
-    TimePoint deadline = TimePoint::max();
 
     // The node the loop is stepping on this thread, or null.
     static TaskNode* running() noexcept { return running_; }
@@ -136,11 +141,21 @@ protected:
 private:
     void run() noexcept final;  // one step, called by the loop
 
-    EventLoop* loop_ = nullptr;
+    // What few tasks have (a name, a timeout scope): out of line, so that the
+    // node of a plain task stays small.
+    struct Extras {
+        std::string name;
+        TimePoint deadline = TimePoint::max();
+    };
+    Extras& extras() {
+        if (!extras_) extras_ = std::make_unique<Extras>();
+        return *extras_;
+    }
+
     std::coroutine_handle<> root_;
     // Where the task resumes is kept in Runnable::hot_data_ (a frame address).
     Waiter* waiter_ = nullptr;
-    std::unique_ptr<std::string> name_;  // rarely set: keeps the node small
+    std::unique_ptr<Extras> extras_;
     std::uint32_t number_ = 0;
     std::uint32_t index_ = 0;  // next to the other small fields: fits in padding
     std::uint32_t cancel_requests_ = 0;

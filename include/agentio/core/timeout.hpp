@@ -108,8 +108,8 @@ auto wait_for(Work work, std::chrono::duration<Rep, Period> delay) {
 // The deadline of the innermost timeout scope around the running task, if any.
 inline std::optional<TimePoint> current_deadline() {
     detail::TaskNode* node = detail::TaskNode::running();
-    if (node == nullptr || node->deadline == TimePoint::max()) return std::nullopt;
-    return node->deadline;
+    if (node == nullptr || node->deadline() == TimePoint::max()) return std::nullopt;
+    return node->deadline();
 }
 
 }  // namespace agentio
