@@ -40,12 +40,7 @@ TEST(AsCompleted, LeavingEarlyCancelsTheRest) {
     run_virtual([]() -> Task<> {
         int cancelled = 0;
         auto slow = [&]() -> Task<int> {
-            try {
-                co_await sleep(1h);
-            } catch (const CancelledError&) {
-                ++cancelled;
-                throw;
-            }
+            co_await agentio::testing::sleep_counting_cancel(1h, cancelled);
             co_return 0;
         };
         {

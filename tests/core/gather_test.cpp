@@ -82,14 +82,7 @@ TEST(Gather, ReturnExceptionsStoresEachOutcomeAndCancelsNothing) {
 TEST(Gather, CancellingTheCallerCancelsEveryChild) {
     run_virtual([]() -> Task<> {
         int cancelled = 0;
-        auto child = [&]() -> Task<> {
-            try {
-                co_await sleep(1h);
-            } catch (const CancelledError&) {
-                ++cancelled;
-                throw;
-            }
-        };
+        auto child = [&] { return agentio::testing::sleep_counting_cancel(1h, cancelled); };
         auto h = create_task([&]() -> Task<> { co_await gather(child(), child(), child()); });
         co_await sleep(1s);
         h.cancel();

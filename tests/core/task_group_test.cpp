@@ -37,14 +37,7 @@ TEST(TaskGroup, FirstFailureCancelsSiblingsAndTheBodyAndKeepsEveryError) {
             co_await task_group([&](TaskGroup& g) -> Task<> {
                 g.create_task(fail_after(1s, "first"));
                 g.create_task(fail_after(1s, "second"));  // same instant: also an error
-                g.create_task([&]() -> Task<> {
-                    try {
-                        co_await sleep(1h);
-                    } catch (const CancelledError&) {
-                        ++cancelled;
-                        throw;
-                    }
-                });
+                g.create_task(agentio::testing::sleep_counting_cancel(1h, cancelled));
                 try {
                     co_await sleep(1h);
                 } catch (const CancelledError&) {
@@ -87,14 +80,7 @@ TEST(TaskGroup, ExternalCancelCancelsChildrenAndPropagates) {
         int cancelled = 0;
         auto h = create_task([&]() -> Task<> {
             co_await task_group([&](TaskGroup& g) -> Task<> {
-                for (int i = 0; i < 2; ++i) g.create_task([&]() -> Task<> {
-                    try {
-                        co_await sleep(1h);
-                    } catch (const CancelledError&) {
-                        ++cancelled;
-                        throw;
-                    }
-                });
+                for (int i = 0; i < 2; ++i) g.create_task(agentio::testing::sleep_counting_cancel(1h, cancelled));
                 co_return;
             });
         });

@@ -20,7 +20,15 @@ T run_virtual(Task<T> task) {
     return run(std::move(task), virtual_clock());
 }
 
-// Seconds since the loop started (virtual clock: exact).
-inline double now_s() { return monotonic(); }
+// Sleeps for `delay`; counts the CancelledError that ends the sleep, then
+// lets it propagate.
+inline Task<> sleep_counting_cancel(Duration delay, int& cancelled) {
+    try {
+        co_await sleep(delay);
+    } catch (const CancelledError&) {
+        ++cancelled;
+        throw;
+    }
+}
 
 }  // namespace agentio::testing
