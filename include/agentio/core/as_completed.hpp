@@ -12,9 +12,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "agentio/core/create_task.hpp"
@@ -42,7 +42,7 @@ public:
             for (auto& task : tasks) {
                 handles_.push_back(detail::spawn(loop, std::move(task), {}));
                 handles_.back().node().owner = this;
-                index_of_.emplace(&handles_.back().node(), handles_.size() - 1);
+                handles_.back().node().set_index(static_cast<std::uint32_t>(handles_.size() - 1));
             }
         } catch (...) {
             abandon();  // no destructor will run: detach what was spawned
@@ -108,12 +108,11 @@ private:
         }
     }
     void task_finished(detail::SpawnedTaskBase& task) noexcept override {
-        finished_.push_back(index_of_.at(&task));
+        finished_.push_back(task.index());
         if (waiter_ != nullptr) std::exchange(waiter_, nullptr)->node_->wake();
     }
 
     std::vector<TaskHandle<T>> handles_;
-    std::unordered_map<const detail::SpawnedTaskBase*, std::size_t> index_of_;
     std::deque<std::size_t> finished_;
     std::size_t given_ = 0;
     NextAwaiter* waiter_ = nullptr;
