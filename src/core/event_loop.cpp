@@ -120,25 +120,17 @@ void report_anywhere(const ExceptionContext& context) noexcept {
 }
 
 void EventLoop::register_task(detail::SpawnedTaskBase& task) noexcept {
-    task.registry_prev = nullptr;
-    task.registry_next = spawned_head_;
-    if (spawned_head_ != nullptr) spawned_head_->registry_prev = &task;
-    spawned_head_ = &task;
-    ++spawned_count_;
+    spawned_.push_back(task);
 }
 
 void EventLoop::unregister_task(detail::SpawnedTaskBase& task) noexcept {
-    if (task.registry_prev != nullptr) task.registry_prev->registry_next = task.registry_next;
-    else spawned_head_ = task.registry_next;
-    if (task.registry_next != nullptr) task.registry_next->registry_prev = task.registry_prev;
-    task.registry_prev = task.registry_next = nullptr;
-    --spawned_count_;
+    spawned_.remove(task);
 }
 
 void EventLoop::dump_tasks(std::ostream& out) const {
     static constexpr const char* kStates[] = {"created", "scheduled", "running", "waiting", "done"};
-    out << spawned_count_ << " pending task(s)\n";
-    for (auto* task = spawned_head_; task != nullptr; task = task->registry_next) {
+    out << spawned_.size() << " pending task(s)\n";
+    for (auto* task = spawned_.front(); task != nullptr; task = spawned_.next(*task)) {
         out << "  " << task->name() << ": " << kStates[static_cast<int>(task->state())];
         if (task->waiter() != nullptr) out << ", " << task->waiter()->describe();
         if (task->cancelling() > 0) out << ", cancelling";
@@ -162,7 +154,7 @@ void EventLoop::poll_io(bool may_block) {
     int timeout_ms = 0;
     if (may_block && !has_posted_.load(std::memory_order_acquire)) {
         if (timers_.empty()) {
-            if (clock_.is_virtual() && jobs_in_flight_ == 0 && reactor_.watched() == 0 && spawned_count_ > 0)
+            if (clock_.is_virtual() && jobs_in_flight_ == 0 && reactor_.watched() == 0 && !spawned_.empty())
                 throw InvalidStateError(
                     "deadlock: every task is waiting and nothing can wake them (no timers, I/O or threads); "
                     "pending tasks are listed by EventLoop::dump_tasks()");
@@ -189,11 +181,11 @@ void EventLoop::fire_timers() noexcept {
 
 void EventLoop::cancel_and_drain() {
     Running guard(*this);
-    while (spawned_count_ > 0) {
+    while (!spawned_.empty()) {
         // Each task is cancelled once by the shutdown, whatever it did with
         // earlier cancellations (it may have caught one and gone on waiting).
         std::vector<detail::SpawnedTaskBase*> live;
-        for (auto* task = spawned_head_; task != nullptr; task = task->registry_next)
+        for (auto* task = spawned_.front(); task != nullptr; task = spawned_.next(*task))
             if (!task->cancelled_by_shutdown) live.push_back(task);
         for (auto* task : live) {
             task->cancelled_by_shutdown = true;

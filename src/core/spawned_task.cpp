@@ -16,19 +16,10 @@ bool is_cancellation(const std::exception_ptr& error) noexcept {
     }
 }
 
-void SpawnedTaskBase::add_listener(CompletionListener& listener) noexcept {
-    listener.prev_listener_ = nullptr;
-    listener.next_listener_ = listeners_;
-    if (listeners_ != nullptr) listeners_->prev_listener_ = &listener;
-    listeners_ = &listener;
-}
+void SpawnedTaskBase::add_listener(CompletionListener& listener) noexcept { listeners_.push_back(listener); }
 
 void SpawnedTaskBase::remove_listener(CompletionListener& listener) noexcept {
-    if (listener.prev_listener_ != nullptr) listener.prev_listener_->next_listener_ = listener.next_listener_;
-    else if (listeners_ == &listener) listeners_ = listener.next_listener_;
-    else return;  // not registered
-    if (listener.next_listener_ != nullptr) listener.next_listener_->prev_listener_ = listener.prev_listener_;
-    listener.prev_listener_ = listener.next_listener_ = nullptr;
+    if (listeners_.holds(listener)) listeners_.remove(listener);
 }
 
 void SpawnedTaskBase::on_finished() noexcept {
@@ -36,13 +27,9 @@ void SpawnedTaskBase::on_finished() noexcept {
     if (owner != nullptr) owner->task_finished(*this);
     // Listeners are told in the order they registered; each is unlinked first
     // so that it may be destroyed by what it wakes.
-    CompletionListener* last = listeners_;
-    while (last != nullptr && last->next_listener_ != nullptr) last = last->next_listener_;
-    while (last != nullptr) {
-        CompletionListener* previous = last->prev_listener_;
-        remove_listener(*last);
-        last->task_finished(*this);
-        last = previous;
+    while (CompletionListener* listener = listeners_.front()) {
+        listeners_.remove(*listener);
+        listener->task_finished(*this);
     }
     release();  // the loop's reference
 }

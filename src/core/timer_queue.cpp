@@ -12,27 +12,23 @@ constexpr std::size_t kArity = 4;
 }
 
 bool TimerQueue::list_first() const noexcept {
-    if (list_head_ == nullptr) return false;
+    TimerEntry* head = list_.front();
+    if (head == nullptr) return false;
     if (heap_.empty()) return true;
-    return earlier(Slot{list_head_->deadline_, list_head_->seq_, list_head_}, heap_.front());
+    return earlier(Slot{head->deadline_, head->seq_, head}, heap_.front());
 }
 
 TimePoint TimerQueue::next_deadline() const noexcept {
-    return list_first() ? list_head_->deadline_ : heap_.front().deadline;
+    return list_first() ? list_.front()->deadline_ : heap_.front().deadline;
 }
 
 void TimerQueue::arm(TimerEntry& entry, TimePoint deadline) {
     if (entry.armed()) disarm(entry);
     entry.deadline_ = deadline;
     entry.seq_ = next_seq_++;
-    if (list_tail_ == nullptr || deadline >= list_tail_->deadline_) {
+    if (list_.empty() || deadline >= list_.back()->deadline_) {
         entry.where_ = TimerEntry::kInList;
-        entry.prev_ = list_tail_;
-        entry.next_ = nullptr;
-        if (list_tail_ != nullptr) list_tail_->next_ = &entry;
-        else list_head_ = &entry;
-        list_tail_ = &entry;
-        ++list_size_;
+        list_.push_back(entry);
         return;
     }
     heap_.push_back(Slot{deadline, entry.seq_, &entry});
@@ -42,26 +38,17 @@ void TimerQueue::arm(TimerEntry& entry, TimePoint deadline) {
 
 void TimerQueue::disarm(TimerEntry& entry) noexcept {
     if (!entry.armed()) return;
-    if (entry.where_ == TimerEntry::kInList) list_remove(entry);
+    if (entry.where_ == TimerEntry::kInList) list_.remove(entry);
     else heap_remove(entry);
     entry.where_ = TimerEntry::kNotArmed;
 }
 
 TimerEntry* TimerQueue::pop_expired(TimePoint now) noexcept {
     if (empty()) return nullptr;
-    TimerEntry* first = list_first() ? list_head_ : heap_.front().entry;
+    TimerEntry* first = list_first() ? list_.front() : heap_.front().entry;
     if (first->deadline_ > now) return nullptr;
     disarm(*first);
     return first;
-}
-
-void TimerQueue::list_remove(TimerEntry& entry) noexcept {
-    if (entry.prev_ != nullptr) entry.prev_->next_ = entry.next_;
-    else list_head_ = entry.next_;
-    if (entry.next_ != nullptr) entry.next_->prev_ = entry.prev_;
-    else list_tail_ = entry.prev_;
-    entry.prev_ = entry.next_ = nullptr;
-    --list_size_;
 }
 
 void TimerQueue::heap_remove(TimerEntry& entry) noexcept {

@@ -29,6 +29,7 @@
 #include <string>
 
 #include "agentio/core/clock.hpp"
+#include "agentio/core/intrusive_list.hpp"
 #include "agentio/core/reactor.hpp"
 #include "agentio/core/runnable.hpp"
 #include "agentio/core/thread_pool.hpp"
@@ -90,7 +91,7 @@ public:
     static void report_to_stderr(const ExceptionContext& context) noexcept;
 
     // Spawned tasks that have not finished.
-    std::size_t pending_tasks() const noexcept { return spawned_count_; }
+    std::size_t pending_tasks() const noexcept { return spawned_.size(); }
     // Writes one line per pending task: name, state, what it waits on.
     void dump_tasks(std::ostream& out) const;
 
@@ -147,8 +148,7 @@ private:
     detail::ReadyQueue posted_;
     std::atomic<bool> has_posted_{false};
 
-    detail::SpawnedTaskBase* spawned_head_ = nullptr;
-    std::size_t spawned_count_ = 0;
+    detail::IntrusiveList<detail::SpawnedTaskBase> spawned_;  // pending spawned tasks, oldest first
     ExceptionHandler exception_handler_;
 
     static inline thread_local EventLoop* current_ = nullptr;

@@ -15,6 +15,7 @@
 #include <exception>
 
 #include "agentio/core/frame_allocator.hpp"
+#include "agentio/core/intrusive_list.hpp"
 #include "agentio/core/task.hpp"
 #include "agentio/core/task_node.hpp"
 
@@ -23,22 +24,17 @@ namespace agentio::detail {
 class SpawnedTaskBase;
 
 // Told when a spawned task finishes: awaiters, TaskGroups, as_completed.
-class CompletionListener {
+class CompletionListener : public IntrusiveLink<CompletionListener> {
 public:
     virtual void task_finished(SpawnedTaskBase& task) noexcept = 0;
 
 protected:
     ~CompletionListener() = default;
-
-private:
-    friend class SpawnedTaskBase;
-    CompletionListener* next_listener_ = nullptr;
-    CompletionListener* prev_listener_ = nullptr;
 };
 
 bool is_cancellation(const std::exception_ptr& error) noexcept;
 
-class SpawnedTaskBase : public TaskNode {
+class SpawnedTaskBase : public TaskNode, public IntrusiveLink<SpawnedTaskBase> {
 public:
     // Recycled like coroutine frames (the virtual destructor passes the real size).
     static void* operator new(std::size_t size) { return allocate_frame(size); }
@@ -69,9 +65,6 @@ public:
     // Set by EventLoop::cancel_and_drain() once it has cancelled this task.
     bool cancelled_by_shutdown = false;
 
-    // Registry links, owned by EventLoop.
-    SpawnedTaskBase* registry_prev = nullptr;
-    SpawnedTaskBase* registry_next = nullptr;
 
 protected:
     SpawnedTaskBase() = default;
@@ -82,7 +75,7 @@ protected:
 private:
     void destroy() noexcept;
 
-    CompletionListener* listeners_ = nullptr;
+    IntrusiveList<CompletionListener> listeners_;  // told in the order they registered
     std::uint32_t refs_ = 1;  // the loop's, until the task finishes
     bool retrieved_ = false;
 };

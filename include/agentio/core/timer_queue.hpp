@@ -17,10 +17,11 @@
 #include <vector>
 
 #include "agentio/core/clock.hpp"
+#include "agentio/core/intrusive_list.hpp"
 
 namespace agentio::detail {
 
-class TimerEntry {
+class TimerEntry : public IntrusiveLink<TimerEntry> {
 public:
     virtual void on_timer() noexcept = 0;
     bool armed() const noexcept { return where_ != kNotArmed; }
@@ -38,14 +39,12 @@ private:
     // billion arms apart never tie on a deadline in practice).
     std::uint32_t seq_ = 0;
     std::uint32_t where_ = kNotArmed;  // heap slot, kInList or kNotArmed
-    TimerEntry* prev_ = nullptr;     // list links
-    TimerEntry* next_ = nullptr;
 };
 
 class TimerQueue {
 public:
-    bool empty() const noexcept { return list_head_ == nullptr && heap_.empty(); }
-    std::size_t size() const noexcept { return list_size_ + heap_.size(); }
+    bool empty() const noexcept { return list_.empty() && heap_.empty(); }
+    std::size_t size() const noexcept { return list_.size() + heap_.size(); }
     // Precondition: !empty().
     TimePoint next_deadline() const noexcept;
 
@@ -71,13 +70,10 @@ private:
         item.entry->where_ = static_cast<std::uint32_t>(slot);
     }
     void heap_remove(TimerEntry& entry) noexcept;
-    void list_remove(TimerEntry& entry) noexcept;
     void sift_up(std::size_t slot) noexcept;
     void sift_down(std::size_t slot) noexcept;
 
-    TimerEntry* list_head_ = nullptr;
-    TimerEntry* list_tail_ = nullptr;
-    std::size_t list_size_ = 0;
+    IntrusiveList<TimerEntry> list_;  // deadlines in arming order
     std::vector<Slot> heap_;
     std::uint32_t next_seq_ = 0;
 };

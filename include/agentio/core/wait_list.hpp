@@ -17,11 +17,12 @@
 #include <cstdint>
 
 #include "agentio/core/errors.hpp"
+#include "agentio/core/intrusive_list.hpp"
 #include "agentio/core/task_node.hpp"
 
 namespace agentio::detail {
 
-class ListWaiter : public Waiter {
+class ListWaiter : public Waiter, public IntrusiveLink<ListWaiter> {
 public:
     enum class Result : std::uint8_t { Pending, Granted, Cancelled, Closed };
 
@@ -42,36 +43,24 @@ protected:
 
 private:
     friend class WaitList;
-    ListWaiter* prev_ = nullptr;
-    ListWaiter* next_ = nullptr;
-    WaitList* list_ = nullptr;
+    WaitList* list_ = nullptr;  // the list it is parked in, if any
     Result result_ = Result::Pending;
 };
 
 class WaitList {
 public:
-    bool empty() const noexcept { return head_ == nullptr; }
-    ListWaiter* front() const noexcept { return head_; }
-    std::size_t size() const noexcept { return size_; }
+    bool empty() const noexcept { return waiters_.empty(); }
+    ListWaiter* front() const noexcept { return waiters_.front(); }
+    std::size_t size() const noexcept { return waiters_.size(); }
 
     void push_back(ListWaiter& w) noexcept {
         w.list_ = this;
-        w.prev_ = tail_;
-        w.next_ = nullptr;
-        if (tail_ != nullptr) tail_->next_ = &w;
-        else head_ = &w;
-        tail_ = &w;
-        ++size_;
+        waiters_.push_back(w);
     }
     void remove(ListWaiter& w) noexcept {
         if (w.list_ != this) return;
-        if (w.prev_ != nullptr) w.prev_->next_ = w.next_;
-        else head_ = w.next_;
-        if (w.next_ != nullptr) w.next_->prev_ = w.prev_;
-        else tail_ = w.prev_;
-        w.prev_ = w.next_ = nullptr;
+        waiters_.remove(w);
         w.list_ = nullptr;
-        --size_;
     }
     // Removes `w` and wakes its task with `result`.
     static void finish(ListWaiter& w, ListWaiter::Result result) noexcept {
@@ -81,13 +70,11 @@ public:
     }
     // Wakes every waiter with `result`, in FIFO order.
     void finish_all(ListWaiter::Result result) noexcept {
-        while (head_ != nullptr) finish(*head_, result);
+        while (ListWaiter* w = waiters_.front()) finish(*w, result);
     }
 
 private:
-    ListWaiter* head_ = nullptr;
-    ListWaiter* tail_ = nullptr;
-    std::size_t size_ = 0;
+    IntrusiveList<ListWaiter> waiters_;
 };
 
 inline bool ListWaiter::park(WaitList& list, std::coroutine_handle<> frame, const char* what) {
