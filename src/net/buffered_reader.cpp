@@ -1,0 +1,82 @@
+#include "agentio/net/buffered_reader.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "agentio/net/errors.hpp"
+
+namespace agentio::net {
+
+BufferedReader::BufferedReader(Stream& stream, std::size_t initial_capacity)
+    : stream_(stream), data_(new char[initial_capacity]), capacity_(initial_capacity) {}
+
+void BufferedReader::consume(std::size_t n) noexcept {
+    begin_ += std::min(n, end_ - begin_);
+    if (begin_ == end_) begin_ = end_ = 0;
+}
+
+void BufferedReader::make_room(std::size_t max_buffered) {
+    const std::size_t used = end_ - begin_;
+    if (used >= max_buffered)
+        throw Error("read from " + stream_.peer() + ": more than " + std::to_string(max_buffered) +
+                    " bytes buffered without the reader finding what it looks for");
+    if (end_ < capacity_) return;
+    if (begin_ > 0 && used <= capacity_ / 2) {
+        std::memmove(data_.get(), data_.get() + begin_, used);
+    } else {
+        const std::size_t capacity = std::max(capacity_ * 2, std::size_t{4096});
+        std::unique_ptr<char[]> bigger(new char[capacity]);
+        std::memcpy(bigger.get(), data_.get() + begin_, used);
+        data_ = std::move(bigger);
+        capacity_ = capacity;
+    }
+    begin_ = 0;
+    end_ = used;
+}
+
+Task<bool> BufferedReader::fill(std::size_t max_buffered) {
+    make_room(max_buffered);
+    const std::size_t n = co_await stream_.read(std::span<char>(data_.get() + end_, capacity_ - end_));
+    end_ += n;
+    co_return n > 0;
+}
+
+Task<std::string_view> BufferedReader::read_until(std::string_view delimiter, std::size_t max) {
+    std::size_t searched = 0;  // no match starts before this offset
+    for (;;) {
+        const std::string_view have = buffered();
+        const std::size_t at = have.find(delimiter, searched);
+        if (at != std::string_view::npos) {
+            const std::size_t length = at + delimiter.size();
+            if (length > max) break;
+            consume(length);
+            co_return have.substr(0, length);
+        }
+        if (have.size() >= max) break;
+        if (have.size() >= delimiter.size()) searched = have.size() - delimiter.size() + 1;
+        if (!co_await fill(max + delimiter.size()))
+            throw UnexpectedEof("read from " + stream_.peer() + ": the stream ended before the expected delimiter");
+    }
+    throw Error("read from " + stream_.peer() + ": no delimiter within " + std::to_string(max) + " bytes");
+}
+
+Task<std::string_view> BufferedReader::read_exact(std::size_t n) {
+    while (end_ - begin_ < n) {
+        if (!co_await fill(std::max(n, capacity_) + 1))
+            throw UnexpectedEof("read from " + stream_.peer() + ": the stream ended " + std::to_string(n - (end_ - begin_)) +
+                                " bytes short");
+    }
+    const std::string_view bytes(data_.get() + begin_, n);
+    consume(n);
+    co_return bytes;
+}
+
+Task<std::string_view> BufferedReader::read_some(std::size_t max) {
+    if (begin_ == end_ && !co_await fill()) co_return std::string_view();
+    const std::string_view bytes = buffered().substr(0, max);
+    consume(bytes.size());
+    co_return bytes;
+}
+
+}  // namespace agentio::net
