@@ -78,6 +78,13 @@ Task<> TcpStream::shutdown_write() {
     co_return;
 }
 
+bool TcpStream::closed_by_peer() noexcept {
+    if (!is_open()) return true;
+    char byte;
+    const ssize_t n = ::recv(fd(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);  // data, EOF, or an error
+}
+
 SocketAddress TcpStream::local_address() const {
     sockaddr_storage storage{};
     socklen_t length = sizeof storage;

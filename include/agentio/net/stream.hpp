@@ -32,6 +32,10 @@ public:
     // Releases the connection at once, without a goodbye. Idempotent.
     virtual void close() noexcept = 0;
     virtual bool is_open() const noexcept = 0;
+    // For an idle connection, without blocking: true if the peer has closed it
+    // or sent something unasked, so it cannot carry a new request (a pool asks
+    // before reusing a keep-alive connection). Streams that cannot tell say false.
+    virtual bool closed_by_peer() noexcept { return false; }
     // The peer, for messages: "127.0.0.1:8443".
     virtual std::string peer() const = 0;
 };

@@ -29,6 +29,7 @@ public:
     Task<> shutdown_write() override;
     void close() noexcept override { io_.close(); }
     bool is_open() const noexcept override { return io_.is_open(); }
+    bool closed_by_peer() noexcept override;
     std::string peer() const override { return peer_.to_string(); }
 
     const SocketAddress& peer_address() const noexcept { return peer_; }
