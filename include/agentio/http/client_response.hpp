@@ -1,0 +1,119 @@
+// client_response.hpp: ClientResponse, a response as http::Client returns it.
+//
+// The head is read; the body is read on demand, whole (`co_await resp.text()`)
+// or as it arrives (`while (auto piece = co_await resp.body().next())`), with
+// gzip/deflate already decoded when the client asked for it. Reading the body
+// to its end hands the connection back to the pool; dropping a response with
+// its body half-read closes the connection (the rest would have to be read
+// first).
+//
+// Body errors: a server that closes or resets mid-body is net::UnexpectedEof or
+// net::ConnectionError, never a short body; the client's read and total
+// timeouts apply to every piece (TimeoutError).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "agentio/core/clock.hpp"
+#include "agentio/core/event_loop.hpp"
+#include "agentio/core/task.hpp"
+#include "agentio/core/timeout.hpp"
+#include "agentio/http/body_reader.hpp"
+#include "agentio/http/connection_pool.hpp"
+#include "agentio/http/gzip.hpp"
+#include "agentio/http/message.hpp"
+
+namespace agentio::http {
+
+// Thrown by ClientResponse::raise_for_status() for a 4xx or 5xx status.
+class HttpStatusError : public Error {
+public:
+    HttpStatusError(int status, const std::string& message) : Error(message), status_(status) {}
+    int status() const noexcept { return status_; }
+
+private:
+    int status_;
+};
+
+// Deadlines that bound each read of a response: the next piece within
+// `read_timeout`, everything before `deadline`.
+struct ReadDeadlines {
+    std::optional<Duration> read_timeout;
+    std::optional<TimePoint> deadline;
+    std::string what;  // "GET https://host/path", for messages
+
+    // Runs `read` under the tighter of the two; TimeoutError names `what`.
+    template <class T>
+    Task<T> bound(Task<T> read) const;
+};
+
+template <class T>
+Task<T> ReadDeadlines::bound(Task<T> read) const {
+    std::optional<TimePoint> limit = deadline;
+    bool read_timeout_is_tighter = false;
+    if (read_timeout) {
+        const TimePoint by_read = EventLoop::current()->now() + *read_timeout;
+        if (!limit || by_read < *limit) {
+            limit = by_read;
+            read_timeout_is_tighter = true;
+        }
+    }
+    if (!limit) co_return co_await std::move(read);
+    try {
+        co_return co_await timeout_at(*limit, std::move(read));
+    } catch (const TimeoutError&) {
+        std::string message = what;
+        message.append(read_timeout_is_tighter ? ": no data from the server within the read timeout"
+                                               : ": the request's total timeout passed");
+        throw TimeoutError(message);
+    }
+}
+
+class ResponseBody {
+public:
+    // The next piece of the (decoded) body; nullopt at its end.
+    Task<std::optional<std::string_view>> next();
+
+private:
+    friend class ClientResponse;
+    friend class Client;
+    void finished();
+
+    Lease lease_;
+    BodyReader reader_;
+    std::optional<GzipDecoder> decoder_;
+    std::string decoded_;
+    ReadDeadlines deadlines_;
+    bool reusable_ = false;
+    bool finished_ = false;
+};
+
+class ClientResponse {
+public:
+    int status() const noexcept { return head_.status; }
+    std::string_view reason() const noexcept { return head_.reason; }
+    const Headers& headers() const noexcept { return head_.headers; }
+    std::optional<std::string_view> header(std::string_view name) const { return head_.headers.get(name); }
+    const ResponseHead& head() const noexcept { return head_; }
+    bool ok() const noexcept { return status() >= 200 && status() < 300; }
+    // HttpStatusError("GET https://x/y: 404 Not Found") for a 4xx/5xx status.
+    void raise_for_status() const;
+    // The URL requested.
+    const std::string& url() const noexcept { return url_; }
+
+    ResponseBody& body() noexcept { return *body_; }
+    // The whole body, decoded.
+    Task<std::string> text();
+
+private:
+    friend class Client;
+    ResponseHead head_;
+    std::string url_;
+    std::string method_;
+    std::unique_ptr<ResponseBody> body_ = std::make_unique<ResponseBody>();
+};
+
+}  // namespace agentio::http

@@ -1,0 +1,386 @@
+// server.cpp: the accept loop, one task per connection, graceful shutdown.
+//
+// Why shutdown cannot miss a connection: connections are registered by the
+// accept loop in the same loop step that accepts them, and the accept loop
+// ends (its listener closed) in the step where shutdown() begins; so the set
+// shutdown() walks is complete, and each connection removes itself from it as
+// its task ends, setting `all_closed` when the last one goes.
+#include "agentio/http/server.hpp"
+
+#include <ctime>
+#include <unordered_map>
+
+#include "agentio/core/create_task.hpp"
+#include "agentio/core/event.hpp"
+#include "agentio/core/event_loop.hpp"
+#include "agentio/core/timeout.hpp"
+#include "agentio/net/tls_stream.hpp"
+
+namespace agentio::http {
+
+namespace {
+
+// "Sun, 22 Nov 2026 05:42:14 GMT", recomputed at most once a second.
+const std::string& http_date() {
+    thread_local std::time_t cached_second = 0;
+    thread_local std::string cached;
+    const std::time_t now = std::time(nullptr);
+    if (now != cached_second) {
+        char text[64];
+        std::tm parts{};
+        ::gmtime_r(&now, &parts);
+        cached.assign(text, std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &parts));
+        cached_second = now;
+    }
+    return cached;
+}
+
+bool has_body(int status) { return status >= 200 && status != 204 && status != 304; }
+
+// A chunked (or, for HTTP/1.0, close-delimited) body going out as it is written.
+class ChunkedResponseStream final : public ResponseStream {
+public:
+    ChunkedResponseStream(net::Stream& stream, bool chunked, Duration io_timeout)
+        : stream_(stream), chunked_(chunked), io_timeout_(io_timeout) {}
+
+    Task<> write(std::string_view data) override {
+        if (data.empty()) co_return;  // an empty chunk would end the body
+        if (!chunked_) {
+            co_await timeout(io_timeout_, stream_.write(data));
+            co_return;
+        }
+        frame_.clear();
+        write_chunk(data, frame_);
+        co_await timeout(io_timeout_, stream_.write(frame_));
+    }
+    Task<> finish() {
+        if (!chunked_) co_return;
+        frame_.clear();
+        write_last_chunk(frame_);
+        co_await timeout(io_timeout_, stream_.write(frame_));
+    }
+
+private:
+    net::Stream& stream_;
+    bool chunked_;
+    Duration io_timeout_;
+    std::string frame_;
+};
+
+}  // namespace
+
+struct ServerState {
+    explicit ServerState(ServerOptions o) : options(std::move(o)) {}
+
+    struct Connection {
+        TaskHandle<> task;
+        bool busy = false;  // between a complete request head and the end of its response
+    };
+
+    ServerOptions options;
+    Router router;
+    net::TcpListener listener;
+    TaskHandle<> acceptor;
+    std::unordered_map<std::uint64_t, Connection> connections;
+    std::uint64_t next_id = 0;
+    bool started = false;
+    bool stopping = false;
+    Event all_closed;
+    Event stopped;
+
+    void connection_ended(std::uint64_t id) {
+        connections.erase(id);
+        if (stopping && connections.empty()) all_closed.set();
+    }
+};
+
+// Serves the requests of one connection, in order, until it closes.
+class ConnectionHandler {
+public:
+    ConnectionHandler(ServerState& server, std::uint64_t id, net::Stream& stream)
+        : server_(server), options_(server.options), id_(id), stream_(stream), reader_(stream, 4096) {}
+
+    Task<> run() {
+        const TimePoint opened = EventLoop::current()->now();
+        for (bool first = true;; first = false) {
+            RequestHead head;
+            int error_status = 0;
+            std::string error_detail;
+            bool have_head = false;
+            try {
+                // The first head is due header_timeout after the connection opened;
+                // later ones that long after their first byte.
+                have_head = co_await read_head(head, first ? std::optional<TimePoint>(opened + options_.header_timeout) : std::nullopt);
+            } catch (const ParseError& e) {
+                error_status = e.status();
+                error_detail = e.what();
+            } catch (const HeadTimeout&) {
+                error_status = 408;
+            }
+            if (error_status != 0) {
+                co_await send_error_and_close(error_status, error_detail);
+                co_return;
+            }
+            if (!have_head) co_return;
+            if (!co_await serve_one(std::move(head))) co_return;
+        }
+    }
+
+private:
+    struct HeadTimeout {};
+
+    // True with `head` filled; false if the connection closed or idled out
+    // between requests. Throws ParseError or HeadTimeout.
+    Task<bool> read_head(RequestHead& head, std::optional<TimePoint> head_deadline) {
+        EventLoop& loop = *EventLoop::current();
+        for (;;) {
+            if (!reader_.buffered().empty()) {
+                if (auto consumed = parse_request_head(reader_.buffered(), head, options_.limits)) {
+                    reader_.consume(*consumed);
+                    co_return true;
+                }
+                if (!head_deadline) head_deadline = loop.now() + options_.header_timeout;
+            }
+            if (server_.stopping) co_return false;
+            const TimePoint deadline = head_deadline ? *head_deadline : loop.now() + options_.keep_alive_timeout;
+            bool more = false;
+            bool timed_out = false;
+            try {
+                more = co_await timeout_at(deadline, reader_.fill(options_.limits.max_head_bytes + 1));
+            } catch (const TimeoutError&) {
+                timed_out = true;
+            }
+            if (timed_out) {
+                if (reader_.buffered().empty()) co_return false;  // idle: close quietly
+                throw HeadTimeout{};
+            }
+            if (!more) co_return false;  // the client left (mid-head: nobody to answer)
+        }
+    }
+
+    // Answers one request; true if the connection stays open for the next.
+    Task<bool> serve_one(RequestHead head) {
+        BodyFraming framing{};
+        int error_status = 0;
+        std::string error_detail;
+        try {
+            framing = request_framing(head, options_.limits);
+        } catch (const ParseError& e) {
+            error_status = e.status();
+            error_detail = e.what();
+        }
+        if (error_status != 0) {
+            co_await send_error_and_close(error_status, error_detail);
+            co_return false;
+        }
+        if (framing.kind != BodyFraming::Kind::None && head.headers.has_token("Expect", "100-continue") && head.version_minor >= 1)
+            co_await timeout(options_.io_timeout, stream_.write("HTTP/1.1 100 Continue\r\n\r\n"));
+
+        server_.connections[id_].busy = true;
+        Request request(std::move(head), BodyReader(reader_, framing, options_.limits), stream_.peer());
+        Response response = co_await call_handler(request);
+        bool reusable = keep_alive(request.head()) && !server_.stopping && !response.headers.has_token("Connection", "close");
+        if (!request.body().done()) {
+            // What the handler did not read must go before the next request;
+            // a large remainder is cheaper to drop with the connection.
+            bool drained = false;
+            if (reusable) {
+                try {
+                    drained = co_await timeout(options_.io_timeout, request.body().drain(64 * 1024));
+                } catch (const Error&) {
+                }
+            }
+            reusable = reusable && drained;
+        }
+        co_await write_response(request, response, reusable);
+        if (server_.connections.count(id_) != 0) server_.connections[id_].busy = false;
+        co_return reusable;
+    }
+
+    Task<Response> call_handler(Request& request) {
+        std::string allow;
+        const Handler* handler = server_.router.find(request.method(), request.path(), allow);
+        if (handler == nullptr) {
+            if (allow.empty()) co_return Response::error(404);
+            Response response = Response::error(405);
+            response.headers.add("Allow", allow);
+            co_return response;
+        }
+        std::exception_ptr failure;
+        try {
+            co_return co_await (*handler)(request);
+        } catch (const ParseError& e) {
+            // The body broke a limit or its framing while the handler read it.
+            Response response = Response::error(e.status(), e.what());
+            response.headers.set("Connection", "close");
+            co_return response;
+        } catch (const net::ConnectionError&) {
+            throw;  // the client is gone: nobody to answer
+        } catch (const std::exception&) {
+            failure = std::current_exception();
+        }
+        if (options_.report_handler_errors)
+            EventLoop::current()->report({"HTTP handler for " + std::string(request.method()) + " " +
+                                              std::string(request.path()) + " failed",
+                                          {}, failure});
+        Response response = Response::error(500);
+        response.headers.set("Connection", "close");
+        co_return response;
+    }
+
+    Task<> write_response(const Request& request, Response& response, bool& reusable) {
+        const bool streamed = static_cast<bool>(response.stream);
+        const bool http11 = request.head().version_minor >= 1;
+        if (streamed && !http11) reusable = false;  // an HTTP/1.0 stream ends with the connection
+        ResponseHead head;
+        head.status = response.status;
+        head.reason = std::string(reason_phrase(response.status));
+        head.version_minor = 1;
+        head.headers = std::move(response.headers);
+        head.headers.set("Date", http_date());
+        const bool body_allowed = has_body(response.status) && request.method() != "HEAD";
+        if (streamed) {
+            if (http11) head.headers.set("Transfer-Encoding", "chunked");
+        } else if (has_body(response.status)) {
+            head.headers.set("Content-Length", std::to_string(response.body.size()));
+        }
+        if (!reusable) head.headers.set("Connection", "close");
+        else if (!http11) head.headers.set("Connection", "keep-alive");
+
+        out_.clear();
+        write_response_head(head, out_);
+        if (!streamed && body_allowed) out_.append(response.body);
+        co_await timeout(options_.io_timeout, stream_.write(out_));
+        if (streamed && body_allowed) {
+            ChunkedResponseStream body(stream_, http11, options_.io_timeout);
+            co_await response.stream(body);  // if it throws, the connection closes without the last chunk
+            co_await body.finish();
+        }
+        if (!reusable) co_await stream_.shutdown_write();
+    }
+
+    Task<> send_error_and_close(int status, const std::string& detail) {
+        Response response = Response::error(status, detail);
+        response.headers.set("Connection", "close");
+        out_.clear();
+        ResponseHead head;
+        head.status = status;
+        head.reason = std::string(reason_phrase(status));
+        head.headers = std::move(response.headers);
+        head.headers.set("Date", http_date());
+        head.headers.set("Content-Length", std::to_string(response.body.size()));
+        write_response_head(head, out_);
+        out_.append(response.body);
+        try {
+            co_await timeout(options_.io_timeout, stream_.write(out_));
+            co_await stream_.shutdown_write();
+        } catch (const Error&) {
+            // The client that sent garbage may not be listening: nothing to do.
+        }
+    }
+
+    ServerState& server_;
+    const ServerOptions& options_;
+    std::uint64_t id_;
+    net::Stream& stream_;
+    net::BufferedReader reader_;
+    std::string out_;
+};
+
+namespace {
+
+Task<> serve_connection(std::shared_ptr<ServerState> server, std::uint64_t id, std::unique_ptr<net::Stream> stream) {
+    struct Unregister {
+        ServerState& server;
+        std::uint64_t id;
+        ~Unregister() { server.connection_ended(id); }
+    } unregister{*server, id};
+    try {
+        if (server->options.tls)
+            stream = co_await timeout(server->options.header_timeout, net::TlsStream::accept(std::move(stream), *server->options.tls));
+        ConnectionHandler handler(*server, id, *stream);
+        co_await handler.run();
+    } catch (const std::exception&) {
+        // A reset, a failed TLS handshake, a client too slow to read its
+        // response: it ends this connection only.
+    }
+}
+
+Task<> accept_loop(std::shared_ptr<ServerState> server) {
+    for (;;) {
+        net::TcpStream stream;
+        bool closed = false;
+        try {
+            stream = co_await server->listener.accept();
+        } catch (const net::ConnectionError&) {
+            closed = true;  // the listener was closed: shutdown() began
+        }
+        if (closed || server->stopping) co_return;
+        const std::uint64_t id = server->next_id++;
+        server->connections[id].task = create_task(serve_connection(server, id, std::make_unique<net::TcpStream>(std::move(stream))));
+    }
+}
+
+}  // namespace
+
+Server::Server(ServerOptions options) : state_(std::make_shared<ServerState>(std::move(options))) {}
+
+Server::~Server() {
+    if (!state_->started || state_->stopping) return;
+    // Not shut down: stop what still runs; the tasks hold the state alive
+    // until they have unwound.
+    state_->stopping = true;
+    state_->listener.close();
+    if (EventLoop::current() == nullptr) return;
+    for (auto& [id, connection] : state_->connections) connection.task.cancel();
+}
+
+void Server::route(std::string method, std::string path, Handler handler) {
+    state_->router.add(std::move(method), std::move(path), std::move(handler));
+}
+
+Router& Server::router() noexcept { return state_->router; }
+
+void Server::start(std::string_view ip, std::uint16_t port) {
+    if (state_->started) throw InvalidStateError("http::Server::start() called twice");
+    state_->listener = net::TcpListener::bind(ip, port);
+    state_->started = true;
+    state_->acceptor = create_task(accept_loop(state_), "http::Server accept loop");
+}
+
+Task<> Server::serve(std::string_view ip, std::uint16_t port) {
+    start(ip, port);
+    co_await state_->stopped.wait();
+}
+
+std::uint16_t Server::port() const noexcept { return state_->listener.port(); }
+
+std::size_t Server::open_connections() const noexcept { return state_->connections.size(); }
+
+Task<> Server::shutdown(Duration grace) {
+    std::shared_ptr<ServerState> state = state_;
+    if (state->stopping) {
+        co_await state->stopped.wait();
+        co_return;
+    }
+    state->stopping = true;
+    state->listener.close();
+    for (auto& [id, connection] : state->connections)
+        if (!connection.busy) connection.task.cancel();
+    if (!state->connections.empty()) {
+        bool timed_out = false;
+        try {
+            co_await wait_for(state->all_closed.wait(), grace);
+        } catch (const TimeoutError&) {
+            timed_out = true;
+        }
+        if (timed_out) {
+            for (auto& [id, connection] : state->connections) connection.task.cancel();
+            if (!state->connections.empty()) co_await state->all_closed.wait();
+        }
+    }
+    if (state->acceptor.valid()) co_await state->acceptor;
+    state->stopped.set();
+}
+
+}  // namespace agentio::http

@@ -1,0 +1,257 @@
+// http::Server on loopback, spoken to byte by byte through raw TCP clients.
+#include <agentio/agentio.hpp>
+#include <agentio/http/server.hpp>
+#include <agentio/net/tcp_stream.hpp>
+#include <gtest/gtest.h>
+
+#include <string>
+
+using namespace agentio;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Sends `bytes` and reads until the server closes (bounded by a timeout).
+Task<std::string> exchange(std::uint16_t port, std::string bytes, bool half_close = false) {
+    net::TcpStream client = co_await net::TcpStream::connect(*net::SocketAddress::parse("127.0.0.1", port));
+    co_await client.write(bytes);
+    if (half_close) co_await client.shutdown_write();
+    std::string reply;
+    char buffer[4096];
+    co_await wait_for([&]() -> Task<> {
+        while (std::size_t n = co_await client.read(buffer)) reply.append(buffer, n);
+    }, 5s);
+    co_return reply;
+}
+
+std::size_t count(const std::string& text, std::string_view what) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+void add_routes(http::Server& server) {
+    server.route("GET", "/", [](http::Request&) -> Task<http::Response> { co_return http::Response::text("hello\n"); });
+    server.route("POST", "/echo", [](http::Request& request) -> Task<http::Response> {
+        co_return http::Response::text(co_await request.text());
+    });
+    server.route("GET", "/boom", [](http::Request&) -> Task<http::Response> {
+        throw std::runtime_error("handler bug");
+        co_return http::Response::text("unreachable");
+    });
+    server.route("GET", "/slow", [](http::Request&) -> Task<http::Response> {
+        co_await sleep(200ms);
+        co_return http::Response::text("slow done\n");
+    });
+    server.route("GET", "/sse", [](http::Request&) -> Task<http::Response> {
+        co_return http::Response::sse([](http::ResponseStream& out) -> Task<> {
+            http::SseEvent event;
+            for (int i = 0; i < 3; ++i) {
+                event.data = "tick " + std::to_string(i);
+                co_await out.send(event);
+            }
+        });
+    });
+}
+
+// Runs `body` against a fresh server with the test routes; shuts it down after.
+template <class Body>
+void with_server(http::ServerOptions options, Body body) {
+    options.report_handler_errors = false;
+    run([&]() -> Task<> {
+        http::Server server(options);
+        add_routes(server);
+        server.start("127.0.0.1", 0);
+        co_await body(server);
+        co_await server.shutdown(1s);
+    }());
+}
+
+TEST(ServerTest, KeepAliveAnswersSeveralRequestsOnOneConnection) {
+    with_server({}, [](http::Server& server) -> Task<> {
+        const std::string reply = co_await exchange(server.port(),
+            "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+            "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        EXPECT_EQ(count(reply, "HTTP/1.1 200 OK\r\n"), 2u) << reply;
+        EXPECT_EQ(count(reply, "Content-Length: 6\r\n"), 2u);
+        EXPECT_EQ(count(reply, "Connection: close\r\n"), 1u);
+        EXPECT_TRUE(reply.ends_with("hello\n"));
+    });
+}
+
+TEST(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
+    with_server({}, [](http::Server& server) -> Task<> {
+        const std::string reply = co_await exchange(server.port(),
+            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nfirst"
+            "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+            "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nsec\r\n3\r\nond\r\n0\r\n\r\n");
+        const std::size_t first = reply.find("first");
+        const std::size_t missing = reply.find("404 Not Found");
+        const std::size_t second = reply.find("second");
+        EXPECT_NE(first, std::string::npos) << reply;
+        EXPECT_NE(missing, std::string::npos) << reply;
+        EXPECT_NE(second, std::string::npos) << reply;
+        EXPECT_LT(first, missing);
+        EXPECT_LT(missing, second);
+    });
+}
+
+TEST(ServerTest, WrongMethodIs405WithAllow) {
+    with_server({}, [](http::Server& server) -> Task<> {
+        const std::string reply = co_await exchange(server.port(), "DELETE /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        EXPECT_TRUE(reply.starts_with("HTTP/1.1 405 Method Not Allowed\r\n")) << reply;
+        EXPECT_NE(reply.find("Allow: POST\r\n"), std::string::npos) << reply;
+    });
+}
+
+TEST(ServerTest, MalformedHeadIs400AndTheServerKeepsServing) {
+    with_server({}, [](http::Server& server) -> Task<> {
+        const std::string bad = co_await exchange(server.port(), "GET / HTTP/1.1\r\nHost : x\r\n\r\n");
+        EXPECT_TRUE(bad.starts_with("HTTP/1.1 400 Bad Request\r\n")) << bad;
+        EXPECT_NE(bad.find("Connection: close"), std::string::npos);
+        const std::string good = co_await exchange(server.port(), "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        EXPECT_TRUE(good.starts_with("HTTP/1.1 200 OK\r\n")) << good;
+    });
+}
+
+TEST(ServerTest, OversizedHeadIs431) {
+    http::ServerOptions options;
+    options.limits.max_head_bytes = 1024;
+    with_server(options, [](http::Server& server) -> Task<> {
+        const std::string reply = co_await exchange(server.port(), "GET / HTTP/1.1\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n");
+        EXPECT_TRUE(reply.starts_with("HTTP/1.1 431 ")) << reply;
+    });
+}
+
+TEST(ServerTest, BodyOverTheLimitIs413) {
+    http::ServerOptions options;
+    options.limits.max_body = 100;
+    with_server(options, [](http::Server& server) -> Task<> {
+        const std::string declared = co_await exchange(server.port(), "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n");
+        EXPECT_TRUE(declared.starts_with("HTTP/1.1 413 ")) << declared;
+        // Chunked: the limit is found while the handler reads.
+        const std::string chunked = co_await exchange(server.port(),
+            "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n100\r\n" + std::string(256, 'z') + "\r\n0\r\n\r\n");
+        EXPECT_TRUE(chunked.starts_with("HTTP/1.1 413 ")) << chunked;
+    });
+}
+
+TEST(ServerTest, SlowHeadIs408AfterTheHeaderTimeout) {
+    http::ServerOptions options;
+    options.header_timeout = 100ms;
+    with_server(options, [](http::Server& server) -> Task<> {
+        const TimePoint start = EventLoop::current()->now();
+        // Half a head, then nothing (slowloris).
+        net::TcpStream client = co_await net::TcpStream::connect(*net::SocketAddress::parse("127.0.0.1", server.port()));
+        co_await client.write("GET / HTTP/1.1\r\nHost: x\r\n");
+        std::string reply;
+        char buffer[1024];
+        co_await wait_for([&]() -> Task<> {
+            while (std::size_t n = co_await client.read(buffer)) reply.append(buffer, n);
+        }, 5s);
+        EXPECT_TRUE(reply.starts_with("HTTP/1.1 408 ")) << reply;
+        EXPECT_GE(EventLoop::current()->now() - start, 100ms);
+    });
+}
+
+TEST(ServerTest, AHandlerThatThrowsIs500AndOthersStillWork) {
+    with_server({}, [](http::Server& server) -> Task<> {
+        const std::string reply = co_await exchange(server.port(), "GET /boom HTTP/1.1\r\nHost: x\r\n\r\n");
+        EXPECT_TRUE(reply.starts_with("HTTP/1.1 500 Internal Server Error\r\n")) << reply;
+        const std::string next = co_await exchange(server.port(), "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+        EXPECT_TRUE(next.starts_with("HTTP/1.1 200 ")) << next;
+    });
+}
+
+TEST(ServerTest, SseStreamsChunkedEvents) {
+    with_server({}, [](http::Server& server) -> Task<> {
+        const std::string reply = co_await exchange(server.port(), "GET /sse HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        EXPECT_NE(reply.find("Content-Type: text/event-stream\r\n"), std::string::npos) << reply;
+        EXPECT_NE(reply.find("Transfer-Encoding: chunked\r\n"), std::string::npos);
+        EXPECT_NE(reply.find("data: tick 0\n\n"), std::string::npos);
+        EXPECT_NE(reply.find("data: tick 2\n\n"), std::string::npos);
+        EXPECT_TRUE(reply.ends_with("0\r\n\r\n")) << reply;
+    });
+}
+
+TEST(ServerTest, HeadGetsHeadersWithoutABody) {
+    with_server({}, [](http::Server& server) -> Task<> {
+        server.router().add("HEAD", "/", [](http::Request&) -> Task<http::Response> { co_return http::Response::text("hello\n"); });
+        const std::string reply = co_await exchange(server.port(), "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        EXPECT_NE(reply.find("Content-Length: 6\r\n"), std::string::npos) << reply;
+        EXPECT_TRUE(reply.ends_with("\r\n\r\n")) << reply;
+    });
+}
+
+TEST(ServerTest, Http10ClosesAfterTheResponse) {
+    with_server({}, [](http::Server& server) -> Task<> {
+        const std::string reply = co_await exchange(server.port(), "GET / HTTP/1.0\r\n\r\n");
+        EXPECT_TRUE(reply.starts_with("HTTP/1.1 200 OK\r\n")) << reply;
+        EXPECT_NE(reply.find("Connection: close"), std::string::npos);
+    });
+}
+
+TEST(ServerTest, ExpectContinueGets100BeforeTheBody) {
+    with_server({}, [](http::Server& server) -> Task<> {
+        net::TcpStream client = co_await net::TcpStream::connect(*net::SocketAddress::parse("127.0.0.1", server.port()));
+        co_await client.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
+        char buffer[1024];
+        std::string interim;
+        while (interim.find("\r\n\r\n") == std::string::npos) {
+            const std::size_t n = co_await wait_for(client.read(buffer), 5s);
+            if (n == 0) break;
+            interim.append(buffer, n);
+        }
+        EXPECT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+        co_await client.write("ping");
+        std::string reply;
+        while (std::size_t n = co_await wait_for(client.read(buffer), 5s)) reply.append(buffer, n);
+        EXPECT_TRUE(reply.starts_with("HTTP/1.1 200 OK")) << reply;
+        EXPECT_TRUE(reply.ends_with("ping"));
+    });
+}
+
+TEST(ServerTest, APeerThatResetsMidBodyEndsOnlyItsConnection) {
+    with_server({}, [](http::Server& server) -> Task<> {
+        {
+            net::TcpStream client = co_await net::TcpStream::connect(*net::SocketAddress::parse("127.0.0.1", server.port()));
+            co_await client.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\npartial");
+            co_await sleep(20ms);
+            linger hard_close{1, 0};
+            ::setsockopt(client.fd(), SOL_SOCKET, SO_LINGER, &hard_close, sizeof hard_close);
+        }
+        const std::string next = co_await exchange(server.port(), "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+        EXPECT_TRUE(next.starts_with("HTTP/1.1 200 ")) << next;
+    });
+}
+
+TEST(ServerTest, GracefulShutdownFinishesInFlightAndClosesIdle) {
+    run([]() -> Task<> {
+        http::Server server;
+        add_routes(server);
+        server.start("127.0.0.1", 0);
+        const std::uint16_t port = server.port();
+        // One idle keep-alive connection, one request in progress.
+        net::TcpStream idle = co_await net::TcpStream::connect(*net::SocketAddress::parse("127.0.0.1", port));
+        auto slow = create_task(exchange(port, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
+        co_await sleep(50ms);
+        EXPECT_EQ(server.open_connections(), 2u);
+        co_await server.shutdown(5s);
+        const std::string reply = co_await slow;
+        EXPECT_TRUE(reply.starts_with("HTTP/1.1 200 OK")) << reply;
+        EXPECT_NE(reply.find("Connection: close"), std::string::npos);
+        EXPECT_TRUE(reply.ends_with("slow done\n"));
+        char buffer[16];
+        EXPECT_EQ(co_await wait_for(idle.read(buffer), 5s), 0u);  // closed by the server
+        EXPECT_EQ(server.open_connections(), 0u);
+        bool refused = false;
+        try {
+            co_await net::TcpStream::connect(*net::SocketAddress::parse("127.0.0.1", port));
+        } catch (const net::ConnectionError&) {
+            refused = true;
+        }
+        EXPECT_TRUE(refused);
+    }());
+}
+
+}  // namespace
