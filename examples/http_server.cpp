@@ -1,6 +1,7 @@
 // http_server: a small HTTP/1.1 server (plain or TLS) on agentio.
 //
 //     http_server [--host 127.0.0.1] [--port 8080] [--tls-cert cert.pem --tls-key key.pem]
+//                 [--header-timeout-ms N]
 //
 //     GET  /          a short text
 //     POST /echo      the request body, back
@@ -73,17 +74,20 @@ int main(int argc, char** argv) {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;
     std::string cert, key;
+    int header_timeout_ms = 0;  // 0: the server's default
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
         if (value == nullptr || arg == "--help") {
-            std::fprintf(stderr, "usage: http_server [--host IP] [--port N] [--tls-cert FILE --tls-key FILE]\n");
+            std::fprintf(stderr, "usage: http_server [--host IP] [--port N] [--tls-cert FILE --tls-key FILE]"
+                                 " [--header-timeout-ms N]\n");
             return arg == "--help" ? 0 : 2;
         }
         if (arg == "--host") host = value;
         else if (arg == "--port") port = static_cast<std::uint16_t>(std::atoi(value));
         else if (arg == "--tls-cert") cert = value;
         else if (arg == "--tls-key") key = value;
+        else if (arg == "--header-timeout-ms") header_timeout_ms = std::atoi(value);
         else {
             std::fprintf(stderr, "http_server: unknown option %s\n", arg.c_str());
             return 2;
@@ -96,6 +100,8 @@ int main(int argc, char** argv) {
     }
     try {
         http::ServerOptions options;
+        // Tests of the slow-client (408) path use a short one.
+        if (header_timeout_ms > 0) options.header_timeout = std::chrono::milliseconds(header_timeout_ms);
         if (!cert.empty()) options.tls = net::TlsContext::server(cert, key);
         run(serve(host, port, std::move(options)));
     } catch (const std::exception& e) {
