@@ -27,9 +27,12 @@ Task<std::optional<std::string_view>> BodyReader::next() {
     net::BufferedReader& in = *connection_;
     switch (framing_.kind) {
         case BodyFraming::Kind::ContentLength: {
-            if (in.buffered().empty() && !co_await in.fill())
-                throw net::UnexpectedEof("HTTP body from " + in.stream().peer() + " ended after " +
-                                         std::to_string(received_) + " of " + std::to_string(framing_.length) + " bytes");
+            if (in.buffered().empty()) {
+                // Nested, not `a && co_await b`: g++ 12 may evaluate the co_await even when a is false.
+                if (!co_await in.fill())
+                    throw net::UnexpectedEof("HTTP body from " + in.stream().peer() + " ended after " +
+                                             std::to_string(received_) + " of " + std::to_string(framing_.length) + " bytes");
+            }
             const std::uint64_t remaining = framing_.length - received_;
             const std::string_view piece = in.buffered().substr(0, static_cast<std::size_t>(std::min<std::uint64_t>(remaining, in.buffered().size())));
             in.consume(piece.size());

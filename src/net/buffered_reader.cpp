@@ -73,7 +73,10 @@ Task<std::string_view> BufferedReader::read_exact(std::size_t n) {
 }
 
 Task<std::string_view> BufferedReader::read_some(std::size_t max) {
-    if (begin_ == end_ && !co_await fill()) co_return std::string_view();
+    if (begin_ == end_) {
+        // Not `a && co_await b`: g++ 12 may evaluate the co_await even when a is false.
+        if (!co_await fill()) co_return std::string_view();
+    }
     const std::string_view bytes = buffered().substr(0, max);
     consume(bytes.size());
     co_return bytes;

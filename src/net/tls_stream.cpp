@@ -253,6 +253,7 @@ Task<> TlsStream::shutdown_write() {
 
 void TlsStream::close() noexcept { transport_->close(); }
 bool TlsStream::is_open() const noexcept { return transport_->is_open(); }
+bool TlsStream::closed_by_peer() noexcept { return !is_open() || SSL_pending(ssl_) > 0 || transport_->closed_by_peer(); }
 std::string TlsStream::peer() const { return transport_->peer(); }
 
 std::string TlsStream::alpn() const {

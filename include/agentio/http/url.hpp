@@ -27,7 +27,8 @@ struct Url {
     std::string host_header() const;
     // "https://example.com:8443": the key of a connection pool.
     std::string origin() const;
-    std::string to_string() const { return origin() + target; }
+    // "https://example.com/v1/models" (the port only if not the default).
+    std::string to_string() const { return scheme + "://" + host_header() + target; }
 };
 
 }  // namespace agentio::http

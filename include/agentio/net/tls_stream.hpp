@@ -71,6 +71,8 @@ public:
     Task<> shutdown_write() override;
     void close() noexcept override;
     bool is_open() const noexcept override;
+    // Decrypted bytes waiting, or anything (a close_notify, a FIN) on the transport.
+    bool closed_by_peer() noexcept override;
     std::string peer() const override;
 
     // The protocol chosen by ALPN ("http/1.1"); empty if none was.
