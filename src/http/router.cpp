@@ -12,6 +12,12 @@ void Router::add(std::string method, std::string path, Handler handler) {
 }
 
 const Handler* Router::find(std::string_view method, std::string_view path, std::string& allow) const {
+    // HEAD is GET without the body (RFC 9110 9.3.2); the server drops the body.
+    if (method == "HEAD") {
+        for (const Route& route : routes_)
+            if (route.method == "HEAD" && (route.prefix ? path.starts_with(route.path) : path == route.path)) return &route.handler;
+        method = "GET";
+    }
     allow.clear();
     for (const Route& route : routes_) {
         const bool path_matches = route.prefix ? path.starts_with(route.path) : path == route.path;

@@ -331,6 +331,7 @@ Server::~Server() {
     // until they have unwound.
     state_->stopping = true;
     state_->listener.close();
+    state_->acceptor = TaskHandle<>();  // it ends by itself now; see shutdown()
     if (EventLoop::current() == nullptr) return;
     for (auto& [id, connection] : state_->connections) connection.task.cancel();
 }
@@ -379,7 +380,10 @@ Task<> Server::shutdown(Duration grace) {
             if (!state->connections.empty()) co_await state->all_closed.wait();
         }
     }
-    if (state->acceptor.valid()) co_await state->acceptor;
+    // Taken out of the state: the finished task's frame holds the state, and a
+    // handle kept in the state would keep both alive forever.
+    TaskHandle<> acceptor = std::move(state->acceptor);
+    if (acceptor.valid()) co_await acceptor;
     state->stopped.set();
 }
 

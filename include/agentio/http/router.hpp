@@ -2,7 +2,8 @@
 //
 // Routes match the method exactly and the path either exactly ("/v1/models")
 // or by prefix when the route ends in "/*" ("/static/*"). The first added
-// matching route wins. A path that matches with another method is answered
+// matching route wins. HEAD goes to the GET route when the path has no HEAD
+// route of its own. A path that matches with another method is answered
 // 405 with an Allow header; no match at all is 404.
 #pragma once
 
