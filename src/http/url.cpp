@@ -49,9 +49,15 @@ Url Url::parse(std::string_view text) {
         if (port_colon != std::string_view::npos) port_text = authority.substr(port_colon + 1);
     }
     if (url.host.empty()) invalid(text, "no host");
-    for (char c : url.host)
-        if (static_cast<unsigned char>(c) <= ' ' || c == '/' || c == '\\' || c == '%')
-            invalid(text, "the host has a character that no host name has");
+    const bool bracketed = !authority.empty() && authority.front() == '[';
+    for (char c : url.host) {
+        const auto byte = static_cast<unsigned char>(c);
+        // A bracketed host is an IPv6 literal; any other is a DNS name or an
+        // IPv4 address (internationalized names must come punycoded).
+        const bool allowed = bracketed ? std::isxdigit(byte) || c == ':' || c == '.'
+                                       : std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~';
+        if (!allowed) invalid(text, "the host has a character that no host name has");
+    }
 
     url.port = url.is_https() ? 443 : 80;
     if (!port_text.empty()) {
