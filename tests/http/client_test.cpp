@@ -272,7 +272,7 @@ TEST(ClientTest, InvalidUrlsAreRejectedWithTheReason) {
     EXPECT_THROW(http::Url::parse("http://host:99999/"), Error);
     EXPECT_THROW(http::Url::parse("http:///path"), Error);
     EXPECT_THROW(http::Url::parse("http://a:b:80/"), Error);      // ':' outside brackets
-    EXPECT_THROW(http::Url::parse("http://b\xc3\xa4d.test/"), Error);  // not punycoded
+    EXPECT_THROW(http::Url::parse("http://b\xc3\xa4" "d.test/"), Error);  // not punycoded
     EXPECT_THROW(http::Url::parse("http://[::1x]/"), Error);
     const http::Url v6 = http::Url::parse("https://[::1]:8443/v1?x=1#frag");
     EXPECT_EQ(v6.host, "::1");
