@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
     std::uint16_t port = 8080;
     std::string cert, key;
     int header_timeout_ms = 0;  // 0: the server's default
-    for (int i = 1; i < argc; ++i) {
+    for (int i = 1; i < argc; i += 2) {  // every option takes a value
         const std::string arg = argv[i];
         const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
         if (value == nullptr || arg == "--help") {
@@ -92,7 +92,6 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "http_server: unknown option %s\n", arg.c_str());
             return 2;
         }
-        ++i;
     }
     if (cert.empty() != key.empty()) {
         std::fprintf(stderr, "http_server: --tls-cert and --tls-key go together\n");
