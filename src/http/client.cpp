@@ -41,6 +41,14 @@ Task<> open_tunnel(net::Stream& stream, const Url& proxy, const Url& target, con
 }  // namespace
 
 struct Client::State {
+    // What a new connection for one request needs (see send()).
+    struct ConnectTarget {
+        State* state;
+        const Url* url;
+        const std::optional<Url>* proxy;
+        const std::string* what;
+    };
+
     explicit State(ClientOptions o)
         : options(std::move(o)),
           proxy(options.proxy ? *options.proxy : ProxyConfig::from_environment()),
@@ -148,10 +156,14 @@ Task<ClientResponse> Client::send(ClientRequest request) {
     response.url_ = url.to_string();
     response.method_ = request.method;
     for (int attempt = 0;; ++attempt) {
+        // Called only inside acquire(), while this frame is alive: it refers to
+        // the request's parts instead of copying them for every request (one
+        // pointer fits std::function's inline storage: no allocation either).
         // Named, not a temporary inside the co_await: g++ 12 destroys such a
         // lambda temporary twice.
-        ConnectionPool::Connector connect = [&state, url, proxy_url, what = deadlines.what]() {
-            return state.open_within_timeout(url, proxy_url, what);
+        const State::ConnectTarget target{&state, &url, &proxy_url, &deadlines.what};
+        ConnectionPool::Connector connect = [&target]() {
+            return target.state->open_within_timeout(*target.url, *target.proxy, *target.what);
         };
         Task<Lease> acquiring = state.pool->acquire(origin, std::move(connect));
         Lease lease = co_await deadlines.bound(std::move(acquiring));

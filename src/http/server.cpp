@@ -98,7 +98,12 @@ struct ServerState {
 class ConnectionHandler {
 public:
     ConnectionHandler(ServerState& server, std::uint64_t id, net::Stream& stream)
-        : server_(server), options_(server.options), id_(id), stream_(stream), reader_(stream, 4096) {}
+        : server_(server),
+          options_(server.options),
+          slot_(server.connections[id]),  // a node of the map: stays put until this connection ends
+          stream_(stream),
+          peer_(stream.peer()),
+          reader_(stream, 4096) {}
 
     Task<> run() {
         const TimePoint opened = EventLoop::current()->now();
@@ -176,8 +181,8 @@ private:
         if (framing.kind != BodyFraming::Kind::None && head.headers.has_token("Expect", "100-continue") && head.version_minor >= 1)
             co_await timeout(options_.io_timeout, stream_.write("HTTP/1.1 100 Continue\r\n\r\n"));
 
-        server_.connections[id_].busy = true;
-        Request request(std::move(head), BodyReader(reader_, framing, options_.limits), stream_.peer());
+        slot_.busy = true;
+        Request request(std::move(head), BodyReader(reader_, framing, options_.limits), peer_);
         Response response = co_await call_handler(request);
         bool reusable = keep_alive(request.head()) && !server_.stopping && !response.headers.has_token("Connection", "close");
         if (!request.body().done()) {
@@ -193,7 +198,7 @@ private:
             reusable = reusable && drained;
         }
         co_await write_response(request, response, reusable);
-        if (server_.connections.count(id_) != 0) server_.connections[id_].busy = false;
+        slot_.busy = false;
         co_return reusable;
     }
 
@@ -281,8 +286,9 @@ private:
 
     ServerState& server_;
     const ServerOptions& options_;
-    std::uint64_t id_;
+    ServerState::Connection& slot_;
     net::Stream& stream_;
+    std::string peer_;
     net::BufferedReader reader_;
     std::string out_;
 };
