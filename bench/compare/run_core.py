@@ -129,8 +129,14 @@ def main():
               micro.strip(), "```", ""]
     if args.quick:
         lines.insert(2, "**Quick smoke run (N = 20,000): not the recorded figures.**\n")
+    text = "\n".join(lines)
+    # run_http.py writes its section into the same file: keep it.
+    begin, end = "<!-- http:begin -->", "<!-- http:end -->"
+    old = open(args.out).read() if os.path.exists(args.out) else ""
+    if begin in old and end in old:
+        text = text.rstrip("\n") + "\n\n" + old[old.index(begin):old.index(end) + len(end)] + "\n"
     with open(args.out, "w") as f:
-        f.write("\n".join(lines))
+        f.write(text)
     print(micro)
     print(f"written to {args.out}")
 
