@@ -41,12 +41,38 @@ Task<> open_tunnel(net::Stream& stream, const Url& proxy, const Url& target, con
 }  // namespace
 
 struct Client::State {
+    // A URL as requests use it, parsed once: an agent sends most of its
+    // requests to one or two URLs, so the last one parsed is kept.
+    struct Target {
+        std::string text;
+        Url url;
+        std::optional<Url> proxy;
+        std::string canonical;    // url.to_string()
+        std::string host_header;  // url.host_header()
+        std::string pool_key;     // the origin, and the proxy it goes through
+    };
+    std::shared_ptr<const Target> last_target;
+
+    std::shared_ptr<const Target> target_for(const std::string& text) {
+        if (last_target && last_target->text == text) return last_target;
+        auto target = std::make_shared<Target>();
+        target->text = text;
+        target->url = Url::parse(text);
+        if (const Url* proxy_url = proxy.proxy_for(target->url)) target->proxy = *proxy_url;
+        target->canonical = target->url.to_string();
+        target->host_header = target->url.host_header();
+        target->pool_key = target->url.origin();
+        if (target->proxy) target->pool_key.append(" via ").append(target->proxy->origin());
+        last_target = target;
+        return target;
+    }
+
     // What a new connection for one request needs (see send()).
     struct ConnectTarget {
         State* state;
         const Url* url;
         const std::optional<Url>* proxy;
-        const std::string* what;
+        const ReadDeadlines* deadlines;
     };
 
     explicit State(ClientOptions o)
@@ -94,7 +120,7 @@ struct Client::State {
                 }
             }
             if (!co_await deadlines.bound(connection.reader.fill(options.limits.max_head_bytes + 1)))
-                throw net::UnexpectedEof(deadlines.what + ": the server closed the connection without a complete response");
+                throw net::UnexpectedEof(deadlines.what() + ": the server closed the connection without a complete response");
         }
     }
 };
@@ -123,21 +149,26 @@ Task<ClientResponse> Client::post(std::string url, std::string body, Headers hea
 Task<ClientResponse> Client::send(ClientRequest request) {
     State& state = *state_;
     const ClientOptions& options = state.options;
-    const Url url = Url::parse(request.url);
-    const Url* proxy = state.proxy.proxy_for(url);
-    std::optional<Url> proxy_url = proxy ? std::optional<Url>(*proxy) : std::nullopt;
+    const std::shared_ptr<const State::Target> target = state.target_for(request.url);
+    const Url& url = target->url;
+    const std::optional<Url>& proxy_url = target->proxy;
 
+    ClientResponse response;
+    ResponseBody& body = *response.body_;  // on the heap: the deadlines can point into it
+    body.method_ = request.method;
+    body.url_ = target->canonical;
     ReadDeadlines deadlines;
-    deadlines.what = request.method + " " + url.to_string();
+    deadlines.method = &body.method_;
+    deadlines.url = &body.url_;
     deadlines.read_timeout = options.read_timeout;
     if (options.total_timeout) deadlines.deadline = EventLoop::current()->now() + *options.total_timeout;
 
     RequestHead head;
     head.method = request.method;
     // Through a plain-HTTP proxy the target is the absolute URL.
-    head.target = proxy_url && !url.is_https() ? url.to_string() : url.target;
+    head.target = proxy_url && !url.is_https() ? target->canonical : url.target;
     head.headers = std::move(request.headers);
-    if (!head.headers.contains("Host")) head.headers.add("Host", url.host_header());
+    if (!head.headers.contains("Host")) head.headers.add("Host", target->host_header);
     for (const auto& [name, value] : options.default_headers)
         if (!head.headers.contains(name)) head.headers.add(name, value);
     const bool decode = options.decompress && !head.headers.contains("Accept-Encoding");
@@ -149,23 +180,17 @@ Task<ClientResponse> Client::send(ClientRequest request) {
     write_request_head(head, wire);
     wire.append(request.body);
 
-    std::string origin = url.origin();
-    if (proxy_url) origin.append(" via ").append(proxy_url->origin());
-
-    ClientResponse response;
-    response.url_ = url.to_string();
-    response.method_ = request.method;
     for (int attempt = 0;; ++attempt) {
         // Called only inside acquire(), while this frame is alive: it refers to
         // the request's parts instead of copying them for every request (one
         // pointer fits std::function's inline storage: no allocation either).
         // Named, not a temporary inside the co_await: g++ 12 destroys such a
         // lambda temporary twice.
-        const State::ConnectTarget target{&state, &url, &proxy_url, &deadlines.what};
-        ConnectionPool::Connector connect = [&target]() {
-            return target.state->open_within_timeout(*target.url, *target.proxy, *target.what);
+        const State::ConnectTarget hop{&state, &url, &proxy_url, &deadlines};
+        ConnectionPool::Connector connect = [&hop]() {
+            return hop.state->open_within_timeout(*hop.url, *hop.proxy, hop.deadlines->what());
         };
-        Task<Lease> acquiring = state.pool->acquire(origin, std::move(connect));
+        Task<Lease> acquiring = state.pool->acquire(target->pool_key, std::move(connect));
         Lease lease = co_await deadlines.bound(std::move(acquiring));
         Connection& connection = lease.connection();
         bool stale = false;
@@ -185,7 +210,6 @@ Task<ClientResponse> Client::send(ClientRequest request) {
         }
 
         const BodyFraming framing = response_framing(request.method, response.head_, options.limits);
-        ResponseBody& body = *response.body_;
         body.reader_ = BodyReader(connection.reader, framing, options.limits);
         body.reusable_ = keep_alive(response.head_) && framing.kind != BodyFraming::Kind::UntilClose;
         body.deadlines_ = std::move(deadlines);
@@ -232,8 +256,8 @@ Task<std::string> ClientResponse::text() {
 
 void ClientResponse::raise_for_status() const {
     if (status() < 400) return;
-    std::string message = method_;
-    message.append(" ").append(url_).append(": ").append(std::to_string(status())).append(" ").append(reason());
+    std::string message = body_->method_;
+    message.append(" ").append(body_->url_).append(": ").append(std::to_string(status())).append(" ").append(reason());
     throw HttpStatusError(status(), message);
 }
 

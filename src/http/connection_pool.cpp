@@ -6,7 +6,7 @@ namespace agentio::http {
 
 void Lease::release() noexcept {
     if (connection_ == nullptr) return;
-    pool_->give_back(origin_, std::move(connection_));
+    pool_->give_back(*origin_, std::move(connection_));
     permit_.release();
 }
 
@@ -18,18 +18,18 @@ void Lease::discard() noexcept {
     permit_.release();
 }
 
-ConnectionPool::Origin& ConnectionPool::origin(const std::string& key) {
+PoolOrigin& ConnectionPool::origin(const std::string& key) {
     auto& slot = origins_[key];
-    if (!slot) slot = std::make_unique<Origin>(max_per_origin_);
+    if (!slot) slot = std::make_unique<PoolOrigin>(max_per_origin_);
     return *slot;
 }
 
-Task<Lease> ConnectionPool::acquire(std::string key, Connector connect) {
-    Origin& pool = origin(key);
+Task<Lease> ConnectionPool::acquire(const std::string& key, Connector connect) {
+    PoolOrigin& pool = origin(key);  // before the first suspension: `key` may not outlive it
     Lease lease;
     lease.permit_ = co_await pool.leases.acquire();
     lease.pool_ = shared_from_this();
-    lease.origin_ = std::move(key);
+    lease.origin_ = &pool;
     const TimePoint now = EventLoop::current()->now();
     while (!pool.idle.empty()) {
         std::unique_ptr<Connection> candidate = std::move(pool.idle.back());
@@ -45,16 +45,14 @@ Task<Lease> ConnectionPool::acquire(std::string key, Connector connect) {
     co_return lease;
 }
 
-void ConnectionPool::give_back(const std::string& key, std::unique_ptr<Connection> connection) noexcept {
+void ConnectionPool::give_back(PoolOrigin& origin, std::unique_ptr<Connection> connection) noexcept {
     if (!connection->stream->is_open() || !connection->reader.buffered().empty()) {
         connection->stream->close();  // unsolicited bytes: the connection is out of step
         return;
     }
     EventLoop* loop = EventLoop::current();
     connection->idle_since = loop != nullptr ? loop->now() : TimePoint{};
-    auto found = origins_.find(key);
-    if (found == origins_.end()) return;
-    found->second->idle.push_back(std::move(connection));
+    origin.idle.push_back(std::move(connection));
 }
 
 std::size_t ConnectionPool::idle_count() const noexcept {

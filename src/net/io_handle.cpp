@@ -76,6 +76,8 @@ const std::string& IoHandle::description() const noexcept {
 IoHandle::Awaiter IoHandle::readable() noexcept { return Awaiter(state_.get(), false); }
 IoHandle::Awaiter IoHandle::writable() noexcept { return Awaiter(state_.get(), true); }
 
+bool IoHandle::may_have_input() const noexcept { return !state_ || state_->loop == nullptr || state_->read_edge; }
+
 void IoHandle::close() noexcept {
     if (state_) state_->close();
 }

@@ -80,6 +80,9 @@ Task<> TcpStream::shutdown_write() {
 
 bool TcpStream::closed_by_peer() noexcept {
     if (!is_open()) return true;
+    // The reactor saw nothing arrive since our last wait: no need to ask the
+    // kernel (this runs before every reuse of a pooled connection).
+    if (!io_.may_have_input()) return false;
     char byte;
     const ssize_t n = ::recv(fd(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);  // data, EOF, or an error

@@ -43,15 +43,28 @@ private:
 struct ReadDeadlines {
     std::optional<Duration> read_timeout;
     std::optional<TimePoint> deadline;
-    std::string what;  // "GET https://host/path", for messages
+    // The request, for messages; they point into the response's body state.
+    const std::string* method = nullptr;
+    const std::string* url = nullptr;
 
-    // Runs `read` under the tighter of the two; TimeoutError names `what`.
+    // "GET https://host/path": built only when a message needs it.
+    std::string what() const { return *method + " " + *url; }
+
+    // Runs `read` under the tighter of the two; TimeoutError names the request.
+    // Without either, `read` itself: no extra coroutine on the hot path.
     template <class T>
-    Task<T> bound(Task<T> read) const;
+    Task<T> bound(Task<T> read) const {
+        if (!read_timeout && !deadline) return read;
+        return bound_slow(std::move(read));
+    }
+
+private:
+    template <class T>
+    Task<T> bound_slow(Task<T> read) const;
 };
 
 template <class T>
-Task<T> ReadDeadlines::bound(Task<T> read) const {
+Task<T> ReadDeadlines::bound_slow(Task<T> read) const {
     std::optional<TimePoint> limit = deadline;
     bool read_timeout_is_tighter = false;
     if (read_timeout) {
@@ -65,7 +78,7 @@ Task<T> ReadDeadlines::bound(Task<T> read) const {
     try {
         co_return co_await timeout_at(*limit, std::move(read));
     } catch (const TimeoutError&) {
-        std::string message = what;
+        std::string message = what();
         message.append(read_timeout_is_tighter ? ": no data from the server within the read timeout"
                                                : ": the request's total timeout passed");
         throw TimeoutError(message);
@@ -82,6 +95,8 @@ private:
     friend class Client;
     void finished();
 
+    std::string method_;
+    std::string url_;
     Lease lease_;
     BodyReader reader_;
     std::optional<GzipDecoder> decoder_;
@@ -102,7 +117,7 @@ public:
     // HttpStatusError("GET https://x/y: 404 Not Found") for a 4xx/5xx status.
     void raise_for_status() const;
     // The URL requested.
-    const std::string& url() const noexcept { return url_; }
+    const std::string& url() const noexcept { return body_->url_; }
 
     ResponseBody& body() noexcept { return *body_; }
     // The whole body, decoded.
@@ -111,8 +126,6 @@ public:
 private:
     friend class Client;
     ResponseHead head_;
-    std::string url_;
-    std::string method_;
     std::unique_ptr<ResponseBody> body_ = std::make_unique<ResponseBody>();
 };
 

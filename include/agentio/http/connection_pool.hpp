@@ -37,6 +37,13 @@ struct Connection {
 
 class ConnectionPool;
 
+// One origin's idle connections and its limit on leased ones.
+struct PoolOrigin {
+    explicit PoolOrigin(std::size_t limit) : leases(limit) {}
+    Semaphore leases;
+    std::vector<std::unique_ptr<Connection>> idle;  // most recently used last
+};
+
 // A leased connection: returns to the pool on release(), closes on drop.
 class Lease {
 public:
@@ -58,7 +65,7 @@ public:
 private:
     friend class ConnectionPool;
     std::shared_ptr<ConnectionPool> pool_;
-    std::string origin_;
+    PoolOrigin* origin_ = nullptr;  // owned by pool_, never freed before it
     std::unique_ptr<Connection> connection_;
     Semaphore::Permit permit_;
 };
@@ -71,7 +78,7 @@ public:
         : max_per_origin_(max_per_origin), idle_timeout_(idle_timeout) {}
 
     // A connection to `origin`: idle if one is usable, else from `connect`.
-    Task<Lease> acquire(std::string origin, Connector connect);
+    Task<Lease> acquire(const std::string& origin, Connector connect);
 
     // Idle connections now open, over every origin.
     std::size_t idle_count() const noexcept;
@@ -80,17 +87,12 @@ public:
 
 private:
     friend class Lease;
-    struct Origin {
-        explicit Origin(std::size_t limit) : leases(limit) {}
-        Semaphore leases;
-        std::vector<std::unique_ptr<Connection>> idle;  // most recently used last
-    };
-    Origin& origin(const std::string& key);
-    void give_back(const std::string& origin, std::unique_ptr<Connection> connection) noexcept;
+    PoolOrigin& origin(const std::string& key);
+    void give_back(PoolOrigin& origin, std::unique_ptr<Connection> connection) noexcept;
 
     std::size_t max_per_origin_;
     Duration idle_timeout_;
-    std::unordered_map<std::string, std::unique_ptr<Origin>> origins_;
+    std::unordered_map<std::string, std::unique_ptr<PoolOrigin>> origins_;
 };
 
 }  // namespace agentio::http

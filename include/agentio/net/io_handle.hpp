@@ -52,6 +52,11 @@ public:
     Awaiter readable() noexcept;
     Awaiter writable() noexcept;
 
+    // False only if the descriptor is registered with the loop and no read
+    // readiness has been reported since the last read wait: then nothing (no
+    // data, no FIN) can have arrived, and a caller can skip a syscall to check.
+    bool may_have_input() const noexcept;
+
     // Closes the descriptor now; a task waiting on it resumes with ConnectionError.
     void close() noexcept;
 
