@@ -18,31 +18,33 @@ namespace agentio {
 class [[nodiscard]] SleepAwaiter final : detail::Waiter {
 public:
     // `target` is a delay (relative) or a deadline.
-    SleepAwaiter(bool relative, TimePoint target) noexcept : target_(target), relative_(relative) {}
-    SleepAwaiter(SleepAwaiter&& other) noexcept : target_(other.target_), relative_(other.relative_) {}
+    SleepAwaiter(bool relative, TimePoint target) noexcept
+        : target_(target), phase_(relative ? Phase::Delay : Phase::Deadline) {}
+    SleepAwaiter(SleepAwaiter&& other) noexcept : target_(other.target_), phase_(other.phase_) {}
     ~SleepAwaiter() {
-        if (timer_ != nullptr) {
-            if (timer_->armed()) node_->loop().timers().disarm(*timer_);  // the frame died mid-sleep
-            delete timer_;
-        }
+        if (phase_ != Phase::Armed) return;
+        if (timer_->armed()) timer_->node.loop().timers().disarm(*timer_);  // the frame died mid-sleep
+        delete timer_;
     }
 
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> frame) {
-        node_ = &detail::running_node("sleep()");
-        if (node_->take_pending_cancel()) {
+        detail::TaskNode& node = detail::running_node("sleep()");
+        if (node.take_pending_cancel()) {
             cancelled_ = true;
             return false;
         }
-        EventLoop& loop = node_->loop();
-        const Duration delay = relative_ ? target_.time_since_epoch() : target_ - loop.now();
+        EventLoop& loop = node.loop();
+        const Duration delay = phase_ == Phase::Delay ? target_.time_since_epoch() : target_ - loop.now();
         if (delay <= Duration::zero()) {
-            node_->yield(frame);
+            node.yield(frame);
             return true;
         }
-        timer_ = new Timer(*node_);
-        loop.timers().arm(*timer_, relative_ ? loop.now() + delay : target_);
-        node_->wait_on(*this, frame);
+        const TimePoint deadline = phase_ == Phase::Delay ? loop.now() + delay : target_;
+        timer_ = new Timer(node);  // from here on the union holds the timer
+        phase_ = Phase::Armed;
+        loop.timers().arm(*timer_, deadline);
+        node.wait_on(*this, frame);
         return true;
     }
     void await_resume() const {
@@ -60,17 +62,22 @@ private:
         static void operator delete(void* p, std::size_t size) noexcept { detail::deallocate_frame(p, size); }
         detail::TaskNode& node;
     };
+    // Called only while the task waits, i.e. with the timer armed.
     void cancel() noexcept override {
-        node_->loop().timers().disarm(*timer_);
+        timer_->node.loop().timers().disarm(*timer_);
         cancelled_ = true;
-        node_->wake();
+        timer_->node.wake();
     }
     std::string describe() const override;
 
-    TimePoint target_;
-    detail::TaskNode* node_ = nullptr;
-    Timer* timer_ = nullptr;
-    bool relative_;
+    // What the awaiter holds, in one word: the awaiter is part of every
+    // frame that sleeps, and a spawned task's memory is mostly its frame.
+    enum class Phase : std::uint8_t { Delay, Deadline, Armed };
+    union {
+        TimePoint target_;  // Delay: the delay since the epoch; Deadline: the deadline
+        Timer* timer_;      // Armed
+    };
+    Phase phase_;
     bool cancelled_ = false;
 };
 
