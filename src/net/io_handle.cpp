@@ -19,8 +19,10 @@ struct IoHandle::State final : detail::IoWatch {
     IoHandle::Awaiter* writer = nullptr;
     bool read_edge = false;  // an edge arrived while no task waited
     bool write_edge = false;
+    bool read_closed = false;  // the peer's FIN, a hang-up or an error was reported: sticky
 
     void on_io(std::uint32_t events) noexcept override {
+        if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) read_closed = true;
         if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
             if (reader != nullptr) std::exchange(reader, nullptr)->wake(Awaiter::Outcome::Ready);
             else read_edge = true;
@@ -76,7 +78,13 @@ const std::string& IoHandle::description() const noexcept {
 IoHandle::Awaiter IoHandle::readable() noexcept { return Awaiter(state_.get(), false); }
 IoHandle::Awaiter IoHandle::writable() noexcept { return Awaiter(state_.get(), true); }
 
-bool IoHandle::may_have_input() const noexcept { return !state_ || state_->loop == nullptr || state_->read_edge; }
+bool IoHandle::may_have_input() const noexcept {
+    return !state_ || state_->loop == nullptr || state_->read_edge || state_->read_closed;
+}
+
+void IoHandle::input_drained() noexcept {
+    if (state_) state_->read_edge = false;
+}
 
 void IoHandle::close() noexcept {
     if (state_) state_->close();

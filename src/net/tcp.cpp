@@ -48,9 +48,19 @@ Task<TcpStream> TcpStream::connect(SocketAddress address) {
 }
 
 Task<std::size_t> TcpStream::read(std::span<char> buffer) {
+    // The last read emptied the socket and nothing was reported since: a recv
+    // now would only say EAGAIN. Wait first (as nginx does with its `ready`
+    // flag); that saves a syscall per request on a keep-alive connection.
+    if (drained_ && !io_.may_have_input()) co_await io_.readable();
     for (;;) {
         const ssize_t n = ::recv(fd(), buffer.data(), buffer.size(), 0);
-        if (n >= 0) co_return static_cast<std::size_t>(n);
+        if (n >= 0) {
+            // Fewer bytes than asked: the socket is empty now (a FIN queued
+            // behind the data is reported separately, and sticks).
+            drained_ = n > 0 && static_cast<std::size_t>(n) < buffer.size();
+            if (drained_) io_.input_drained();
+            co_return static_cast<std::size_t>(n);
+        }
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
             co_await io_.readable();
         } else if (errno != EINTR) {

@@ -160,6 +160,29 @@ TEST(TcpTest, Ipv6LoopbackWorksWhenTheMachineHasIt) {
     }());
 }
 
+// A read that returns less than asked marks the socket drained, so the next
+// read waits for readiness instead of calling recv: that must still see data
+// sent later, and a FIN that arrived together with the data.
+TEST(TcpTest, AfterAShortReadLaterDataAndAQueuedFinAreStillSeen) {
+    run([]() -> Task<> {
+        auto listener = TcpListener::bind("127.0.0.1", 0);
+        TcpStream client = co_await TcpStream::connect(listener.local_address());
+        TcpStream peer = co_await listener.accept();
+        char buffer[64];
+        co_await peer.write("one");
+        EXPECT_EQ(co_await wait_for(client.read(buffer), 5s), 3u);  // short: drained
+        auto later = create_task([&]() -> Task<> {
+            co_await sleep(20ms);
+            co_await peer.write("two");
+            co_await peer.shutdown_write();  // FIN right behind the data
+        });
+        EXPECT_EQ(co_await wait_for(client.read(buffer), 5s), 3u);
+        EXPECT_EQ(std::string_view(buffer, 3), "two");
+        EXPECT_EQ(co_await wait_for(client.read(buffer), 5s), 0u);  // the FIN, not a hang
+        co_await later;
+    }());
+}
+
 TEST(SocketAddressTest, ParsesAndPrintsBothFamilies) {
     EXPECT_EQ(SocketAddress::parse("127.0.0.1", 80)->to_string(), "127.0.0.1:80");
     EXPECT_EQ(SocketAddress::parse("[::1]", 443)->to_string(), "[::1]:443");

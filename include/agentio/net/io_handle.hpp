@@ -56,6 +56,10 @@ public:
     // readiness has been reported since the last read wait: then nothing (no
     // data, no FIN) can have arrived, and a caller can skip a syscall to check.
     bool may_have_input() const noexcept;
+    // The caller just read the descriptor empty (a read returned less than
+    // asked): readiness reported before that read is used up. Safe because
+    // readiness is only reported while the loop polls, never during a read.
+    void input_drained() noexcept;
 
     // Closes the descriptor now; a task waiting on it resumes with ConnectionError.
     void close() noexcept;

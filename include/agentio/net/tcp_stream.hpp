@@ -39,6 +39,7 @@ public:
 private:
     IoHandle io_;
     SocketAddress peer_;
+    bool drained_ = false;  // the last read returned less than asked
 };
 
 }  // namespace agentio::net
