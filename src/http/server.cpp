@@ -233,17 +233,14 @@ private:
         co_return response;
     }
 
-    Task<> write_response(const Request& request, Response& response, bool& reusable) {
-        const bool streamed = static_cast<bool>(response.stream);
-        const bool http11 = request.head().version_minor >= 1;
-        if (streamed && !http11) reusable = false;  // an HTTP/1.0 stream ends with the connection
+    // The head for `response`, framed as the body will be sent.
+    static ResponseHead make_head(Response& response, bool streamed, bool http11, bool reusable) {
         ResponseHead head;
         head.status = response.status;
         head.reason = std::string(reason_phrase(response.status));
         head.version_minor = 1;
         head.headers = std::move(response.headers);
         head.headers.set("Date", http_date());
-        const bool body_allowed = has_body(response.status) && request.method() != "HEAD";
         if (streamed) {
             if (http11) head.headers.set("Transfer-Encoding", "chunked");
         } else if (has_body(response.status)) {
@@ -251,9 +248,16 @@ private:
         }
         if (!reusable) head.headers.set("Connection", "close");
         else if (!http11) head.headers.set("Connection", "keep-alive");
+        return head;
+    }
 
+    Task<> write_response(const Request& request, Response& response, bool& reusable) {
+        const bool streamed = static_cast<bool>(response.stream);
+        const bool http11 = request.head().version_minor >= 1;
+        if (streamed && !http11) reusable = false;  // an HTTP/1.0 stream ends with the connection
+        const bool body_allowed = has_body(response.status) && request.method() != "HEAD";
         out_.clear();
-        write_response_head(head, out_);
+        write_response_head(make_head(response, streamed, http11, reusable), out_);
         if (!streamed && body_allowed) out_.append(response.body);
         co_await timeout(options_.io_timeout, stream_.write(out_));
         if (streamed && body_allowed) {
@@ -266,15 +270,8 @@ private:
 
     Task<> send_error_and_close(int status, const std::string& detail) {
         Response response = Response::error(status, detail);
-        response.headers.set("Connection", "close");
         out_.clear();
-        ResponseHead head;
-        head.status = status;
-        head.reason = std::string(reason_phrase(status));
-        head.headers = std::move(response.headers);
-        head.headers.set("Date", http_date());
-        head.headers.set("Content-Length", std::to_string(response.body.size()));
-        write_response_head(head, out_);
+        write_response_head(make_head(response, false, true, false), out_);
         out_.append(response.body);
         try {
             co_await timeout(options_.io_timeout, stream_.write(out_));

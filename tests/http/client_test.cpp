@@ -6,6 +6,8 @@
 #include <agentio/net/tcp_listener.hpp>
 #include <gtest/gtest.h>
 
+#include "http/server_fixture.hpp"
+
 #include <set>
 #include <string>
 
@@ -55,13 +57,7 @@ void add_routes(http::Server& server) {
 
 template <class Body>
 void with_server(http::ServerOptions options, Body body) {
-    run([&]() -> Task<> {
-        http::Server server(options);
-        add_routes(server);
-        server.start("127.0.0.1", 0);
-        co_await body(server);
-        co_await server.shutdown(1s);
-    }());
+    agentio::testing::with_http_server(options, add_routes, std::move(body));
 }
 
 TEST(ClientTest, GetReadsTheBodyAndReusesTheConnection) {
