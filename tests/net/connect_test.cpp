@@ -6,6 +6,8 @@
 #include <agentio/net/tcp_listener.hpp>
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+
+#include "net/fake_dns.hpp"
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -34,33 +36,6 @@ std::uint16_t free_port() {
     auto listener = TcpListener::bind("127.0.0.1", 0);
     return listener.port();
 }
-
-// A UDP socket on 127.0.0.1 that reads nothing: a DNS server that never answers.
-class SilentDns {
-public:
-    SilentDns() {
-        fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof address;
-        ::bind(fd_, reinterpret_cast<sockaddr*>(&address), length);
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-        port_ = ntohs(address.sin_port);
-    }
-    ~SilentDns() { ::close(fd_); }
-    ResolverOptions options() const {
-        ResolverOptions options;
-        options.servers = {"127.0.0.1:" + std::to_string(port_)};
-        options.timeout = 1s;
-        options.tries = 1;
-        return options;
-    }
-
-private:
-    int fd_ = -1;
-    std::uint16_t port_ = 0;
-};
 
 // Opens connections to `address` until one stays pending: the listener's
 // accept queue is full and later connects hang in SYN (what a dead route looks
@@ -156,10 +131,11 @@ TEST(ConnectTest, TheNextAddressStartsAfterTheAttemptDelayAndTheFirstToConnectWi
 }
 
 TEST(ConnectTest, TheTimeoutCoversTheLookupAndNamesHostAndBudget) {
-    SilentDns dns;
+    FakeDns dns;
+    dns.set_mode(FakeDns::Mode::Silent);
     run(
         [&]() -> Task<> {
-            Resolver resolver(dns.options());
+            Resolver resolver(using_server(dns, 1s, 1));
             ConnectOptions options;
             options.timeout = 2s;
             options.resolver = &resolver;
@@ -177,10 +153,11 @@ TEST(ConnectTest, TheTimeoutCoversTheLookupAndNamesHostAndBudget) {
 }
 
 TEST(ConnectTest, AnEnclosingTimeoutStaysItsOwnError) {
-    SilentDns dns;
+    FakeDns dns;
+    dns.set_mode(FakeDns::Mode::Silent);
     run(
         [&]() -> Task<> {
-            Resolver resolver(dns.options());
+            Resolver resolver(using_server(dns, 1s, 1));
             ConnectOptions options;
             options.timeout = 10s;
             options.resolver = &resolver;
