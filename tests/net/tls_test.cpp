@@ -69,6 +69,19 @@ Task<std::unique_ptr<TlsStream>> connect_tls(std::uint16_t port, const TlsContex
     co_return co_await TlsStream::connect(std::move(tcp), context, std::move(name));
 }
 
+// Both ends of one handshake over loopback.
+struct TlsPair {
+    std::unique_ptr<TlsStream> client;
+    std::unique_ptr<TlsStream> server;
+};
+Task<TlsPair> tls_pair(TlsContext server_context, TlsContext client_context, std::string name) {
+    auto listener = TcpListener::bind("127.0.0.1", 0);
+    auto server = create_task(accept_tls(listener, server_context));
+    auto client = co_await connect_tls(listener.port(), client_context, name);
+    auto accepted = co_await server;
+    co_return TlsPair{std::move(client), std::move(accepted)};
+}
+
 Task<std::string> read_all(Stream& stream) {
     std::string all;
     char buffer[16384];
@@ -172,11 +185,7 @@ TEST_F(TlsTest, EchoesOverTls12Too) {
 TEST_F(TlsTest, AlpnNegotiatesHttp11AndTheServerSeesTheSni) {
     run(wait_for(
         [&]() -> Task<> {
-            auto listener = TcpListener::bind("127.0.0.1", 0);
-            const TlsContext server_context = localhost_server();
-            auto server = create_task(accept_tls(listener, server_context));
-            auto client = co_await connect_tls(listener.port(), trusting_client(), "localhost");
-            auto accepted = co_await server;
+            auto [client, accepted] = co_await tls_pair(localhost_server(), trusting_client(), "localhost");
             EXPECT_EQ(client->alpn(), "http/1.1");
             EXPECT_EQ(accepted->alpn(), "http/1.1");
             EXPECT_EQ(accepted->server_name(), "localhost");
@@ -189,11 +198,7 @@ TEST_F(TlsTest, NoCommonAlpnProtocolConnectsWithoutAlpn) {
     const TlsContext h2_only = trusting_client(alpn_options({"h2"}));
     run(wait_for(
         [&]() -> Task<> {
-            auto listener = TcpListener::bind("127.0.0.1", 0);
-            const TlsContext server_context = localhost_server();
-            auto server = create_task(accept_tls(listener, server_context));
-            auto client = co_await connect_tls(listener.port(), h2_only, "localhost");
-            auto accepted = co_await server;
+            auto [client, accepted] = co_await tls_pair(localhost_server(), h2_only, "localhost");
             EXPECT_EQ(client->alpn(), "");
             EXPECT_EQ(accepted->alpn(), "");
         },
@@ -205,10 +210,7 @@ TEST_F(TlsTest, ServerPicksItsPreferredAlpnProtocolAmongTheOffered) {
     const TlsContext client_context = trusting_client(alpn_options({"http/1.1", "h2"}));
     run(wait_for(
         [&]() -> Task<> {
-            auto listener = TcpListener::bind("127.0.0.1", 0);
-            auto server = create_task(accept_tls(listener, server_context));
-            auto client = co_await connect_tls(listener.port(), client_context, "localhost");
-            (void)co_await server;
+            auto [client, accepted] = co_await tls_pair(server_context, client_context, "localhost");
             EXPECT_EQ(client->alpn(), "h2");
         },
         10s));
@@ -444,11 +446,7 @@ TEST_F(TlsTest, AReadTakesEveryRecordAlreadyReceivedThatFits) {
 TEST_F(TlsTest, WritingAfterShutdownWriteIsAConnectionError) {
     run(wait_for(
         [&]() -> Task<> {
-            auto listener = TcpListener::bind("127.0.0.1", 0);
-            const TlsContext server_context = localhost_server();
-            auto server = create_task(accept_tls(listener, server_context));
-            auto client = co_await connect_tls(listener.port(), trusting_client(), "localhost");
-            auto accepted = co_await server;
+            auto [client, accepted] = co_await tls_pair(localhost_server(), trusting_client(), "localhost");
             co_await client->shutdown_write();
             co_await client->shutdown_write();  // idempotent
             bool refused = false;
