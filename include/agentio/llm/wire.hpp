@@ -1,0 +1,56 @@
+// wire.hpp: the OpenAI JSON wire format, both ways. No I/O.
+//
+// Requests are written with nlohmann::json (they are small and built once);
+// responses and streamed chunks are read with simdjson on-demand, because a
+// stream of thousands of chunks per second is the hot path. Parsers ignore
+// fields they do not know and accept null wherever the API may send it.
+// Malformed input throws StreamError naming what was wrong and where; it
+// never crashes, and the text quoted in a message is cut short.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agentio/llm/chat.hpp"
+#include "agentio/llm/embeddings.hpp"
+#include "agentio/llm/errors.hpp"
+
+namespace agentio::llm {
+
+// The request body. With `stream`, also "stream": true and
+// "stream_options": {"include_usage": true}. `extra` is merged in last.
+std::string to_json(const ChatRequest& request, bool stream);
+std::string to_json(const EmbeddingRequest& request);
+Json to_json_value(const Message& message);
+
+// The other way, for servers (the simulator) and tests. Throws StreamError.
+ChatRequest parse_chat_request(std::string_view body);
+
+ChatResponse parse_chat_response(std::string_view body);
+EmbeddingResponse parse_embedding_response(std::string_view body);
+std::vector<Model> parse_model_list(std::string_view body);
+
+// The error body of a non-2xx response. Never throws: a body that is not the
+// API's error JSON gives `message` = the start of the body (or the reason).
+ApiErrorBody parse_error_body(int status, std::string_view body);
+
+// Parses the `data` of one streamed event into `out`, reusing its storage.
+// Keeps one simdjson parser and padded buffer, so the steady state does not
+// allocate. Not thread-safe; one per stream.
+class ChunkParser {
+public:
+    ChunkParser();
+    ~ChunkParser();
+    ChunkParser(ChunkParser&&) noexcept;
+    ChunkParser& operator=(ChunkParser&&) noexcept;
+
+    void parse(std::string_view data, ChatChunk& out);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace agentio::llm
