@@ -191,7 +191,10 @@ Task<ClientResponse> Client::send(ClientRequest request) {
             return hop.state->open_within_timeout(*hop.url, *hop.proxy, hop.deadlines->what());
         };
         Task<Lease> acquiring = state.pool->acquire(target->pool_key, std::move(connect));
+        const TimePoint acquire_started = EventLoop::current()->now();
         Lease lease = co_await deadlines.bound(std::move(acquiring));
+        response.connect_time_ = EventLoop::current()->now() - acquire_started;
+        response.reused_connection_ = lease.reused();
         Connection& connection = lease.connection();
         bool stale = false;
         try {

@@ -119,6 +119,11 @@ public:
     // The URL requested.
     const std::string& url() const noexcept { return body_->url_; }
 
+    // Time spent getting a connection for this request (DNS, TCP, proxy
+    // tunnel, TLS, or waiting for a pooled one; near zero when one was idle).
+    Duration connect_time() const noexcept { return connect_time_; }
+    bool reused_connection() const noexcept { return reused_connection_; }
+
     ResponseBody& body() noexcept { return *body_; }
     // The whole body, decoded.
     Task<std::string> text();
@@ -126,6 +131,8 @@ public:
 private:
     friend class Client;
     ResponseHead head_;
+    Duration connect_time_{};
+    bool reused_connection_ = false;
     std::unique_ptr<ResponseBody> body_ = std::make_unique<ResponseBody>();
 };
 

@@ -1,0 +1,55 @@
+// client.hpp: llm::Client, an OpenAI-compatible client that does not need babysitting.
+//
+//     llm::Client client;                      // OPENAI_API_KEY, OPENAI_BASE_URL
+//     llm::ChatRequest request{.model = "gpt-4o-mini", .messages = {llm::Message::user("Hi")}};
+//     llm::ChatResponse reply = co_await client.chat(request);
+//     std::cout << reply.text();
+//
+// What it does for every call (see the headers of each part):
+// - waits for a slot under max_concurrency, then for the RPM/TPM limiter
+//   (rate_limiter.hpp), which also paces itself from x-ratelimit-* headers;
+// - retries by openai-python's rules (retry_policy.hpp), each retry recorded;
+// - applies the connect, first-token, idle and total timeouts (client_options.hpp);
+// - throws ApiError/RateLimitError for an error status after its retries,
+//   the net/http errors for connections, TimeoutError and its kinds;
+// - leaves a RequestRecord with timings, tokens, retries and cost.
+// One Client per program (or per endpoint) is the intent: it holds the
+// connection pool and the limiter that all calls share.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "agentio/core/task.hpp"
+#include "agentio/llm/chat.hpp"
+#include "agentio/llm/chat_stream.hpp"
+#include "agentio/llm/client_options.hpp"
+#include "agentio/llm/embeddings.hpp"
+
+namespace agentio::llm {
+
+class Client {
+public:
+    Client();  // ClientOptions::from_env()
+    explicit Client(ClientOptions options);
+    ~Client();
+    Client(Client&&) noexcept;
+    Client& operator=(Client&&) noexcept;
+
+    Task<ChatResponse> chat(ChatRequest request);
+    // Sends the request with "stream": true and include_usage; returns once
+    // the response head is in (errors before that are thrown here).
+    Task<ChatStream> chat_stream(ChatRequest request);
+    Task<EmbeddingResponse> embeddings(EmbeddingRequest request);
+    Task<std::vector<Model>> models();
+
+    const ClientOptions& options() const noexcept;
+    RateLimiter& rate_limiter() noexcept;
+
+    struct State;  // internal
+
+private:
+    std::shared_ptr<State> state_;
+};
+
+}  // namespace agentio::llm

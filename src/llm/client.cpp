@@ -1,0 +1,326 @@
+// client.cpp: llm::Client's calls, their attempts and the retry decision.
+//
+// Every call goes: begin() (concurrency slot, record) -> attempt() (limiter,
+// HTTP exchange) -> on failure retry_or_rethrow() -> attempt() ... ->
+// finish(). A retry's wait is slept inside the call's total deadline; a wait
+// that would pass it ends the call with the last error instead.
+#include "agentio/llm/client.hpp"
+
+#include <cstdlib>
+
+#include "agentio/core/sleep.hpp"
+#include "agentio/core/timeout.hpp"
+#include "agentio/llm/wire.hpp"
+#include "agentio/net/errors.hpp"
+#include "call.hpp"
+
+namespace agentio::llm {
+namespace {
+
+std::string env_or(const char* name, std::string fallback) {
+    const char* value = std::getenv(name);
+    return value && *value ? std::string(value) : std::move(fallback);
+}
+
+std::string trim_slashes(std::string url) {
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+}
+
+Task<Semaphore::Permit> take_slot(Semaphore& slots) { co_return co_await slots.acquire(); }
+
+bool retryable_connection_error(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const net::TlsError&) {
+        return false;  // a certificate will not be valid on the next try
+    } catch (const net::ConnectionError&) {
+        return true;
+    } catch (const net::DnsError&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+}  // namespace
+
+namespace detail {
+[[noreturn]] void throw_expired(Bound bound) {
+    switch (bound) {
+    case Bound::FirstToken: throw FirstTokenTimeout("no content from the model within the first-token timeout");
+    case Bound::Idle: throw StreamIdleTimeout("the stream sent nothing within the idle timeout");
+    case Bound::Total: break;
+    }
+    throw TimeoutError("the call's total timeout passed");
+}
+}  // namespace detail
+
+ClientOptions ClientOptions::from_env() {
+    ClientOptions options;
+    options.api_key = env_or("OPENAI_API_KEY", "");
+    options.base_url = env_or("OPENAI_BASE_URL", options.base_url);
+    options.organization = env_or("OPENAI_ORG_ID", "");
+    options.project = env_or("OPENAI_PROJECT_ID", "");
+    return options;
+}
+
+namespace {
+http::ClientOptions transport_options(const ClientOptions& options) {
+    http::ClientOptions transport = options.http;
+    transport.connect_timeout = options.timeouts.connect;
+    transport.read_timeout.reset();  // the LLM timeouts bound reads (they know first token from idle)
+    transport.total_timeout.reset();
+    return transport;
+}
+}  // namespace
+
+Client::State::State(ClientOptions options_in)
+    : options(std::move(options_in)),
+      http(transport_options(options)),
+      limiter(options.rate_limits),
+      jitter(options.jitter_seed ? *options.jitter_seed : std::random_device{}()) {
+    options.base_url = trim_slashes(options.base_url);
+    if (options.max_concurrency > 0) slots = std::make_unique<Semaphore>(options.max_concurrency);
+    http::Headers common;
+    if (!options.api_key.empty()) common.add("Authorization", "Bearer " + options.api_key);
+    if (!options.organization.empty()) common.add("OpenAI-Organization", options.organization);
+    if (!options.project.empty()) common.add("OpenAI-Project", options.project);
+    common.add("User-Agent", "agentio/0.1");
+    get_headers = common;
+    get_headers.add("Accept", "application/json");
+    json_headers = get_headers;
+    json_headers.add("Content-Type", "application/json");
+    stream_headers = common;
+    stream_headers.add("Accept", "text/event-stream");
+    stream_headers.add("Content-Type", "application/json");
+}
+
+std::string Client::State::endpoint(std::string_view path) const {
+    std::string url = options.base_url;
+    url.append(path);
+    return url;
+}
+
+std::string Client::State::redact(std::string text) const {
+    const std::string& key = options.api_key;
+    if (key.empty()) return text;
+    for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at))
+        text.replace(at, key.size(), "[redacted]");
+    return text;
+}
+
+detail::Call Client::State::prepare(std::string operation, std::string model, std::string_view path) const {
+    detail::Call call;
+    call.url = endpoint(path);
+    call.record.operation = std::move(operation);
+    call.record.model = std::move(model);
+    return call;
+}
+
+Task<> Client::State::begin(detail::Call& call) {
+    const TimePoint now = EventLoop::current()->now();
+    call.record.started = now;
+    if (options.timeouts.total) call.deadline = now + *options.timeouts.total;
+    if (slots) {
+        Task<Semaphore::Permit> taking = take_slot(*slots);
+        call.slot = co_await bounded(call.deadline, detail::Bound::Total, std::move(taking));
+        call.record.queued = EventLoop::current()->now() - now;
+    }
+}
+
+Task<http::ClientResponse> Client::State::attempt(detail::Call& call) {
+    ++call.attempt;
+    Task<Duration> admitting = limiter.acquire(call.estimated_tokens);
+    call.record.rate_limit_wait += co_await bounded(call.deadline, detail::Bound::Total, std::move(admitting));
+    call.limiter_holds_attempt = true;
+    call.tokens_held = true;
+
+    http::ClientRequest request;
+    request.method = call.body.empty() ? "GET" : "POST";
+    request.url = call.url;
+    request.headers = call.body.empty() ? get_headers : call.stream ? stream_headers : json_headers;
+    request.body = call.body;
+    // A stream's head comes before its first token, so the first-token
+    // timeout already bounds it; a plain call's head comes with the whole reply.
+    std::optional<TimePoint> first_token_at;
+    if (call.stream && options.timeouts.first_token)
+        first_token_at = EventLoop::current()->now() + *options.timeouts.first_token;
+    const auto [deadline, bound] = tighter(call.deadline, first_token_at, detail::Bound::FirstToken);
+    Task<http::ClientResponse> sending = http.send(std::move(request));
+    http::ClientResponse response = co_await bounded(deadline, bound, std::move(sending));
+
+    call.record.connect += response.connect_time();
+    call.record.status = response.status();
+    if (auto id = response.header("x-request-id")) call.record.request_id = std::string(*id);
+    limiter.observe(response.headers());
+    limiter.release();
+    call.limiter_holds_attempt = false;
+    if (response.ok()) co_return response;
+
+    Task<std::string> reading = response.text();
+    const std::string text = co_await bounded(call.deadline, detail::Bound::Total, std::move(reading));
+    ApiErrorBody body = parse_error_body(response.status(), text);
+    body.message = redact(std::move(body.message));
+    body.request_id = call.record.request_id;
+    if (response.status() == 429) {
+        std::optional<Duration> retry_after = parse_retry_after(response.headers());
+        // Everyone waits, not only this call: the server's bucket is empty.
+        if (retry_after) limiter.pause_for(*retry_after);
+        throw RateLimitError(std::move(body), retry_after);
+    }
+    throw ApiError(std::move(body));
+}
+
+Task<> Client::State::retry_or_rethrow(detail::Call& call, std::exception_ptr error, bool output_delivered) {
+    if (call.limiter_holds_attempt) {
+        limiter.release();
+        call.limiter_holds_attempt = false;
+    }
+    int status = 0;
+    bool retry = false;
+    const http::Headers* headers = nullptr;
+    http::Headers error_headers;
+    std::string reason;
+    try {
+        std::rethrow_exception(error);
+    } catch (const ApiError& api) {
+        status = api.status();
+        // x-should-retry is not kept on the error; the status rules decide.
+        retry = options.retry.should_retry(status, error_headers);
+        reason = std::to_string(status);
+        if (!api.code().empty()) reason.append(" ").append(api.code());
+        if (const auto* limited = dynamic_cast<const RateLimitError*>(&api); limited && limited->retry_after()) {
+            error_headers.add("retry-after-ms",
+                              std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(*limited->retry_after()).count()));
+            headers = &error_headers;
+        }
+    } catch (const FirstTokenTimeout& e) {
+        retry = true;
+        reason = e.what();
+    } catch (const StreamIdleTimeout& e) {
+        retry = !output_delivered;
+        reason = e.what();
+    } catch (const TimeoutError& e) {
+        // The total timeout ends the call; a connect timeout is retried.
+        retry = !call.deadline || EventLoop::current()->now() < *call.deadline;
+        reason = e.what();
+    } catch (const StreamError& e) {
+        retry = true;  // a broken reply; nothing of it reached the caller yet (checked below)
+        reason = e.what();
+    } catch (const std::exception& e) {
+        retry = retryable_connection_error(error);
+        reason = e.what();
+    } catch (...) {
+        retry = false;  // cancellation and foreign exceptions pass unchanged
+    }
+    const int retries_done = call.attempt - 1;
+    if (!retry || output_delivered || retries_done >= options.retry.max_retries) std::rethrow_exception(error);
+
+    const double random01 = std::uniform_real_distribution<double>(0.0, 1.0)(jitter);
+    const Duration wait = options.retry.delay(retries_done, headers, random01);
+    const TimePoint now = EventLoop::current()->now();
+    if (call.deadline && now + wait >= *call.deadline) std::rethrow_exception(error);
+
+    RetryRecord entry;
+    entry.attempt = call.attempt - 1;
+    entry.status = status;
+    entry.reason = redact(std::move(reason));
+    entry.failed_at = now;
+    entry.wait = wait;
+    call.record.retry_log.push_back(std::move(entry));
+    call.record.retries = static_cast<int>(call.record.retry_log.size());
+    if (call.tokens_held) limiter.settle(call.estimated_tokens, 0);  // the failed attempt used nothing
+    call.tokens_held = false;
+    co_await sleep(wait);
+}
+
+void Client::State::finish(detail::Call& call, const std::exception_ptr& error) {
+    if (call.limiter_holds_attempt) {
+        limiter.release();
+        call.limiter_holds_attempt = false;
+    }
+    RequestRecord& record = call.record;
+    record.end_to_end = EventLoop::current()->now() - record.started;
+    // Without a reported usage the estimate stands: the server may have
+    // counted the request anyway.
+    if (call.tokens_held && record.usage_reported) limiter.settle(call.estimated_tokens, record.usage.total_tokens);
+    call.tokens_held = false;
+    if (error) record.error = redact(describe(error));
+    record.cost = options.prices.cost(record.model, record.usage);
+    call.slot = Semaphore::Permit{};
+    if (options.on_record) options.on_record(record);
+}
+
+// ---- Client ----
+
+Client::Client() : Client(ClientOptions::from_env()) {}
+Client::Client(ClientOptions options) : state_(std::make_shared<State>(std::move(options))) {}
+Client::~Client() = default;
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+
+const ClientOptions& Client::options() const noexcept { return state_->options; }
+RateLimiter& Client::rate_limiter() noexcept { return state_->limiter; }
+
+namespace {
+// The usage a reply reports, for the record and the limiter.
+void record_usage(RequestRecord& record, const ChatResponse& reply) {
+    if (!reply.usage) return;
+    record.usage = *reply.usage;
+    record.usage_reported = true;
+}
+void record_usage(RequestRecord& record, const EmbeddingResponse& reply) {
+    record.usage = reply.usage;
+    record.usage_reported = true;
+}
+void record_usage(RequestRecord&, const std::vector<Model>&) {}
+}  // namespace
+
+template <class Reply>
+Task<Reply> Client::State::plain_call(detail::Call call, Reply (*parse)(std::string_view)) {
+    std::exception_ptr error;
+    std::optional<Reply> reply;
+    try {
+        co_await begin(call);
+        for (;;) {
+            std::exception_ptr failed;
+            try {
+                http::ClientResponse response = co_await attempt(call);
+                Task<std::string> reading = response.text();
+                const std::string text = co_await bounded(call.deadline, detail::Bound::Total, std::move(reading));
+                reply.emplace(parse(text));
+                break;
+            } catch (...) {
+                failed = std::current_exception();
+            }
+            co_await retry_or_rethrow(call, failed, false);
+        }
+    } catch (...) {
+        error = std::current_exception();
+    }
+    if (reply) record_usage(call.record, *reply);
+    finish(call, error);
+    if (error) std::rethrow_exception(error);
+    co_return std::move(*reply);
+}
+
+Task<ChatResponse> Client::chat(ChatRequest request) {
+    detail::Call call = state_->prepare("chat", request.model, "/chat/completions");
+    call.body = to_json(request, false);
+    call.estimated_tokens = estimate_tokens(request);
+    return state_->plain_call<ChatResponse>(std::move(call), &parse_chat_response);
+}
+
+Task<EmbeddingResponse> Client::embeddings(EmbeddingRequest request) {
+    detail::Call call = state_->prepare("embeddings", request.model, "/embeddings");
+    call.body = to_json(request);
+    for (const std::string& input : request.input) call.estimated_tokens += static_cast<std::int64_t>(input.size() / 4 + 1);
+    return state_->plain_call<EmbeddingResponse>(std::move(call), &parse_embedding_response);
+}
+
+Task<std::vector<Model>> Client::models() {
+    return state_->plain_call<std::vector<Model>>(state_->prepare("models", "", "/models"), &parse_model_list);
+}
+
+}  // namespace agentio::llm
