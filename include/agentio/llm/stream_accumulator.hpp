@@ -5,7 +5,16 @@
 // name, later ones append argument text), so several calls streamed
 // interleaved come out whole and in index order. The usage chunk (no
 // choices) sets `usage`.
+//
+// Choices come out in index order whatever order the chunks name them in;
+// a choice's role is "assistant" unless a delta says otherwise; its content
+// and refusal stay nullopt until a fragment arrives (as in a non-streamed
+// response that only calls tools). id, model, created and system_fingerprint
+// are taken from the chunks that carry them (the last non-empty one wins).
+// Indices are looked up, never used as offsets: a huge index allocates nothing.
 #pragma once
+
+#include <vector>
 
 #include "agentio/llm/chat.hpp"
 
@@ -16,13 +25,17 @@ public:
     void add(const ChatChunk& chunk);
     // What the chunks so far add up to.
     const ChatResponse& response() const noexcept { return response_; }
-    ChatResponse take() noexcept { return std::move(response_); }
+    // Moves the response out and starts over empty.
+    ChatResponse take() noexcept;
     // True once any content, refusal or tool-call fragment was seen.
     bool has_output() const noexcept { return has_output_; }
 
 private:
     Choice& choice(int index);
     ChatResponse response_;
+    // tool_call_indices_[c][k] is the wire index of response_.choices[c]'s
+    // k-th tool call; both are kept sorted.
+    std::vector<std::vector<int>> tool_call_indices_;
     bool has_output_ = false;
 };
 

@@ -1,0 +1,188 @@
+// chunk_parser.cpp: ChunkParser, the hot path of a streamed completion.
+//
+// Invariants that keep the steady state free of allocations:
+// - the input is copied into one padded buffer that only grows, and parsed by
+//   one simdjson on-demand parser whose capacity only grows;
+// - strings of the caller's ChatChunk are assigned, never replaced, so they
+//   keep their capacity;
+// - a ChoiceDelta or ToolCallDelta that a chunk does not need is moved to a
+//   spare list instead of being destroyed, and is moved back (buffers and all)
+//   when a later chunk needs one: a stream that alternates between one and
+//   zero choices (the usage chunk) or between text and tool-call deltas does
+//   not free and reallocate them.
+// If parse() throws, `out` holds whatever was read up to the error.
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "agentio/llm/wire.hpp"
+#include "wire_reader.hpp"
+
+namespace agentio::llm {
+
+namespace {
+
+using detail::JsonReader;
+namespace od = simdjson::ondemand;
+
+// The next unused element of `v` (used counts those taken), from the spares
+// when there are any.
+template <class T>
+T& next_slot(std::vector<T>& v, std::size_t& used, std::vector<T>& spare) {
+    if (used == v.size()) {
+        if (spare.empty()) {
+            v.emplace_back();
+        } else {
+            v.push_back(std::move(spare.back()));
+            spare.pop_back();
+        }
+    }
+    return v[used++];
+}
+
+// Moves the elements of `v` past `used` to the spares.
+template <class T>
+void trim(std::vector<T>& v, std::size_t used, std::vector<T>& spare) {
+    while (v.size() > used) {
+        spare.push_back(std::move(v.back()));
+        v.pop_back();
+    }
+}
+
+}  // namespace
+
+struct ChunkParser::Impl {
+    od::parser parser;
+    std::unique_ptr<char[]> buffer;
+    std::size_t capacity = 0;  // of buffer, padding included
+    std::vector<ChoiceDelta> spare_choices;
+    std::vector<ToolCallDelta> spare_calls;
+
+    // Copies `data` into the buffer, followed by zeroed padding.
+    void load(std::string_view data) {
+        const std::size_t needed = data.size() + simdjson::SIMDJSON_PADDING;
+        if (needed > capacity) {
+            const std::size_t grown = std::max({needed, capacity * 2, std::size_t{1024}});
+            buffer = std::make_unique<char[]>(grown);
+            capacity = grown;
+        }
+        if (!data.empty()) std::memcpy(buffer.get(), data.data(), data.size());
+        std::memset(buffer.get() + data.size(), 0, simdjson::SIMDJSON_PADDING);
+    }
+
+    void tool_call(JsonReader& reader, od::value& value, ToolCallDelta& call) {
+        call.id.clear();
+        call.name.clear();
+        call.arguments.clear();
+        reader.fields(value, "choices[].delta.tool_calls[]", [&](od::raw_json_string key, od::value& field) {
+            if (key == "index") {
+                call.index = reader.index(field, "choices[].delta.tool_calls[].index");
+            } else if (key == "function") {
+                reader.fields(field, "choices[].delta.tool_calls[].function", [&](od::raw_json_string k, od::value& f) {
+                    if (k == "arguments") {
+                        reader.string(f, "choices[].delta.tool_calls[].function.arguments", call.arguments);
+                    } else if (k == "name") {
+                        reader.string(f, "choices[].delta.tool_calls[].function.name", call.name);
+                    }
+                });
+            } else if (key == "id") {
+                reader.string(field, "choices[].delta.tool_calls[].id", call.id);
+            }
+        });
+    }
+
+    void delta(JsonReader& reader, od::value& value, ChoiceDelta& choice) {
+        std::size_t calls = 0;
+        reader.fields(value, "choices[].delta", [&](od::raw_json_string key, od::value& field) {
+            if (key == "content") {
+                reader.string(field, "choices[].delta.content", choice.content);
+            } else if (key == "tool_calls") {
+                reader.items(field, "choices[].delta.tool_calls", [&](od::value& item) {
+                    // A call without an index (some servers omit it when each
+                    // call comes whole) is numbered by its place in the array.
+                    const int position = static_cast<int>(calls);
+                    ToolCallDelta& call = next_slot(choice.tool_calls, calls, spare_calls);
+                    call.index = position;
+                    tool_call(reader, item, call);
+                });
+            } else if (key == "role") {
+                reader.string(field, "choices[].delta.role", choice.role);
+            } else if (key == "refusal") {
+                reader.string(field, "choices[].delta.refusal", choice.refusal);
+            }
+        });
+        trim(choice.tool_calls, calls, spare_calls);
+    }
+
+    void choice(JsonReader& reader, od::value& value, ChoiceDelta& choice) {
+        choice.index = 0;
+        choice.role.clear();
+        choice.content.clear();
+        choice.refusal.clear();
+        choice.finish_reason.clear();
+        bool had_delta = false;
+        reader.fields(value, "choices[]", [&](od::raw_json_string key, od::value& field) {
+            if (key == "delta") {
+                delta(reader, field, choice);
+                had_delta = true;
+            } else if (key == "index") {
+                choice.index = reader.index(field, "choices[].index");
+            } else if (key == "finish_reason") {
+                reader.string(field, "choices[].finish_reason", choice.finish_reason);
+            }
+        });
+        if (!had_delta) trim(choice.tool_calls, 0, spare_calls);
+    }
+};
+
+ChunkParser::ChunkParser() : impl_(std::make_unique<Impl>()) {}
+ChunkParser::~ChunkParser() = default;
+ChunkParser::ChunkParser(ChunkParser&&) noexcept = default;
+ChunkParser& ChunkParser::operator=(ChunkParser&&) noexcept = default;
+
+void ChunkParser::parse(std::string_view data, ChatChunk& out) {
+    Impl& impl = *impl_;
+    impl.load(data);
+    JsonReader reader("chat chunk", data);
+    reader.iterate(impl.parser, impl.buffer.get(), impl.capacity);
+
+    out.id.clear();
+    out.model.clear();
+    out.created = 0;
+    out.system_fingerprint.clear();
+    out.usage.reset();
+    std::size_t choices = 0;
+    od::object root = reader.root();
+    reader.fields(root, "", [&](od::raw_json_string key, od::value& field) {
+        if (key == "choices") {
+            reader.items(field, "choices", [&](od::value& item) {
+                impl.choice(reader, item, next_slot(out.choices, choices, impl.spare_choices));
+            });
+        } else if (key == "id") {
+            reader.string(field, "id", out.id);
+        } else if (key == "model") {
+            reader.string(field, "model", out.model);
+        } else if (key == "created") {
+            out.created = reader.integer(field, "created");
+        } else if (key == "system_fingerprint") {
+            reader.string(field, "system_fingerprint", out.system_fingerprint);
+        } else if (key == "usage") {
+            if (JsonReader::is_null(field)) {
+                out.usage.reset();
+            } else {
+                reader.usage(field, out.usage.emplace());
+            }
+        } else if (key == "error") {
+            // An error event inside a 200 stream (the server failed after the
+            // headers were sent): it ends the stream as an ApiError.
+            if (JsonReader::is_null(field)) return;
+            ApiErrorBody body;
+            reader.error_object(field, body);
+            throw ApiError(std::move(body));
+        }
+    });
+    reader.finish();
+    trim(out.choices, choices, impl.spare_choices);
+}
+
+}  // namespace agentio::llm
