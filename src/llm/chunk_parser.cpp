@@ -10,7 +10,8 @@
 //   when a later chunk needs one: a stream that alternates between one and
 //   zero choices (the usage chunk) or between text and tool-call deltas does
 //   not free and reallocate them.
-// If parse() throws, `out` holds whatever was read up to the error.
+// If parse() throws, `out` is valid but its content unspecified (partly this
+// chunk, partly the last).
 #include <cstring>
 #include <utility>
 #include <vector>

@@ -55,8 +55,8 @@ ApiErrorBody parse_error_body(int status, std::string_view body);
 // mid-stream when they fail after the 200 headers) throws ApiError with
 // status 0 (the HTTP status said success) and the body's message, type,
 // param and code. A tool-call delta without an `index` is numbered by its
-// place in the array. After a throw, `out` holds what was read up to the
-// error. Does not handle the "[DONE]" sentinel: that is the caller's.
+// place in the array. After a throw, `out` is valid but its content is
+// unspecified. Does not handle the "[DONE]" sentinel: that is the caller's.
 class ChunkParser {
 public:
     ChunkParser();
