@@ -19,7 +19,8 @@
 // - pause_for(d): after a 429, nobody is admitted for `d`.
 // - Cancel-safe: a cancelled acquire() takes nothing and lets the next waiter
 //   go.
-// Times come from the loop's clock, so tests run on the virtual clock.
+// Times come from the loop's clock, so tests run on the virtual clock; every
+// call that touches a bucket must run on the loop's thread, inside the loop.
 #pragma once
 
 #include <cstdint>
@@ -61,13 +62,22 @@ public:
     RateLimiter& operator=(const RateLimiter&) = delete;
 
     // Waits until one request of `tokens` estimated tokens may be sent.
-    // Returns how long it waited.
+    // Returns how long it waited. With no limit configured or learnt and no
+    // pause, returns at once without suspending. A request larger than the
+    // token limit goes when the bucket is full (and leaves it in debt).
+    // Cancelled while waiting: takes nothing. Throws InvalidStateError if the
+    // limiter is destroyed while it waits.
     Task<Duration> acquire(std::int64_t tokens);
     // The request admitted with `estimated` tokens used `actual`.
     void settle(std::int64_t estimated, std::int64_t actual);
-    // The request finished (whatever its outcome): no longer in flight.
+    // The request finished (whatever its outcome): no longer in flight. Once
+    // per successful acquire(), after observe() of its response if any.
     void release();
+    // Learns unconfigured limits from the response's x-ratelimit-limit-*, and
+    // lowers each local bucket to at most the server's remaining less what
+    // the other in-flight requests will still take (see rate_limiter.cpp).
     void observe(const http::Headers& headers);
+    // Nobody is admitted before now + wait, and the request bucket is emptied.
     void pause_for(Duration wait);
 
     // What the limiter now works with (configured or learnt); for records and tests.
