@@ -7,6 +7,8 @@
 // its task ends, setting `all_closed` when the last one goes.
 #include "agentio/http/server.hpp"
 
+#include <sys/socket.h>
+
 #include <ctime>
 #include <unordered_map>
 
@@ -14,6 +16,7 @@
 #include "agentio/core/event.hpp"
 #include "agentio/core/event_loop.hpp"
 #include "agentio/core/timeout.hpp"
+#include "agentio/net/tcp_stream.hpp"
 #include "agentio/net/tls_stream.hpp"
 
 namespace agentio::http {
@@ -44,6 +47,7 @@ public:
         : stream_(stream), chunked_(chunked), io_timeout_(io_timeout) {}
 
     Task<> write(std::string_view data) override {
+        if (aborted_) throw net::ConnectionError("write to " + stream_.peer() + ": the response was aborted");
         if (data.empty()) co_return;  // an empty chunk would end the body
         if (!chunked_) {
             co_await timeout(io_timeout_, stream_.write(data));
@@ -53,6 +57,18 @@ public:
         write_chunk(data, frame_);
         co_await timeout(io_timeout_, stream_.write(frame_));
     }
+    // A zero linger time makes close() send RST instead of FIN, so the client
+    // sees a reset, not an orderly end it could mistake for a complete body.
+    void abort() noexcept override {
+        if (aborted_) return;
+        aborted_ = true;
+        if (auto* tcp = dynamic_cast<net::TcpStream*>(&stream_); tcp != nullptr && tcp->is_open()) {
+            const ::linger reset{1, 0};
+            ::setsockopt(tcp->fd(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+        }
+        stream_.close();
+    }
+    bool aborted() const noexcept { return aborted_; }
     Task<> finish() {
         if (!chunked_) co_return;
         frame_.clear();
@@ -65,6 +81,7 @@ private:
     bool chunked_;
     Duration io_timeout_;
     std::string frame_;
+    bool aborted_ = false;
 };
 
 }  // namespace
@@ -263,6 +280,10 @@ private:
         if (streamed && body_allowed) {
             ChunkedResponseStream body(stream_, http11, options_.io_timeout);
             co_await response.stream(body);  // if it throws, the connection closes without the last chunk
+            if (body.aborted()) {
+                reusable = false;
+                co_return;  // the socket is already gone: no last chunk, no shutdown
+            }
             co_await body.finish();
         }
         if (!reusable) co_await stream_.shutdown_write();

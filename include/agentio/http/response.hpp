@@ -11,6 +11,8 @@
 // once, so tokens reach the client as they are produced. If the stream
 // function throws after the head went out, the connection is closed without
 // the final chunk: the client sees a truncated body, never a complete-looking one.
+// abort() ends it the hard way, with a connection reset (a simulated network
+// failure, or a response that must not look finished).
 #pragma once
 
 #include <functional>
@@ -32,6 +34,11 @@ public:
     Task<> send(const SseEvent& event);
     // Sends an SSE comment (": keep-alive"), e.g. to keep proxies from timing out.
     Task<> send_comment(std::string_view comment);
+    // Resets the connection now: a TCP RST when the transport is plain TCP,
+    // an abrupt close otherwise; never the last chunk. What was written before
+    // stays sent. Later writes throw net::ConnectionError; the connection is
+    // not reused. The stream function should return (or throw) soon after.
+    virtual void abort() noexcept = 0;
 };
 
 struct Response {

@@ -1,0 +1,64 @@
+// reply.hpp: Reply, what the simulator answers one chat request with, fixed
+// before the first byte goes out.
+//
+// The reply is a pure function of the config (seed, output lengths), the
+// script and the request's content: its model, messages and tools, and its
+// `seed` field if it set one; not of its max tokens, its `stream` flag or
+// when it came. So the plain and the streamed reply to a request agree, and
+// a reply capped by max tokens is the start of the uncapped one.
+//
+// - Generated text: the length is drawn from [output.min_tokens,
+//   output.max_tokens]; a request limit below it cuts the text there, with
+//   finish_reason "length", else "stop".
+// - Scripted content: split into tokens at spaces (each keeps its leading
+//   space); a request limit cuts it the same way.
+// - Scripted tool calls: each call's arguments are cut into fragments of
+//   3 to 8 bytes (never inside a UTF-8 sequence); finish_reason "tool_calls".
+//   Tool calls are never cut by max tokens.
+// completion_tokens counts the text tokens plus, per tool call, one for its
+// name and one per argument fragment. prompt_tokens is estimate_prompt_tokens().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agentio/llm/chat.hpp"
+#include "agentio/sim/config.hpp"
+#include "agentio/sim/script.hpp"
+#include "agentio/sim/wire_writer.hpp"
+
+namespace agentio::sim {
+
+struct Reply {
+    std::uint64_t seed = 0;  // of the text, the latencies and the derived ids
+    bool scripted = false;
+    bool has_text = true;  // false: tool calls only (content null)
+    // Text: `text_tokens` tokens, generated from `seed` (TextGenerator with
+    // `complete`), or `pieces` when scripted.
+    int text_tokens = 0;
+    bool complete = true;
+    std::vector<std::string> pieces;
+    std::vector<llm::ToolCall> tool_calls;  // ids filled in
+    // Per call, the end offset of each argument fragment.
+    std::vector<std::vector<std::size_t>> fragment_ends;
+    bool interleave = false;
+    std::string finish_reason;
+    TokenCounts tokens;
+
+    // The whole text, as the streamed tokens concatenate.
+    std::string text() const;
+};
+
+// ~4 characters a token, plus 4 per message: role, content, name, tool calls
+// and tool call ids, and the tools offered (as their JSON text). Deterministic.
+std::int64_t estimate_prompt_tokens(const llm::ChatRequest& request);
+
+// max_completion_tokens, else max_tokens, else nullopt.
+std::optional<int> requested_max_tokens(const llm::ChatRequest& request);
+
+// The reply to `request`; `rule` is the script rule that matched, or null.
+Reply plan_reply(const Config& config, const ScriptRule* rule, const llm::ChatRequest& request);
+
+}  // namespace agentio::sim

@@ -1,0 +1,144 @@
+// reply.cpp: deciding a reply from the config, the script and the request.
+#include "agentio/sim/reply.hpp"
+
+#include <algorithm>
+
+#include "agentio/sim/prng.hpp"
+#include "agentio/sim/text_generator.hpp"
+
+namespace agentio::sim {
+
+namespace {
+
+constexpr std::int64_t kTokensPerMessage = 4;
+constexpr std::size_t kCharsPerToken = 4;
+
+std::int64_t text_tokens(std::size_t chars) { return static_cast<std::int64_t>((chars + kCharsPerToken - 1) / kCharsPerToken); }
+
+// What the reply depends on: everything in the request that shapes a real
+// model's answer, and nothing that only limits or transports it.
+std::uint64_t content_seed(std::uint64_t seed, const llm::ChatRequest& request) {
+    Hasher hash(seed);
+    hash.add(request.model).add(static_cast<std::uint64_t>(request.messages.size()));
+    for (const llm::Message& message : request.messages) {
+        hash.add(message.role).add(message.content.value_or("")).add(message.name.value_or(""));
+        hash.add(message.tool_call_id.value_or(""));
+        for (const llm::ToolCall& call : message.tool_calls) hash.add(call.id).add(call.name).add(call.arguments);
+    }
+    for (const llm::Tool& tool : request.tools) hash.add(tool.name);
+    if (request.seed) hash.add(static_cast<std::uint64_t>(*request.seed)).add(1);
+    return hash.value();
+}
+
+// "call_" and 24 characters from [A-Za-z0-9], like the API's ids.
+std::string derived_call_id(std::uint64_t seed, std::size_t index) {
+    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    Rng rng(Hasher(seed).add("tool call id").add(static_cast<std::uint64_t>(index)).value());
+    std::string id = "call_";
+    for (int i = 0; i < 24; ++i) id.push_back(kAlphabet[rng.next() % 62]);
+    return id;
+}
+
+std::vector<std::string> split_words(const std::string& text) {
+    std::vector<std::string> pieces;
+    std::string piece;
+    for (const char c : text) {
+        const bool space = c == ' ' || c == '\n';
+        // A space starts a new token once the current one has a visible character.
+        if (space && std::any_of(piece.begin(), piece.end(), [](char p) { return p != ' ' && p != '\n'; })) {
+            pieces.push_back(std::move(piece));
+            piece.clear();
+        }
+        piece.push_back(c);
+    }
+    if (!piece.empty()) pieces.push_back(std::move(piece));
+    return pieces;
+}
+
+std::vector<std::size_t> fragment_ends(const std::string& arguments, std::uint64_t seed) {
+    std::vector<std::size_t> ends;
+    Rng rng(seed);
+    std::size_t at = 0;
+    while (at < arguments.size()) {
+        std::size_t next = std::min(arguments.size(), at + static_cast<std::size_t>(rng.between(3, 8)));
+        // A UTF-8 continuation byte is never the first byte of a fragment.
+        while (next < arguments.size() && (static_cast<unsigned char>(arguments[next]) & 0xC0) == 0x80) ++next;
+        ends.push_back(next);
+        at = next;
+    }
+    return ends;
+}
+
+}  // namespace
+
+std::string Reply::text() const {
+    if (!scripted) return TextGenerator::text(seed, text_tokens, complete);
+    std::string out;
+    for (int i = 0; i < text_tokens; ++i) out += pieces[static_cast<std::size_t>(i)];
+    return out;
+}
+
+std::int64_t estimate_prompt_tokens(const llm::ChatRequest& request) {
+    std::int64_t tokens = 0;
+    for (const llm::Message& message : request.messages) {
+        std::size_t chars = message.role.size();
+        if (message.content) chars += message.content->size();
+        if (message.name) chars += message.name->size();
+        if (message.tool_call_id) chars += message.tool_call_id->size();
+        for (const llm::ToolCall& call : message.tool_calls) chars += call.id.size() + call.name.size() + call.arguments.size();
+        tokens += kTokensPerMessage + text_tokens(chars);
+    }
+    for (const llm::Tool& tool : request.tools)
+        tokens += text_tokens(tool.name.size() + tool.description.size() + tool.parameters.dump().size());
+    return tokens;
+}
+
+std::optional<int> requested_max_tokens(const llm::ChatRequest& request) {
+    if (request.max_completion_tokens) return request.max_completion_tokens;
+    return request.max_tokens;
+}
+
+Reply plan_reply(const Config& config, const ScriptRule* rule, const llm::ChatRequest& request) {
+    Reply reply;
+    reply.seed = content_seed(config.seed, request);
+    const std::optional<int> cap = requested_max_tokens(request);
+    if (rule != nullptr) {
+        reply.scripted = true;
+        const ScriptedReply& scripted = rule->reply;
+        reply.has_text = scripted.content.has_value();
+        if (scripted.content) reply.pieces = split_words(*scripted.content);
+        reply.text_tokens = static_cast<int>(reply.pieces.size());
+        reply.interleave = scripted.interleave;
+        reply.tool_calls = scripted.tool_calls;
+        std::int64_t call_tokens = 0;
+        for (std::size_t i = 0; i < reply.tool_calls.size(); ++i) {
+            llm::ToolCall& call = reply.tool_calls[i];
+            if (call.id.empty()) call.id = derived_call_id(reply.seed, i);
+            reply.fragment_ends.push_back(
+                fragment_ends(call.arguments, Hasher(reply.seed).add("fragments").add(static_cast<std::uint64_t>(i)).value()));
+            call_tokens += 1 + static_cast<std::int64_t>(reply.fragment_ends.back().size());
+        }
+        if (!reply.tool_calls.empty()) {
+            reply.finish_reason = "tool_calls";
+        } else if (cap && *cap < reply.text_tokens) {
+            reply.text_tokens = std::max(*cap, 0);
+            reply.finish_reason = "length";
+        } else {
+            reply.finish_reason = "stop";
+        }
+        reply.tokens.completion = reply.text_tokens + call_tokens;
+    } else {
+        const int shortest = std::max(1, std::min(config.output.min_tokens, config.output.max_tokens));
+        const int longest = std::max(shortest, config.output.max_tokens);
+        Rng rng(Hasher(reply.seed).add("length").value());
+        const int natural = static_cast<int>(rng.between(shortest, longest));
+        reply.complete = !(cap && *cap < natural);
+        reply.text_tokens = reply.complete ? natural : std::max(*cap, 0);
+        reply.finish_reason = reply.complete ? "stop" : "length";
+        reply.tokens.completion = reply.text_tokens;
+    }
+    reply.tokens.prompt = estimate_prompt_tokens(request);
+    return reply;
+}
+
+}  // namespace agentio::sim

@@ -1,0 +1,77 @@
+// text_generator.cpp: the vocabulary and the sentence shape of generated text.
+#include "agentio/sim/text_generator.hpp"
+
+#include <algorithm>
+#include <iterator>
+
+namespace agentio::sim {
+
+namespace {
+
+// Plain ASCII words: a token never needs JSON escaping, and its length in
+// characters is its length in bytes.
+constexpr std::string_view kWords[] = {
+    "the",      "a",        "an",       "and",      "or",       "but",      "of",       "to",       "in",
+    "on",       "at",       "for",      "with",     "from",     "by",       "about",    "over",     "under",
+    "between",  "through",  "after",    "before",   "during",   "without",  "model",    "agent",    "request",
+    "response", "token",    "stream",   "server",   "client",   "network",  "latency",  "budget",   "limit",
+    "retry",    "timeout",  "queue",    "batch",    "prompt",   "reply",    "answer",   "question", "system",
+    "message",  "context",  "window",   "memory",   "cache",    "thread",   "task",     "loop",     "event",
+    "signal",   "channel",  "buffer",   "socket",   "packet",   "route",    "record",   "report",   "metric",
+    "value",    "result",   "error",    "status",   "header",   "body",     "field",    "table",    "index",
+    "key",      "page",     "file",     "path",     "line",     "word",     "text",     "story",    "idea",
+    "plan",     "step",     "goal",     "tool",     "call",     "function", "argument", "schema",   "object",
+    "list",     "map",      "set",      "graph",    "node",     "edge",     "tree",     "root",     "branch",
+    "leaf",     "river",    "mountain", "forest",   "city",     "garden",   "harbor",   "bridge",   "road",
+    "morning",  "evening",  "winter",   "summer",   "light",    "shadow",   "water",    "stone",    "wind",
+    "is",       "was",      "will",     "can",      "should",   "might",    "must",     "does",     "has",
+    "runs",     "waits",    "sends",    "reads",    "writes",   "builds",   "checks",   "moves",    "keeps",
+    "finds",    "makes",    "takes",    "gives",    "holds",    "turns",    "starts",   "ends",     "grows",
+    "quick",    "slow",     "small",    "large",    "early",    "late",     "simple",   "careful",  "steady",
+    "bright",   "quiet",    "clear",    "open",     "full",     "empty",    "new",      "old",      "next",
+    "first",    "last",     "every",    "each",     "some",     "many",     "few",      "more",     "less",
+    "here",     "there",    "now",      "then",     "again",    "always",   "never",    "often",    "soon",
+    "this",     "that",     "these",    "those",    "it",       "they",     "we",       "you",      "our",
+    "their",    "its",      "one",      "two",      "three",    "ten",      "only",     "also",     "still",
+};
+static_assert(std::all_of(std::begin(kWords), std::end(kWords), [](std::string_view w) { return !w.empty() && w.front() >= 'a' && w.front() <= 'z'; }),
+              "capitalising takes the first letter to upper case");
+
+constexpr int kShortestSentence = 4;
+constexpr int kLongestSentence = 16;
+
+}  // namespace
+
+std::span<const std::string_view> TextGenerator::vocabulary() noexcept { return kWords; }
+
+void TextGenerator::append_next(std::string& out) {
+    const std::string_view word = kWords[rng_.next() % std::size(kWords)];
+    const bool starts_sentence = sentence_left_ == 0;
+    if (starts_sentence) sentence_left_ = static_cast<int>(rng_.between(kShortestSentence, kLongestSentence));
+    --remaining_;
+    --sentence_left_;
+    if (!first_) out.push_back(' ');
+    first_ = false;
+    if (starts_sentence) {
+        out.push_back(static_cast<char>(word.front() - 'a' + 'A'));
+        out.append(word.substr(1));
+    } else {
+        out.append(word);
+    }
+    // The sentence ends where it planned to, and the reply's last token ends
+    // one too when the reply is complete.
+    if (sentence_left_ == 0 || (remaining_ == 0 && complete_)) {
+        out.push_back('.');
+        sentence_left_ = 0;
+    }
+}
+
+std::string TextGenerator::text(std::uint64_t seed, int count, bool complete) {
+    TextGenerator generator(seed, count, complete);
+    std::string out;
+    out.reserve(static_cast<std::size_t>(generator.remaining()) * 8);
+    while (!generator.done()) generator.append_next(out);
+    return out;
+}
+
+}  // namespace agentio::sim
