@@ -1,8 +1,8 @@
 // sim_process.mjs: starts `agentio sim` for one test and stops it after.
 //
 // Every wait here is bounded, so a test can fail but never hang: the banner
-// must arrive within STARTUP_MS, and a process that does not exit within
-// STOP_MS of SIGTERM is killed. A process that outlives its test (the test
+// must arrive within STARTUP_MS, a test body gets BODY_MS, and a process that
+// does not exit within STOP_MS of SIGTERM is killed. A process that outlives its test (the test
 // threw before stopping it) is killed when node exits.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +12,7 @@ import OpenAI from "openai";
 
 const STARTUP_MS = 10_000;
 const STOP_MS = 10_000;
+const BODY_MS = 25_000;
 
 // The binary under test: AGENTIO_BIN (set by ctest), else the first argument.
 export const agentioBin = process.env.AGENTIO_BIN ?? process.argv[2];
@@ -97,16 +98,22 @@ export function startSim(args = [], { env = {} } = {}) {
     });
 }
 
-// Runs `body(sim)` against a fresh simulator and always stops it; the
-// simulator must then exit 0 (a graceful shutdown).
+// Runs `body(sim)` against a fresh simulator and always stops it, also when
+// the body is still pending after BODY_MS (a hung stream then fails the test
+// instead of keeping node alive); the simulator must exit 0 (graceful).
 export async function withSim(args, body, options) {
     const sim = await startSim(args, options);
     let failure;
+    let timer;
+    const deadline = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the test body took over ${BODY_MS} ms`)), BODY_MS);
+    });
     try {
-        await body(sim);
+        await Promise.race([body(sim), deadline]);
     } catch (error) {
         failure = error;
     }
+    clearTimeout(timer);
     const status = await sim.stop();
     if (failure) throw failure;
     if (status.code !== 0)
