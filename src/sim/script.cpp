@@ -5,6 +5,8 @@
 // meant sends a test down the wrong conversation.
 #include "agentio/sim/script.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -192,7 +194,7 @@ Script Script::parse(std::string_view text, std::string_view name) {
 
 Script Script::load(const std::string& path) {
     std::ifstream file(path, std::ios::binary);
-    if (!file) throw Error("cannot read the script " + path);
+    if (!file) throw Error("cannot read the script " + path + ": " + std::strerror(errno));
     std::ostringstream text;
     text << file.rdbuf();
     if (file.bad()) throw Error("cannot read the script " + path);

@@ -128,6 +128,38 @@ TEST(SimServerTest, StreamSendsRoleChunkOneTokenPerChunkFinishUsageAndDone) {
     });
 }
 
+TEST(SimServerTest, TokensArriveOnTheLatencyModelsScheduleAndAPlainReplyWaitsForAll) {
+    sim::Config config;
+    config.latency = {300ms, 20ms, 0.0};
+    config.output = {10, 10};
+    agentio::testing::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
+        EventLoop& loop = *EventLoop::current();
+        http::ClientRequest request;
+        request.method = "POST";
+        request.url = sim.base_url() + "/chat/completions";
+        request.body = chat_body("Take your time.", R"({"stream": true})");
+        const TimePoint sent = loop.now();
+        http::ClientResponse response = co_await client.send(std::move(request));
+        std::string received;
+        std::vector<Duration> arrivals;  // of each content token
+        while (auto piece = co_await response.body().next()) {
+            received.append(*piece);
+            const std::size_t tokens = sse_data(received).size() - 1;  // less the role chunk
+            while (arrivals.size() < std::min<std::size_t>(tokens, 10)) arrivals.push_back(loop.now() - sent);
+        }
+        EXPECT_EQ(arrivals.size(), 10u);
+        if (arrivals.size() != 10) co_return;
+        EXPECT_GE(arrivals[0], 300ms);
+        for (std::size_t i = 1; i < arrivals.size(); ++i) EXPECT_GE(arrivals[i] - arrivals[0], static_cast<int>(i) * 20ms);
+
+        const TimePoint asked = loop.now();
+        const Answer plain = co_await post(client, sim, kChat, chat_body("Take your time."));
+        EXPECT_EQ(read_stream(received).content, plain.json()["choices"][0]["message"]["content"]);
+        EXPECT_GE(loop.now() - asked, 300ms + 9 * 20ms);
+        EXPECT_GE(std::stoi(plain.header("openai-processing-ms")), 480);
+    });
+}
+
 TEST(SimServerTest, TheSameSeedGivesTheSameReplyAndAnotherSeedAnother) {
     std::vector<std::string> replies;
     for (const std::uint64_t seed : {7u, 7u, 8u}) {

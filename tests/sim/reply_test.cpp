@@ -1,0 +1,113 @@
+// sim::plan_reply: what decides a reply (content, not limits or transport),
+// lengths, caps, scripted replies and the prompt estimate.
+#include <agentio/sim/reply.hpp>
+#include <gtest/gtest.h>
+
+#include <set>
+
+using namespace agentio;
+
+namespace {
+
+llm::ChatRequest ask(std::string text) {
+    llm::ChatRequest request;
+    request.model = "sim-small";
+    request.messages = {llm::Message::system("Be brief."), llm::Message::user(std::move(text))};
+    return request;
+}
+
+TEST(ReplyTest, GeneratedLengthComesFromTheConfiguredRangeAndDependsOnContentOnly) {
+    sim::Config config;
+    config.output = {20, 40};
+    llm::ChatRequest request = ask("Hello");
+    const sim::Reply reply = sim::plan_reply(config, nullptr, request);
+    EXPECT_GE(reply.text_tokens, 20);
+    EXPECT_LE(reply.text_tokens, 40);
+    EXPECT_EQ(reply.finish_reason, "stop");
+    EXPECT_EQ(reply.tokens.completion, reply.text_tokens);
+
+    request.extra["stream"] = true;
+    request.temperature = 0.3;
+    EXPECT_EQ(sim::plan_reply(config, nullptr, request).text(), reply.text());
+    request.seed = 5;
+    EXPECT_NE(sim::plan_reply(config, nullptr, request).text(), reply.text());
+    config.seed = 43;
+    EXPECT_NE(sim::plan_reply(config, nullptr, ask("Hello")).text(), reply.text());
+
+    std::set<int> lengths;
+    for (int i = 0; i < 200; ++i) lengths.insert(sim::plan_reply(config, nullptr, ask("q" + std::to_string(i))).text_tokens);
+    EXPECT_EQ(*lengths.begin(), 20);
+    EXPECT_EQ(*lengths.rbegin(), 40);
+}
+
+TEST(ReplyTest, ACapBelowTheNaturalLengthCutsWithLength) {
+    sim::Config config;
+    config.output = {50, 50};
+    llm::ChatRequest request = ask("Hello");
+    request.max_tokens = 10;
+    const sim::Reply capped = sim::plan_reply(config, nullptr, request);
+    EXPECT_EQ(capped.text_tokens, 10);
+    EXPECT_EQ(capped.finish_reason, "length");
+    request.max_completion_tokens = 50;  // the current name wins; exactly the natural length is not a cut
+    const sim::Reply exact = sim::plan_reply(config, nullptr, request);
+    EXPECT_EQ(exact.text_tokens, 50);
+    EXPECT_EQ(exact.finish_reason, "stop");
+    EXPECT_EQ(exact.text().rfind(capped.text(), 0), 0u);
+    EXPECT_EQ(sim::requested_max_tokens(request), 50);
+}
+
+TEST(ReplyTest, ScriptedContentIsSplitIntoWordsAndCappedLikeText) {
+    const sim::Script script = sim::Script::parse(R"({"reply": {"content": "It is  18 degrees.\nBye"}})", "s");
+    llm::ChatRequest request = ask("weather?");
+    const sim::Reply reply = sim::plan_reply(sim::Config{}, script.match(request), request);
+    const std::vector<std::string> expected{"It", " is", "  18", " degrees.", "\nBye"};
+    EXPECT_EQ(reply.pieces, expected);
+    EXPECT_EQ(reply.text(), "It is  18 degrees.\nBye");
+    EXPECT_EQ(reply.finish_reason, "stop");
+    request.max_tokens = 2;
+    const sim::Reply capped = sim::plan_reply(sim::Config{}, script.match(request), request);
+    EXPECT_EQ(capped.text(), "It is");
+    EXPECT_EQ(capped.finish_reason, "length");
+    EXPECT_EQ(capped.tokens.completion, 2);
+}
+
+TEST(ReplyTest, ScriptedToolCallsGetStableDistinctIdsAndWholeFragments) {
+    const sim::Script script = sim::Script::parse(
+        R"({"reply": {"tool_calls": [{"name": "a", "arguments": "{\"city\":\"Zürich, Genève\"}"}, {"name": "b"}, {"id": "mine", "name": "c"}]}})",
+        "s");
+    const llm::ChatRequest request = ask("go");
+    const sim::Reply reply = sim::plan_reply(sim::Config{}, script.match(request), request);
+    EXPECT_EQ(reply.finish_reason, "tool_calls");
+    EXPECT_FALSE(reply.has_text);
+    ASSERT_EQ(reply.tool_calls.size(), 3u);
+    EXPECT_EQ(reply.tool_calls[0].id.size(), 5u + 24u);
+    EXPECT_NE(reply.tool_calls[0].id, reply.tool_calls[1].id);
+    EXPECT_EQ(reply.tool_calls[2].id, "mine");
+    EXPECT_EQ(reply.tool_calls[0].id, sim::plan_reply(sim::Config{}, script.match(request), request).tool_calls[0].id);
+    EXPECT_EQ(reply.tool_calls[1].arguments, "{}");
+
+    const std::string& arguments = reply.tool_calls[0].arguments;
+    const std::vector<std::size_t>& ends = reply.fragment_ends[0];
+    EXPECT_EQ(ends.back(), arguments.size());
+    std::size_t begin = 0;
+    for (const std::size_t end : ends) {
+        EXPECT_GE(end - begin, 3u);
+        EXPECT_LE(end - begin, 9u);  // 8, plus at most one UTF-8 continuation byte here
+        EXPECT_NE(static_cast<unsigned char>(arguments[begin]) & 0xC0, 0x80) << "a fragment starts mid-character";
+        begin = end;
+    }
+    std::int64_t expected_tokens = 0;
+    for (const auto& fragments : reply.fragment_ends) expected_tokens += 1 + static_cast<std::int64_t>(fragments.size());
+    EXPECT_EQ(reply.tokens.completion, expected_tokens);
+}
+
+TEST(ReplyTest, ThePromptEstimateIsAboutFourCharactersATokenPlusFourAMessage) {
+    llm::ChatRequest request;
+    request.messages = {llm::Message::user(std::string(400, 'x'))};
+    EXPECT_EQ(sim::estimate_prompt_tokens(request), 4 + (4 + 400 + 3) / 4);  // "user" counts too
+    request.messages.push_back(llm::Message::assistant(""));
+    EXPECT_EQ(sim::estimate_prompt_tokens(request), 4 + 101 + 4 + 3);
+    EXPECT_EQ(sim::estimate_prompt_tokens(request), sim::estimate_prompt_tokens(request));
+}
+
+}  // namespace
