@@ -1,3 +1,4 @@
+// embedding.cpp: seeded unit vectors.
 #include "agentio/sim/embedding.hpp"
 
 #include <cmath>

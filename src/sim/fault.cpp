@@ -1,3 +1,4 @@
+// fault.cpp: mapping one uniform draw onto the configured fault rates.
 #include "agentio/sim/fault.hpp"
 
 #include <algorithm>

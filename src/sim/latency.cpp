@@ -1,3 +1,4 @@
+// latency.cpp: drawing the delays of the latency model.
 #include "agentio/sim/latency.hpp"
 
 #include <algorithm>

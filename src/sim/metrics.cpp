@@ -1,3 +1,4 @@
+// metrics.cpp: the counters and their Prometheus text, in a fixed order.
 #include "agentio/sim/metrics.hpp"
 
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+// rate_limits.cpp: the two buckets, their verdicts and headers, and Go's duration text.
 #include "agentio/sim/rate_limits.hpp"
 
 #include <chrono>

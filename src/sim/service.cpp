@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <cmath>
 #include <ctime>
 
 #include "agentio/core/event_loop.hpp"

@@ -1,3 +1,4 @@
+// token_bucket.cpp: the continuous refill, kept as a fractional level.
 #include "agentio/sim/token_bucket.hpp"
 
 #include <algorithm>

@@ -160,6 +160,39 @@ TEST(SimServerTest, TokensArriveOnTheLatencyModelsScheduleAndAPlainReplyWaitsFor
     });
 }
 
+// One stream's content, read as it arrives.
+Task<std::string> stream_content(http::Client& client, const sim::Server& sim, int i) {
+    const Answer answer = co_await post(client, sim, kChat, chat_body("stream " + std::to_string(i), R"({"stream": true, "max_tokens": 20})"));
+    const Streamed streamed = read_stream(answer.body);
+    co_return streamed.done ? streamed.content : std::string();
+}
+
+TEST(SimServerTest, AThousandConcurrentStreamsAllCompleteOnOneLoop) {
+    sim::Config config;
+    config.latency = {50ms, 5ms, 0.2};
+    agentio::testing::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
+        constexpr int kStreams = 1000;
+        http::ClientOptions options = agentio::testing::direct_client();
+        options.max_connections_per_origin = kStreams;  // one connection each: all in flight at once
+        http::Client many(options);
+        std::vector<Task<std::string>> streams;
+        for (int i = 0; i < kStreams; ++i) streams.push_back(stream_content(many, sim, i));
+        TaskHandle<std::vector<std::string>> all = create_task(gather(std::move(streams)));
+        // Past every first token (at most 60 ms) and before any last one (at least 40 + 19 * 4 ms).
+        co_await sleep(80ms);
+        const Answer during = co_await agentio::testing::get(client, sim, "/metrics");
+        EXPECT_NE(during.body.find("agentio_sim_streams_active 1000\n"), std::string::npos);
+        const std::vector<std::string> contents = co_await all;
+        int complete = 0;
+        for (const std::string& content : contents) complete += content.empty() ? 0 : 1;
+        EXPECT_EQ(complete, kStreams);
+        EXPECT_EQ(sim.stats().completed, static_cast<std::uint64_t>(kStreams));
+        EXPECT_EQ(sim.stats().completion_tokens, 20u * kStreams);
+        const Answer metrics = co_await agentio::testing::get(client, sim, "/metrics");
+        EXPECT_NE(metrics.body.find("agentio_sim_streams_active 0\n"), std::string::npos);
+    });
+}
+
 TEST(SimServerTest, TheSameSeedGivesTheSameReplyAndAnotherSeedAnother) {
     std::vector<std::string> replies;
     for (const std::uint64_t seed : {7u, 7u, 8u}) {
