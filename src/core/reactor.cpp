@@ -62,11 +62,11 @@ void Reactor::remove(int fd) noexcept {
     if (::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr) == 0) --watched_;
 }
 
-void Reactor::poll(int timeout_ms) {
+int Reactor::poll(int timeout_ms) {
     std::array<epoll_event, 256> events;
     int n = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout_ms);
     if (n < 0) {
-        if (errno == EINTR) return;
+        if (errno == EINTR) return 0;
         fail("epoll_wait failed", epoll_fd_);
     }
     for (int i = 0; i < n; ++i) {
@@ -78,6 +78,7 @@ void Reactor::poll(int timeout_ms) {
         }
         watch->on_io(events[i].events);
     }
+    return n;
 }
 
 void Reactor::wake() noexcept {

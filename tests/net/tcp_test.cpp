@@ -48,6 +48,38 @@ TEST(TcpTest, EchoesMegabytesBothWaysAndSeesEndOfStream) {
     EXPECT_TRUE(echoed == payload);
 }
 
+TEST(TcpTest, UnderTheVirtualClockLoopbackRepliesBeatTimeoutsAndTakeNoTime) {
+    // Every round trip waits under a 10 s timeout, and nothing else is ready:
+    // the loop must take the peer's bytes before it jumps to that timer.
+    LoopOptions options;
+    options.virtual_clock = true;
+    const Duration elapsed = run(
+        []() -> Task<Duration> {
+            auto listener = TcpListener::bind("127.0.0.1", 0);
+            auto echo = create_task([&]() -> Task<> {
+                TcpStream peer = co_await listener.accept();
+                char byte;
+                while (co_await peer.read(std::span<char>(&byte, 1)) == 1) co_await peer.write(std::string_view(&byte, 1));
+            });
+            TcpStream client = co_await TcpStream::connect(listener.local_address());
+            const TimePoint start = EventLoop::current()->now();
+            for (int i = 0; i < 200; ++i) {
+                const char sent = static_cast<char>('a' + i % 26);
+                co_await wait_for(client.write(std::string_view(&sent, 1)), 10s);
+                char got = 0;
+                const std::size_t n = co_await wait_for(client.read(std::span<char>(&got, 1)), 10s);
+                EXPECT_EQ(n, 1u);
+                EXPECT_EQ(got, sent);
+            }
+            const Duration elapsed = EventLoop::current()->now() - start;
+            co_await client.shutdown_write();
+            co_await echo;
+            co_return elapsed;
+        }(),
+        options);
+    EXPECT_EQ(elapsed, Duration::zero());
+}
+
 TEST(TcpTest, ConnectToAClosedPortIsConnectionErrorNamingThePeer) {
     run([]() -> Task<> {
         std::uint16_t port;

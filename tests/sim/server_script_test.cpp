@@ -9,6 +9,8 @@
 #include <fstream>
 #include <map>
 
+#include <unistd.h>
+
 #include "sim/sim_fixture.hpp"
 
 using namespace agentio;
@@ -29,7 +31,10 @@ const std::string kTimeArgs = R"({"timezone":"Europe/Paris"})";
 // A script file for one test, removed after.
 class ScriptFile {
 public:
-    explicit ScriptFile(const std::string& text) : path_(::testing::TempDir() + "sim_server_script_test.jsonl") {
+    // ctest runs each test as its own process, in parallel: the name carries the pid so that
+    // two tests never write the same file.
+    explicit ScriptFile(const std::string& text)
+        : path_(::testing::TempDir() + "sim_server_script_test." + std::to_string(::getpid()) + ".jsonl") {
         std::ofstream(path_) << text;
     }
     ~ScriptFile() { std::remove(path_.c_str()); }

@@ -41,33 +41,14 @@ void with_sim(sim::Config config, Body body, LoopOptions loop = {}) {
         loop);
 }
 
-// The virtual clock with sockets: the loop jumps virtual time to the next
-// timer whenever no task is ready, before it polls for I/O, even when a
-// loopback peer's bytes are already waiting. Alone, that would let a
-// server's 10 s header timeout fire "before" a request that was sent at
-// once. A task that sleeps 1 ms at a time keeps every jump at 1 ms, so I/O
-// that is ready is always taken within the same virtual millisecond and
-// the latency model's delays still pass in no wall time. Measured
-// durations are then exact to within a millisecond per round trip.
-inline Task<> tick_virtual_time() {
-    for (;;) co_await sleep(std::chrono::milliseconds(1));
-}
-
-// with_sim on the virtual clock (see tick_virtual_time).
+// with_sim on the virtual clock: the latency model's delays pass in no wall
+// time, and the loop takes ready loopback I/O before it jumps to a timer, so
+// measured durations are exact.
 template <class Body>
 void with_sim_virtual(sim::Config config, Body body) {
     LoopOptions loop;
     loop.virtual_clock = true;
-    run(
-        [](sim::Config config, Body& body) -> Task<> {
-            TaskHandle<> ticker = create_task(tick_virtual_time(), "virtual time ticker");
-            sim::Server server = co_await sim::Server::start(std::move(config));
-            http::Client client(direct_client());
-            co_await body(server, client);
-            co_await server.shutdown(std::chrono::seconds(1));
-            ticker.cancel();
-        }(std::move(config), body),
-        loop);
+    with_sim(std::move(config), std::move(body), loop);
 }
 
 struct Answer {

@@ -30,8 +30,9 @@ public:
     void remove(int fd) noexcept;
     std::size_t watched() const noexcept { return watched_; }
 
-    // Waits up to timeout_ms (-1: forever) and dispatches readiness.
-    void poll(int timeout_ms);
+    // Waits up to timeout_ms (-1: forever) and dispatches readiness; returns
+    // how many events it dispatched (the wake-up included).
+    int poll(int timeout_ms);
     // Thread-safe: interrupts a blocked poll().
     void wake() noexcept;
 
