@@ -34,6 +34,9 @@ struct Call {
     int attempt = 0;                  // attempts started so far
     bool tokens_held = false;            // the limiter gave tokens not yet settled
     bool limiter_holds_attempt = false;  // admitted, and the server's answer not yet observed
+    // The headers of the error status just thrown: retry-after and
+    // x-should-retry decide the retry, whatever the status.
+    http::Headers error_headers;
 };
 
 }  // namespace agentio::llm::detail

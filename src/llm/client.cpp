@@ -156,7 +156,11 @@ Task<http::ClientResponse> Client::State::attempt(detail::Call& call) {
     limiter.observe(response.headers());
     limiter.release();
     call.limiter_holds_attempt = false;
-    if (response.ok()) co_return response;
+    if (response.ok()) {
+        call.error_headers.clear();
+        co_return response;
+    }
+    call.error_headers = response.headers();
 
     Task<std::string> reading = response.text();
     const std::string text = co_await bounded(call.deadline, detail::Bound::Total, std::move(reading));
@@ -180,21 +184,15 @@ Task<> Client::State::retry_or_rethrow(detail::Call& call, std::exception_ptr er
     int status = 0;
     bool retry = false;
     const http::Headers* headers = nullptr;
-    http::Headers error_headers;
     std::string reason;
     try {
         std::rethrow_exception(error);
     } catch (const ApiError& api) {
         status = api.status();
-        // x-should-retry is not kept on the error; the status rules decide.
-        retry = options.retry.should_retry(status, error_headers);
+        retry = options.retry.should_retry(status, call.error_headers);
+        headers = &call.error_headers;
         reason = std::to_string(status);
         if (!api.code().empty()) reason.append(" ").append(api.code());
-        if (const auto* limited = dynamic_cast<const RateLimitError*>(&api); limited && limited->retry_after()) {
-            error_headers.add("retry-after-ms",
-                              std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(*limited->retry_after()).count()));
-            headers = &error_headers;
-        }
     } catch (const FirstTokenTimeout& e) {
         retry = true;
         reason = e.what();

@@ -25,6 +25,7 @@
 #include "agentio/llm/chat_stream.hpp"
 #include "agentio/llm/client_options.hpp"
 #include "agentio/llm/embeddings.hpp"
+#include "agentio/llm/errors.hpp"
 
 namespace agentio::llm {
 

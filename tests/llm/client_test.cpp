@@ -1,0 +1,535 @@
+// llm::Client against an OpenAI-shaped http::Server scripted per test on loopback.
+#include <agentio/agentio.hpp>
+#include <agentio/http/server.hpp>
+#include <agentio/llm/client.hpp>
+#include <agentio/net/errors.hpp>
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/server_fixture.hpp"
+
+using namespace agentio;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr const char* kKey = "sk-test-5ecret-K3y-never-shown";
+
+// The server's answer to each attempt in turn (the last one repeats).
+struct Script {
+    std::vector<http::Handler> answers;
+    int requests = 0;
+    int in_flight = 0;
+    int max_in_flight = 0;
+    std::vector<std::string> bodies;
+    std::vector<std::string> authorizations;
+};
+
+std::string chunk(std::string_view delta_json, std::string_view finish = "null") {
+    return "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
+           "\"choices\":[{\"index\":0,\"delta\":" + std::string(delta_json) + ",\"logprobs\":null,\"finish_reason\":" +
+           std::string(finish) + "}]}\n\n";
+}
+const std::string kRoleChunk = chunk(R"({"role":"assistant","content":""})");
+const std::string kUsageChunk =
+    "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
+    "\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}\n\n";
+const std::string kDone = "data: [DONE]\n\n";
+
+const std::string kReply = R"({"id":"chatcmpl-9","object":"chat.completion","created":7,"model":"gpt-4o-mini",
+  "choices":[{"index":0,"message":{"role":"assistant","content":"Paris.","refusal":null},"logprobs":null,"finish_reason":"stop"}],
+  "usage":{"prompt_tokens":1000000,"completion_tokens":1000000,"total_tokens":2000000},"service_tier":"default"})";
+
+Task<http::Response> json_response(std::string body, int status, http::Headers headers) {
+    http::Response response = http::Response::json(std::move(body), status);
+    for (const auto& [name, value] : headers) response.headers.add(name, value);
+    co_return response;
+}
+
+// Handlers are plain lambdas that hand their captures to a coroutine as
+// parameters: a coroutine lambda's captures would live in the handler object.
+http::Handler reply_json(std::string body, int status = 200, http::Headers headers = {}) {
+    return [body, status, headers](http::Request&) { return json_response(body, status, headers); };
+}
+
+std::string error_json(std::string_view message, std::string_view type, std::string_view code) {
+    return R"({"error":{"message":")" + std::string(message) + R"(","type":")" + std::string(type) +
+           R"(","param":null,"code":")" + std::string(code) + R"("}})";
+}
+
+Task<> write_pieces(http::ResponseStream& out, std::vector<std::string> pieces, Duration gap, bool throw_at_end) {
+    for (const std::string& piece : pieces) {
+        if (gap > 0ms) co_await sleep(gap);
+        co_await out.write(piece);
+    }
+    // Throwing mid-body makes the server drop the connection without the
+    // chunked terminator: a stream broken off.
+    if (throw_at_end) throw Error("server broke the stream");
+}
+
+Task<http::Response> sse_response(std::vector<std::string> pieces, Duration gap, bool throw_at_end) {
+    co_return http::Response::sse([pieces, gap, throw_at_end](http::ResponseStream& out) {
+        return write_pieces(out, pieces, gap, throw_at_end);
+    });
+}
+
+// An SSE reply: each piece written after `gap`.
+http::Handler reply_stream(std::vector<std::string> pieces, Duration gap = 0ms, bool throw_at_end = false) {
+    return [pieces, gap, throw_at_end](http::Request&) { return sse_response(pieces, gap, throw_at_end); };
+}
+
+Task<http::Response> answer(std::shared_ptr<Script> script, http::Request& request) {
+    Script& s = *script;
+    const std::size_t turn = std::min<std::size_t>(static_cast<std::size_t>(s.requests), s.answers.size() - 1);
+    ++s.requests;
+    s.bodies.push_back(co_await request.text());
+    s.authorizations.emplace_back(request.header("Authorization").value_or(""));
+    ++s.in_flight;
+    s.max_in_flight = std::max(s.max_in_flight, s.in_flight);
+    http::Response response = co_await s.answers[turn](request);
+    --s.in_flight;
+    co_return response;
+}
+
+void add_routes(http::Server& server, std::shared_ptr<Script> script) {
+    http::Handler handler = [script](http::Request& request) { return answer(script, request); };
+    server.route("POST", "/v1/chat/completions", handler);
+    server.route("POST", "/v1/embeddings", handler);
+    server.route("GET", "/v1/models", handler);
+}
+
+llm::ClientOptions options_for(const http::Server& server) {
+    llm::ClientOptions options;
+    options.api_key = kKey;
+    options.base_url = "http://127.0.0.1:" + std::to_string(server.port()) + "/v1/";
+    options.http.proxy = http::ProxyConfig{};
+    options.jitter_seed = 1;
+    options.retry.initial_delay = 10ms;
+    return options;
+}
+
+llm::ChatRequest question() {
+    llm::ChatRequest request;
+    request.model = "gpt-4o-mini";
+    request.messages = {llm::Message::user("Capital of France?")};
+    return request;
+}
+
+template <class Body>
+void with_script(std::shared_ptr<Script> script, Body body) {
+    http::ServerOptions server_options;
+    server_options.report_handler_errors = false;
+    agentio::testing::with_http_server(
+        server_options, [script](http::Server& server) { add_routes(server, script); }, std::move(body));
+}
+
+// Every record the client made, for assertions after the call.
+struct Records {
+    std::vector<llm::RequestRecord> all;
+    void attach(llm::ClientOptions& options) {
+        options.on_record = [this](const llm::RequestRecord& record) { all.push_back(record); };
+    }
+};
+
+}  // namespace
+
+TEST(LlmClientTest, ChatSendsTheRequestAndParsesTheReply) {
+    auto script = std::make_shared<Script>();
+    script->answers = {reply_json(kReply, 200, {{"x-request-id", "req_42"}})};
+    Records records;
+    with_script(script, [&](http::Server& server) -> Task<> {
+        llm::ClientOptions options = options_for(server);
+        records.attach(options);
+        llm::Client client(options);
+        const llm::ChatResponse reply = co_await client.chat(question());
+        EXPECT_EQ(reply.text(), "Paris.");
+        EXPECT_EQ(reply.choices.at(0).finish_reason, "stop");
+        EXPECT_EQ(reply.usage->total_tokens, 2000000);
+    });
+    ASSERT_EQ(script->bodies.size(), 1u);
+    const llm::Json sent = llm::Json::parse(script->bodies[0]);
+    EXPECT_EQ(sent["model"], "gpt-4o-mini");
+    EXPECT_EQ(sent["messages"][0]["content"], "Capital of France?");
+    EXPECT_FALSE(sent.contains("stream"));
+    EXPECT_EQ(script->authorizations[0], std::string("Bearer ") + kKey);
+    ASSERT_EQ(records.all.size(), 1u);
+    const llm::RequestRecord& record = records.all[0];
+    EXPECT_TRUE(record.ok());
+    EXPECT_EQ(record.operation, "chat");
+    EXPECT_EQ(record.status, 200);
+    EXPECT_EQ(record.request_id, "req_42");
+    EXPECT_TRUE(record.usage_reported);
+    EXPECT_EQ(record.retries, 0);
+    // gpt-4o-mini: $0.15 per million in, $0.60 per million out.
+    EXPECT_NEAR(record.cost, 0.75, 1e-9);
+}
+
+TEST(LlmClientTest, StreamAssemblesInterleavedToolCallsByIndex) {
+    auto script = std::make_shared<Script>();
+    script->answers = {reply_stream({
+        kRoleChunk,
+        chunk(R"({"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"weather","arguments":""}}]})"),
+        chunk(R"({"tool_calls":[{"index":1,"id":"call_b","type":"function","function":{"name":"time","arguments":""}}]})"),
+        chunk(R"({"tool_calls":[{"index":0,"function":{"arguments":"{\"city\":"}}]})"),
+        chunk(R"({"tool_calls":[{"index":1,"function":{"arguments":"{\"tz\":\"CET\"}"}}]})"),
+        chunk(R"({"tool_calls":[{"index":0,"function":{"arguments":"\"Paris\"}"}}]})"),
+        chunk("{}", "\"tool_calls\""),
+        kUsageChunk,
+        kDone,
+    })};
+    with_script(script, [&](http::Server& server) -> Task<> {
+        llm::Client client(options_for(server));
+        llm::ChatStream stream = co_await client.chat_stream(question());
+        int chunks = 0;
+        while (co_await stream.next()) ++chunks;
+        EXPECT_EQ(chunks, 8);
+        const llm::ChatResponse& whole = stream.response();
+        const std::vector<llm::ToolCall>& calls = whole.tool_calls();
+        EXPECT_EQ(calls.size(), 2u);
+        if (calls.size() == 2) {
+            EXPECT_EQ(calls[0].id, "call_a");
+            EXPECT_EQ(calls[0].name, "weather");
+            EXPECT_EQ(calls[0].arguments, R"({"city":"Paris"})");
+            EXPECT_EQ(calls[1].id, "call_b");
+            EXPECT_EQ(calls[1].arguments, R"({"tz":"CET"})");
+        }
+        EXPECT_EQ(whole.choices.at(0).finish_reason, "tool_calls");
+        EXPECT_EQ(stream.record().usage.total_tokens, 11);
+        EXPECT_TRUE(stream.record().time_to_first_token.has_value());
+        EXPECT_EQ(co_await stream.next(), nullptr);  // stays at its end
+    });
+    const llm::Json sent = llm::Json::parse(script->bodies.at(0));
+    EXPECT_EQ(sent["stream"], true);
+    EXPECT_EQ(sent["stream_options"]["include_usage"], true);
+}
+
+TEST(LlmClientTest, RetryAfterIsHonouredBeforeTheRetry) {
+    auto script = std::make_shared<Script>();
+    script->answers = {
+        reply_json(error_json("Rate limit reached for requests", "requests", "rate_limit_exceeded"), 429,
+                   {{"retry-after-ms", "300"}, {"retry-after", "1"}}),
+        reply_json(kReply),
+    };
+    Records records;
+    with_script(script, [&](http::Server& server) -> Task<> {
+        llm::ClientOptions options = options_for(server);
+        records.attach(options);
+        llm::Client client(options);
+        const TimePoint start = EventLoop::current()->now();
+        const llm::ChatResponse reply = co_await client.chat(question());
+        EXPECT_EQ(reply.text(), "Paris.");
+        EXPECT_GE(EventLoop::current()->now() - start, 300ms);
+    });
+    ASSERT_EQ(records.all.size(), 1u);
+    const llm::RequestRecord& record = records.all[0];
+    EXPECT_EQ(record.retries, 1);
+    ASSERT_EQ(record.retry_log.size(), 1u);
+    EXPECT_EQ(record.retry_log[0].status, 429);
+    EXPECT_EQ(record.retry_log[0].wait, 300ms);
+    EXPECT_NE(record.retry_log[0].reason.find("rate_limit_exceeded"), std::string::npos);
+}
+
+TEST(LlmClientTest, RetriesSpentEndWithARateLimitErrorCarryingTheBody) {
+    auto script = std::make_shared<Script>();
+    script->answers = {reply_json(error_json("Slow down", "requests", "rate_limit_exceeded"), 429, {{"retry-after-ms", "5"}})};
+    Records records;
+    with_script(script, [&](http::Server& server) -> Task<> {
+        llm::ClientOptions options = options_for(server);
+        records.attach(options);
+        llm::Client client(options);
+        int status = 0;
+        std::string code, type, message;
+        std::optional<Duration> retry_after;
+        try {
+            co_await client.chat(question());
+        } catch (const llm::RateLimitError& e) {
+            status = e.status();
+            code = e.code();
+            type = e.type();
+            message = e.message();
+            retry_after = e.retry_after();
+        }
+        EXPECT_EQ(status, 429);
+        EXPECT_EQ(code, "rate_limit_exceeded");
+        EXPECT_EQ(type, "requests");
+        EXPECT_EQ(message, "Slow down");
+        EXPECT_EQ(retry_after, Duration(5ms));
+    });
+    EXPECT_EQ(script->requests, 3);  // the default: two retries
+    ASSERT_EQ(records.all.size(), 1u);
+    EXPECT_EQ(records.all[0].retries, 2);
+    EXPECT_FALSE(records.all[0].ok());
+    EXPECT_EQ(records.all[0].status, 429);
+}
+
+TEST(LlmClientTest, ServerErrorsAreRetriedButBadRequestsAreNot) {
+    auto script = std::make_shared<Script>();
+    script->answers = {reply_json(error_json("boom", "server_error", "internal"), 500), reply_json(kReply)};
+    with_script(script, [&](http::Server& server) -> Task<> {
+        llm::Client client(options_for(server));
+        EXPECT_EQ((co_await client.chat(question())).text(), "Paris.");
+    });
+    EXPECT_EQ(script->requests, 2);
+
+    auto bad = std::make_shared<Script>();
+    bad->answers = {reply_json(error_json("messages is required", "invalid_request_error", "missing"), 400)};
+    with_script(bad, [&](http::Server& server) -> Task<> {
+        llm::Client client(options_for(server));
+        int status = 0;
+        try {
+            co_await client.chat(question());
+        } catch (const llm::RateLimitError&) {
+            status = -1;
+        } catch (const llm::ApiError& e) {
+            status = e.status();
+        }
+        EXPECT_EQ(status, 400);
+    });
+    EXPECT_EQ(bad->requests, 1);
+}
+
+TEST(LlmClientTest, AStreamBrokenOffAfterContentIsAnErrorNotAShortReply) {
+    auto script = std::make_shared<Script>();
+    script->answers = {reply_stream({kRoleChunk, chunk(R"({"content":"Par"})")}, 0ms, true)};
+    Records records;
+    with_script(script, [&](http::Server& server) -> Task<> {
+        llm::ClientOptions options = options_for(server);
+        records.attach(options);
+        llm::Client client(options);
+        llm::ChatStream stream = co_await client.chat_stream(question());
+        std::string text;
+        bool failed = false;
+        try {
+            while (const llm::ChatChunk* piece = co_await stream.next()) text += piece->content();
+        } catch (const net::ConnectionError&) {
+            failed = true;
+        } catch (const llm::StreamError&) {
+            failed = true;
+        }
+        EXPECT_TRUE(failed);
+        EXPECT_EQ(text, "Par");
+    });
+    EXPECT_EQ(script->requests, 1);  // content had been delivered: not retried
+    ASSERT_EQ(records.all.size(), 1u);
+    EXPECT_FALSE(records.all[0].ok());
+}
+
+TEST(LlmClientTest, AStreamWithoutDoneIsAStreamError) {
+    auto script = std::make_shared<Script>();
+    script->answers = {reply_stream({kRoleChunk, chunk(R"({"content":"Paris"})")})};
+    with_script(script, [&](http::Server& server) -> Task<> {
+        llm::Client client(options_for(server));
+        llm::ChatStream stream = co_await client.chat_stream(question());
+        std::string error;
+        try {
+            while (co_await stream.next()) {
+            }
+        } catch (const llm::StreamError& e) {
+            error = e.what();
+        }
+        EXPECT_NE(error.find("[DONE]"), std::string::npos) << error;
+    });
+}
+
+TEST(LlmClientTest, FirstTokenTimeoutFiresAgainstAStalledStreamAndIsRetried) {
+    auto script = std::make_shared<Script>();
+    // The role chunk, then nothing for far longer than the timeout.
+    script->answers = {reply_stream({kRoleChunk, chunk(R"({"content":"late"})")}, 2s)};
+    Records records;
+    with_script(script, [&](http::Server& server) -> Task<> {
+        llm::ClientOptions options = options_for(server);
+        options.timeouts.first_token = 100ms;
+        options.retry.max_retries = 1;
+        records.attach(options);
+        llm::Client client(options);
+        const TimePoint start = EventLoop::current()->now();
+        bool timed_out = false;
+        try {
+            llm::ChatStream stream = co_await client.chat_stream(question());
+            while (co_await stream.next()) {
+            }
+        } catch (const llm::FirstTokenTimeout&) {
+            timed_out = true;
+        }
+        EXPECT_TRUE(timed_out);
+        EXPECT_GE(EventLoop::current()->now() - start, 200ms);  // two attempts of 100 ms
+    });
+    EXPECT_EQ(script->requests, 2);
+    ASSERT_EQ(records.all.size(), 1u);
+    EXPECT_EQ(records.all[0].retries, 1);
+}
+
+TEST(LlmClientTest, IdleTimeoutBoundsTheGapBetweenChunks) {
+    auto script = std::make_shared<Script>();
+    script->answers = {[](http::Request&) -> Task<http::Response> {
+        co_return http::Response::sse([](http::ResponseStream& out) -> Task<> {
+            co_await out.write(kRoleChunk + chunk(R"({"content":"Hel"})"));
+            co_await sleep(2s);
+            co_await out.write(chunk(R"({"content":"lo"})") + kDone);
+        });
+    }};
+    with_script(script, [&](http::Server& server) -> Task<> {
+        llm::ClientOptions options = options_for(server);
+        options.timeouts.idle = 100ms;
+        llm::Client client(options);
+        llm::ChatStream stream = co_await client.chat_stream(question());
+        bool idle = false;
+        try {
+            while (co_await stream.next()) {
+            }
+        } catch (const llm::StreamIdleTimeout&) {
+            idle = true;
+        }
+        EXPECT_TRUE(idle);
+        EXPECT_EQ(stream.response().text(), "Hel");
+    });
+    EXPECT_EQ(script->requests, 1);
+}
+
+TEST(LlmClientTest, AMalformedChunkBeforeContentIsRetriedAndAfterContentThrown) {
+    auto script = std::make_shared<Script>();
+    script->answers = {reply_stream({kRoleChunk, "data: {\"choices\":[{\"delta\":\n\n"}),
+                       reply_stream({kRoleChunk, chunk(R"({"content":"ok"})"), "data: {oops\n\n"})};
+    with_script(script, [&](http::Server& server) -> Task<> {
+        llm::Client client(options_for(server));
+        llm::ChatStream stream = co_await client.chat_stream(question());
+        std::string text;
+        bool malformed = false;
+        try {
+            while (const llm::ChatChunk* piece = co_await stream.next()) text += piece->content();
+        } catch (const llm::StreamError&) {
+            malformed = true;
+        }
+        EXPECT_TRUE(malformed);
+        EXPECT_EQ(text, "ok");
+    });
+    EXPECT_EQ(script->requests, 2);
+}
+
+TEST(LlmClientTest, TheKeyNeverAppearsInErrorsRecordsOrLogs) {
+    auto script = std::make_shared<Script>();
+    // A server that quotes the key it was sent, as some do in a 401.
+    script->answers = {[](http::Request& request) -> Task<http::Response> {
+        const std::string sent(request.header("Authorization").value_or(""));
+        co_return http::Response::json(error_json("Incorrect API key provided: " + sent.substr(7), "invalid_request_error",
+                                                  "invalid_api_key"),
+                                       401);
+    }};
+    Records records;
+    std::string error_text;
+    ::testing::internal::CaptureStderr();
+    ::testing::internal::CaptureStdout();
+    with_script(script, [&](http::Server& server) -> Task<> {
+        llm::ClientOptions options = options_for(server);
+        records.attach(options);
+        llm::Client client(options);
+        try {
+            co_await client.chat(question());
+        } catch (const llm::ApiError& e) {
+            error_text = std::string(e.what()) + "|" + e.message();
+        }
+        // A refused connection too: its error names the URL, not the key.
+        options.base_url = "http://127.0.0.1:1/v1";
+        options.retry.max_retries = 1;
+        llm::Client unreachable(options);
+        try {
+            co_await unreachable.models();
+        } catch (const std::exception& e) {
+            error_text += std::string("|") + e.what();
+        }
+    });
+    const std::string output = ::testing::internal::GetCapturedStderr() + ::testing::internal::GetCapturedStdout();
+    EXPECT_NE(error_text.find("Incorrect API key provided"), std::string::npos) << error_text;
+    EXPECT_EQ(error_text.find(kKey), std::string::npos) << error_text;
+    EXPECT_EQ(output.find(kKey), std::string::npos);
+    ASSERT_EQ(records.all.size(), 2u);
+    for (const llm::RequestRecord& record : records.all) {
+        EXPECT_FALSE(record.error.empty());
+        EXPECT_EQ(record.error.find(kKey), std::string::npos) << record.error;
+        for (const llm::RetryRecord& retry : record.retry_log) EXPECT_EQ(retry.reason.find(kKey), std::string::npos);
+    }
+    EXPECT_EQ(records.all[1].retries, 1);  // the refused connection was retried once
+}
+
+TEST(LlmClientTest, ConcurrencyLimitQueuesTheRestInOrder) {
+    auto script = std::make_shared<Script>();
+    script->answers = {[](http::Request&) -> Task<http::Response> {
+        co_await sleep(20ms);
+        co_return http::Response::json(kReply);
+    }};
+    Records records;
+    with_script(script, [&](http::Server& server) -> Task<> {
+        llm::ClientOptions options = options_for(server);
+        options.max_concurrency = 2;
+        records.attach(options);
+        llm::Client client(options);
+        std::vector<Task<llm::ChatResponse>> calls;
+        for (int i = 0; i < 6; ++i) calls.push_back(client.chat(question()));
+        for (auto& reply : co_await gather(std::move(calls))) EXPECT_EQ(reply.text(), "Paris.");
+    });
+    EXPECT_EQ(script->max_in_flight, 2);
+    ASSERT_EQ(records.all.size(), 6u);
+    Duration longest_queue{};
+    for (const auto& record : records.all) longest_queue = std::max(longest_queue, record.queued);
+    EXPECT_GE(longest_queue, 40ms);  // the last pair waited for two rounds
+}
+
+TEST(LlmClientTest, TotalTimeoutCoversRetriesAndWaits) {
+    auto script = std::make_shared<Script>();
+    script->answers = {reply_json(error_json("busy", "server_error", "overloaded"), 503, {{"retry-after-ms", "400"}})};
+    with_script(script, [&](http::Server& server) -> Task<> {
+        llm::ClientOptions options = options_for(server);
+        options.timeouts.total = 200ms;
+        llm::Client client(options);
+        int status = 0;
+        try {
+            co_await client.chat(question());
+        } catch (const llm::ApiError& e) {
+            status = e.status();  // the retry's wait would pass the deadline: the last error stands
+        }
+        EXPECT_EQ(status, 503);
+    });
+    EXPECT_EQ(script->requests, 1);
+}
+
+TEST(LlmClientTest, EmbeddingsAndModelsParseTheirReplies) {
+    auto script = std::make_shared<Script>();
+    script->answers = {[](http::Request& request) -> Task<http::Response> {
+        if (request.path() == "/v1/models")
+            co_return http::Response::json(
+                R"({"object":"list","data":[{"id":"gpt-4o-mini","object":"model","created":1,"owned_by":"openai"}]})");
+        co_return http::Response::json(R"({"object":"list","model":"text-embedding-3-small",
+            "data":[{"object":"embedding","index":1,"embedding":[0.5,0.25]},{"object":"embedding","index":0,"embedding":[1.0,0.0]}],
+            "usage":{"prompt_tokens":4,"total_tokens":4}})");
+    }};
+    with_script(script, [&](http::Server& server) -> Task<> {
+        llm::Client client(options_for(server));
+        llm::EmbeddingRequest request;
+        request.model = "text-embedding-3-small";
+        request.input = {"a", "b"};
+        const llm::EmbeddingResponse embeddings = co_await client.embeddings(request);
+        EXPECT_EQ(embeddings.data.size(), 2u);
+        if (embeddings.data.size() == 2) {
+            EXPECT_EQ(embeddings.data[0], (std::vector<float>{1.0f, 0.0f}));
+            EXPECT_EQ(embeddings.data[1], (std::vector<float>{0.5f, 0.25f}));
+        }
+        EXPECT_EQ(embeddings.usage.prompt_tokens, 4);
+        const std::vector<llm::Model> models = co_await client.models();
+        EXPECT_EQ(models.size(), 1u);
+        if (!models.empty()) { EXPECT_EQ(models[0].id, "gpt-4o-mini"); }
+    });
+}
+
+TEST(LlmClientTest, FromEnvReadsTheKeyAndBaseUrl) {
+    ::setenv("OPENAI_API_KEY", "sk-from-env", 1);
+    ::setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1", 1);
+    const llm::ClientOptions options = llm::ClientOptions::from_env();
+    ::unsetenv("OPENAI_API_KEY");
+    ::unsetenv("OPENAI_BASE_URL");
+    EXPECT_EQ(options.api_key, "sk-from-env");
+    EXPECT_EQ(options.base_url, "http://127.0.0.1:9/v1");
+}
