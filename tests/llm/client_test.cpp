@@ -119,12 +119,16 @@ llm::ChatRequest question() {
     return request;
 }
 
+// On the virtual clock: timeouts, retry waits and stalls pass in no wall
+// time, and every measured duration is exact.
 template <class Body>
 void with_script(std::shared_ptr<Script> script, Body body) {
     http::ServerOptions server_options;
     server_options.report_handler_errors = false;
+    LoopOptions loop;
+    loop.virtual_clock = true;
     agentio::testing::with_http_server(
-        server_options, [script](http::Server& server) { add_routes(server, script); }, std::move(body));
+        server_options, [script](http::Server& server) { add_routes(server, script); }, std::move(body), loop);
 }
 
 // Every record the client made, for assertions after the call.
