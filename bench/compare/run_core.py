@@ -130,11 +130,12 @@ def main():
     if args.quick:
         lines.insert(2, "**Quick smoke run (N = 20,000): not the recorded figures.**\n")
     text = "\n".join(lines)
-    # run_http.py writes its section into the same file: keep it.
-    begin, end = "<!-- http:begin -->", "<!-- http:end -->"
+    # run_http.py and run_llm.py write their sections into the same file: keep them.
     old = open(args.out).read() if os.path.exists(args.out) else ""
-    if begin in old and end in old:
-        text = text.rstrip("\n") + "\n\n" + old[old.index(begin):old.index(end) + len(end)] + "\n"
+    for name in ("http", "llm"):
+        begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+        if begin in old and end in old:
+            text = text.rstrip("\n") + "\n\n" + old[old.index(begin):old.index(end) + len(end)] + "\n"
     with open(args.out, "w") as f:
         f.write(text)
     print(micro)

@@ -349,11 +349,12 @@ def measure_sse(args, runs):
     return results
 
 
-def write_section(path, section):
+def write_section(path, section, begin=BEGIN, end=END):
+    """Puts `section` between the markers in `path`: replaced if there, appended if not."""
     text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
-    block = f"{BEGIN}\n{section.strip()}\n{END}"
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    block = f"{begin}\n{section.strip()}\n{end}"
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     with open(path, "w") as f:
