@@ -24,11 +24,6 @@ namespace agentio::cli {
 
 namespace {
 
-std::vector<Registered>& registry() {
-    static std::vector<Registered> entries;
-    return entries;
-}
-
 std::string footer(const std::vector<Subcommand>& subcommands) {
     std::string text = "Examples:\n";
     for (const Subcommand& sub : subcommands)
@@ -78,17 +73,6 @@ int run_main(int argc, char** argv) {
 }
 
 }  // namespace
-
-Registration::Registration(int order, AddSubcommand add) {
-    registry().push_back({order, add});
-}
-
-std::vector<Registered> registered_subcommands() {
-    std::vector<Registered> entries = registry();
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const Registered& a, const Registered& b) { return a.order < b.order; });
-    return entries;
-}
 
 }  // namespace agentio::cli
 

@@ -91,8 +91,11 @@ http {{
 
 
 def measure_stream(args, tmp):
+    # nginx's workers drop to an unprivileged user when started as root: the
+    # private temporary directory must be readable to them.
+    os.chmod(tmp, 0o755)
     www = os.path.join(tmp, "www", "v1", "chat")
-    os.makedirs(www)
+    os.makedirs(www, mode=0o755)
     path = os.path.join(www, "completions")
     write_recorded_stream(path, args.chunks)
     size_mib = os.path.getsize(path) / 2**20

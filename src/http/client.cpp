@@ -2,6 +2,8 @@
 // transparent retry, proxy tunnels, and response bodies.
 #include "agentio/http/client.hpp"
 
+#include <limits>
+
 #include "agentio/core/event_loop.hpp"
 #include "agentio/core/timeout.hpp"
 #include "agentio/net/connect.hpp"
@@ -212,8 +214,13 @@ Task<ClientResponse> Client::send(ClientRequest request) {
             continue;
         }
 
-        const BodyFraming framing = response_framing(request.method, response.head_, options.limits);
-        body.reader_ = BodyReader(connection.reader, framing, options.limits);
+        // The body limit is text()'s to enforce: read piece by piece, a body
+        // (an event stream) may be longer than anything held in memory.
+        Limits streaming = options.limits;
+        streaming.max_body = std::numeric_limits<std::uint64_t>::max();
+        const BodyFraming framing = response_framing(request.method, response.head_, streaming);
+        body.reader_ = BodyReader(connection.reader, framing, streaming);
+        body.max_whole_body_ = options.limits.max_body;
         body.reusable_ = keep_alive(response.head_) && framing.kind != BodyFraming::Kind::UntilClose;
         body.deadlines_ = std::move(deadlines);
         if (decode) {
@@ -253,7 +260,12 @@ void ResponseBody::finished() {
 
 Task<std::string> ClientResponse::text() {
     std::string all;
-    while (auto piece = co_await body_->next()) all.append(*piece);
+    while (auto piece = co_await body_->next()) {
+        if (all.size() + piece->size() > body_->max_whole_body_)
+            throw ParseError(413, body_->method_ + " " + body_->url_ + ": response body is larger than the limit of " +
+                                      std::to_string(body_->max_whole_body_) + " bytes");
+        all.append(*piece);
+    }
     co_return all;
 }
 

@@ -97,6 +97,27 @@ TEST(ClientTest, StreamsAChunkedBodyPieceByPiece) {
     });
 }
 
+TEST(ClientTest, TheBodyLimitBoundsTextButNotABodyReadPieceByPiece) {
+    with_server({}, [](http::Server& server) -> Task<> {
+        http::ClientOptions options = direct();
+        options.limits.max_body = 1000;
+        http::Client client(options);
+        const std::string big(5000, 'b');
+        http::ClientResponse whole = co_await client.post(url(server, "/echo"), big);
+        int status = 0;
+        try {
+            co_await whole.text();
+        } catch (const http::ParseError& e) {
+            status = e.status();
+        }
+        EXPECT_EQ(status, 413);
+        http::ClientResponse streamed = co_await client.post(url(server, "/echo"), big);
+        std::string all;
+        while (auto piece = co_await streamed.body().next()) all += *piece;
+        EXPECT_EQ(all, big);
+    });
+}
+
 TEST(ClientTest, DecodesGzipAndAsksForIt) {
     with_server({}, [](http::Server& server) -> Task<> {
         http::Client client(direct());

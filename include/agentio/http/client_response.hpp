@@ -9,7 +9,9 @@
 //
 // Body errors: a server that closes or resets mid-body is net::UnexpectedEof or
 // net::ConnectionError, never a short body; the client's read and total
-// timeouts apply to every piece (TimeoutError).
+// timeouts apply to every piece (TimeoutError). Limits::max_body bounds what
+// text() holds in memory (ParseError 413), not a body read piece by piece: a
+// long event stream is as long as its reader wants.
 #pragma once
 
 #include <memory>
@@ -101,6 +103,7 @@ private:
     BodyReader reader_;
     std::optional<GzipDecoder> decoder_;
     std::string decoded_;
+    std::uint64_t max_whole_body_ = 0;  // text()'s limit
     ReadDeadlines deadlines_;
     bool reusable_ = false;
     bool finished_ = false;
