@@ -159,11 +159,19 @@ Task<> one_stream(llm::Client& client, int i, std::size_t& chunks, int& failed) 
 
 Task<> many_streams(const Args& args) {
     raise_fd_limit();
-    sim::Config config;
-    config.latency.time_to_first_token = 300ms;
-    config.latency.inter_token = 20ms;
-    sim::Server server = co_await sim::Server::start(config);
-    llm::Client client(client_options(server.base_url(), static_cast<std::size_t>(args.streams)));
+    // With --url the simulator is another process (`agentio sim`), so this
+    // process holds one socket per stream and its CPU and memory are the
+    // client's alone; without, the simulator runs here too.
+    std::optional<sim::Server> server;
+    std::string base_url = args.url;
+    if (base_url.empty()) {
+        sim::Config config;
+        config.latency.time_to_first_token = 300ms;
+        config.latency.inter_token = 20ms;
+        server.emplace(co_await sim::Server::start(config));
+        base_url = server->base_url();
+    }
+    llm::Client client(client_options(base_url, static_cast<std::size_t>(args.streams)));
     const double cpu_before = cpu_seconds();
     const TimePoint start = EventLoop::current()->now();
     std::size_t chunks = 0;
@@ -173,7 +181,7 @@ Task<> many_streams(const Args& args) {
     co_await gather(std::move(streams));
     const double wall = seconds(EventLoop::current()->now() - start);
     const double cpu = cpu_seconds() - cpu_before;
-    co_await server.shutdown();
+    if (server) co_await server->shutdown();
     std::printf(
         "{\"streams\": %d, \"failed\": %d, \"chunks\": %zu, \"seconds\": %.2f, \"cpu_seconds\": %.2f, "
         "\"peak_rss_mib\": %.1f}\n",
@@ -184,7 +192,7 @@ Task<> many_streams(const Args& args) {
     std::fprintf(stderr,
                  "usage: llm_workloads stream_consume --url URL\n"
                  "       llm_workloads rate_fidelity [--requests N] [--rpm N] [--concurrency N]\n"
-                 "       llm_workloads many_streams [--streams N]\n");
+                 "       llm_workloads many_streams [--streams N] [--url URL]\n");
     std::exit(2);
 }
 

@@ -83,10 +83,7 @@ void refuse_line_breaks(std::string_view what, std::string_view value) {
 
 void SseDecoder::feed(std::string_view bytes) {
     if (!error_.empty()) throw Error(error_);
-    if (head_ == ready_.size()) {
-        ready_.clear();
-        head_ = 0;
-    }
+    if (head_ == tail_) head_ = tail_ = 0;
     const char* p = bytes.data();
     const char* const end = p + bytes.size();
     if (!bom_checked_) {
@@ -195,10 +192,14 @@ void SseDecoder::dispatch() {
         type_.clear();
         return;
     }
-    SseEvent& event = ready_.emplace_back();
-    if (!type_.empty()) event.type = std::move(type_);
-    event.data = std::move(data_);
-    event.id = last_event_id_;
+    // Slots are reused, and the data buffers swapped rather than moved: a
+    // stream of events reaches a steady state with no allocation per event.
+    if (tail_ == ready_.size()) ready_.emplace_back();
+    SseEvent& event = ready_[tail_++];
+    if (type_.empty()) event.type.assign("message");
+    else event.type.assign(type_);
+    event.data.swap(data_);
+    event.id.assign(last_event_id_);
     event.retry = retry;
     type_.clear();
     data_.clear();
@@ -206,12 +207,20 @@ void SseDecoder::dispatch() {
 }
 
 std::optional<SseEvent> SseDecoder::next() {
-    if (head_ == ready_.size()) {
-        ready_.clear();
-        head_ = 0;
+    if (head_ == tail_) {
+        head_ = tail_ = 0;
         return std::nullopt;
     }
     return std::move(ready_[head_++]);
+}
+
+bool SseDecoder::next(SseEvent& out) {
+    if (head_ == tail_) {
+        head_ = tail_ = 0;
+        return false;
+    }
+    std::swap(out, ready_[head_++]);  // out's old buffers go back to the pool
+    return true;
 }
 
 void SseDecoder::finish() noexcept {

@@ -21,6 +21,7 @@ struct ChatStream::State {
     detail::Call call;
     std::optional<http::ClientResponse> response;
     http::SseDecoder events;
+    http::SseEvent event;  // reused: its buffers cycle through the decoder
     ChunkParser parser;
     ChatChunk chunk;
     StreamAccumulator reply;
@@ -46,9 +47,9 @@ struct ChatStream::State {
     // The next chunk of this attempt; nullptr after [DONE]. Throws what broke it.
     Task<const ChatChunk*> read_chunk() {
         for (;;) {
-            if (std::optional<http::SseEvent> event = events.next()) {
-                if (event->data == "[DONE]") co_return nullptr;
-                parser.parse(event->data, chunk);
+            if (events.next(event)) {
+                if (event.data == "[DONE]") co_return nullptr;
+                parser.parse(event.data, chunk);
                 const bool had_output = reply.has_output();
                 reply.add(chunk);
                 if (!had_output && reply.has_output())

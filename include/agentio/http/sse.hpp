@@ -69,6 +69,10 @@ public:
 
     // The next complete event, in stream order; nullopt when none is queued.
     std::optional<SseEvent> next();
+    // The same into `out`, whose buffers the decoder takes back for later
+    // events: a reader that keeps one SseEvent allocates nothing per event.
+    // False when none is queued.
+    bool next(SseEvent& out);
 
     // End of stream: discards a partial line and an undispatched event, as
     // the spec requires. Queued events stay available. The decoder can then be
@@ -82,7 +86,7 @@ public:
     // The last valid `retry` value of the stream (the reconnection time).
     std::optional<std::chrono::milliseconds> retry() const noexcept { return retry_; }
     // Events queued and not yet taken by next().
-    std::size_t pending() const noexcept { return ready_.size() - head_; }
+    std::size_t pending() const noexcept { return tail_ - head_; }
     const SseLimits& limits() const noexcept { return limits_; }
 
 private:
@@ -102,7 +106,8 @@ private:
     std::optional<std::chrono::milliseconds> retry_;
     std::optional<std::chrono::milliseconds> event_retry_;
     std::vector<SseEvent> ready_;
-    std::size_t head_ = 0;        // ready_[head_..] not yet taken
+    std::size_t head_ = 0;        // ready_[head_, tail_) not yet taken
+    std::size_t tail_ = 0;        // ready_[tail_..] are spare slots
     unsigned bom_matched_ = 0;    // bytes of a leading BOM seen so far
     bool bom_checked_ = false;
     bool skip_lf_ = false;        // the last feed ended with CR: an LF next is part of it
