@@ -408,3 +408,29 @@ TEST(SseEncoder, CommentsAreIgnoredByTheDecoder) {
     write_sse_event({.data = "b"}, out);
     EXPECT_EQ(datas(decode(out)), (Strings{"a", "b"}));
 }
+
+TEST(SseDecoder, NextIntoAnEventGivesTheSameEventsAsNextByValue) {
+    const std::string stream =
+        "event: delta\nid: 7\ndata: {\"a\": 1}\n\ndata: a long enough payload to need the heap, twice over\n\n"
+        ": comment\nretry: 250\ndata: x\ndata: y\n\ndata: [DONE]\n\n";
+    http::SseDecoder by_value;
+    http::SseDecoder into;
+    std::vector<http::SseEvent> expected;
+    std::vector<http::SseEvent> got;
+    http::SseEvent reused;
+    // Fed a few bytes at a time, taking events as they complete, three times
+    // over: the recycled buffers must never leak one event's text into the next.
+    for (int round = 0; round < 3; ++round) {
+        for (std::size_t at = 0; at < stream.size(); at += 5) {
+            by_value.feed(std::string_view(stream).substr(at, 5));
+            into.feed(std::string_view(stream).substr(at, 5));
+            while (auto event = by_value.next()) expected.push_back(*event);
+            while (into.next(reused)) got.push_back(reused);
+        }
+    }
+    ASSERT_EQ(expected.size(), 12u);
+    EXPECT_EQ(got, expected);
+    EXPECT_EQ(got[0].type, "delta");
+    EXPECT_EQ(got[1].type, "message");
+    EXPECT_EQ(got[2].data, "x\ny");
+}
