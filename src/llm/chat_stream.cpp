@@ -141,7 +141,7 @@ Task<ChatStream> Client::chat_stream(ChatRequest request) {
     state.call.body = to_json(request, true);
     state.call.stream = true;
     state.call.estimated_tokens = estimate_tokens(request);
-    state.call.record.usage.prompt_tokens = estimate_tokens(request, 0);
+    state.call.record.usage.prompt_tokens = estimate_prompt_tokens(request);
     std::exception_ptr error;
     try {
         co_await state_->begin(state.call);

@@ -69,7 +69,7 @@ double PriceTable::cost(std::string_view model, const Usage& usage) const {
     return dollars / 1e6;
 }
 
-std::int64_t estimate_tokens(const ChatRequest& request, std::int64_t default_output) {
+std::int64_t estimate_prompt_tokens(const ChatRequest& request) {
     std::int64_t tokens = kReplyPriming;
     for (const Message& message : request.messages) {
         std::size_t chars = message.role.size();
@@ -83,7 +83,11 @@ std::int64_t estimate_tokens(const ChatRequest& request, std::int64_t default_ou
     // Tool definitions are sent to the model as text too.
     for (const Tool& tool : request.tools)
         tokens += kTokensPerMessage + text_tokens(tool.name.size() + tool.description.size() + tool.parameters.dump().size());
+    return tokens;
+}
 
+std::int64_t estimate_tokens(const ChatRequest& request, std::int64_t default_output) {
+    const std::int64_t tokens = estimate_prompt_tokens(request);
     std::int64_t output = default_output;
     if (request.max_completion_tokens) output = *request.max_completion_tokens;
     else if (request.max_tokens) output = *request.max_tokens;

@@ -105,6 +105,7 @@ TEST(EstimateTokens, OutputAllowanceComesFromMaxCompletionTokensThenMaxTokens) {
     EXPECT_EQ(llm::estimate_tokens(request), prompt + 10);
     request.n = 3;  // three choices may each use the allowance
     EXPECT_EQ(llm::estimate_tokens(request), prompt + 30);
+    EXPECT_EQ(llm::estimate_prompt_tokens(request), prompt);  // whatever the allowance
 }
 
 TEST(EstimateTokens, GrowsWithMessagesToolCallsAndToolDefinitions) {

@@ -40,5 +40,7 @@ private:
 // output the request allows (max_completion_tokens, max_tokens, or
 // `default_output`).
 std::int64_t estimate_tokens(const ChatRequest& request, std::int64_t default_output = 256);
+// The prompt's part of that estimate alone.
+std::int64_t estimate_prompt_tokens(const ChatRequest& request);
 
 }  // namespace agentio::llm
