@@ -147,9 +147,9 @@ def main():
         # The simulator in its own process: each side then needs one socket
         # per stream, and the figures are the client's alone.
         with tempfile.TemporaryDirectory(prefix="agentio-llm-sim-") as tmp:
-            sim_cmd = [os.path.join(args.bin, "agentio"), "sim", "--port", str(free_port()),
-                       "--ttft-ms", "300", "--itl-ms", "20"]
-            with Server("agentio-sim", sim_cmd, tmp, port=int(sim_cmd[4])) as sim:
+            port = free_port()
+            sim_cmd = [os.path.join(args.bin, "agentio"), "sim", "--port", str(port), "--ttft-ms", "300", "--itl-ms", "20"]
+            with Server("agentio-sim", sim_cmd, tmp, port=port) as sim:
                 many = run_json([os.path.join(args.bin, "llm_workloads"), "many_streams", "--streams",
                                  str(args.streams), "--url", f"http://127.0.0.1:{sim.port}/v1"], timeout=1200)
     section = render(args, date, load_before, loadavg(), time.monotonic() - started, stream, rate, many)
