@@ -37,6 +37,8 @@ struct Call {
     // The headers of the error status just thrown: retry-after and
     // x-should-retry decide the retry, whatever the status.
     http::Headers error_headers;
+    // Where the caller asked for a copy of the record, if it did.
+    RequestRecord* record_out = nullptr;
 };
 
 }  // namespace agentio::llm::detail

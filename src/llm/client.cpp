@@ -247,6 +247,7 @@ void Client::State::finish(detail::Call& call, const std::exception_ptr& error) 
     if (error) record.error = redact(describe(error));
     record.cost = options.prices.cost(record.model, record.usage);
     call.slot = Semaphore::Permit{};
+    if (call.record_out) *call.record_out = record;
     if (options.on_record) options.on_record(record);
 }
 
@@ -304,7 +305,16 @@ Task<Reply> Client::State::plain_call(detail::Call call, Reply (*parse)(std::str
 }
 
 Task<ChatResponse> Client::chat(ChatRequest request) {
+    return chat(std::move(request), nullptr);
+}
+
+Task<ChatResponse> Client::chat(ChatRequest request, RequestRecord& record) {
+    return chat(std::move(request), &record);
+}
+
+Task<ChatResponse> Client::chat(ChatRequest request, RequestRecord* record) {
     detail::Call call = state_->prepare("chat", request.model, "/chat/completions");
+    call.record_out = record;
     call.body = to_json(request, false);
     call.estimated_tokens = estimate_tokens(request);
     return state_->plain_call<ChatResponse>(std::move(call), &parse_chat_response);

@@ -38,6 +38,10 @@ public:
     Client& operator=(Client&&) noexcept;
 
     Task<ChatResponse> chat(ChatRequest request);
+    // The same, and `record` gets the call's record when the call ends,
+    // whether it returns or throws (a stream has ChatStream::record()).
+    // `record` must outlive the call.
+    Task<ChatResponse> chat(ChatRequest request, RequestRecord& record);
     // Sends the request with "stream": true and include_usage; returns once
     // the response head is in (errors before that are thrown here).
     Task<ChatStream> chat_stream(ChatRequest request);
@@ -50,6 +54,8 @@ public:
     struct State;  // internal
 
 private:
+    Task<ChatResponse> chat(ChatRequest request, RequestRecord* record);
+
     std::shared_ptr<State> state_;
 };
 

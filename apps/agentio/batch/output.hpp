@@ -1,0 +1,49 @@
+// output.hpp: the batch output file, appended one whole line at a time so
+// that it survives a crash at any moment.
+//
+// Invariant: the file is a sequence of complete JSON lines, except, after a
+// crash or a full disk, for one torn tail. Each line goes out in a single
+// write(2) on an O_APPEND descriptor: nothing sits in a user-space buffer
+// for kill -9 to lose, and a write that fails part-way is cut back off.
+// open() repairs a torn tail (an unterminated or unparsable last line), so
+// a re-run redoes exactly the lines that are not whole.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+namespace agentio::cli::batch {
+
+class OutputFile {
+public:
+    // Opens (creating) `path` for appending. The custom_id of every complete
+    // line already there goes into `done`; a torn last line is removed
+    // (`repaired` says so). Throws agentio::Error naming the file and line
+    // when an earlier line is not a batch output line: that file is not ours
+    // to append to.
+    static OutputFile open(const std::string& path, std::unordered_set<std::string>& done, bool& repaired);
+
+    OutputFile(OutputFile&& other) noexcept;
+    OutputFile& operator=(OutputFile&&) = delete;
+    ~OutputFile();
+
+    // Appends `line` and its '\n'. Throws agentio::Error naming the file and
+    // the reason (a full disk, a file size limit); the file is left as it was.
+    void append(std::string_view line);
+
+    const std::string& path() const noexcept { return path_; }
+    std::uint64_t lines_written() const noexcept { return lines_written_; }
+
+private:
+    OutputFile(std::string path, int fd, std::uint64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
+
+    std::string path_;
+    int fd_ = -1;
+    std::uint64_t size_ = 0;  // what the file holds: whole lines only
+    std::uint64_t lines_written_ = 0;
+    std::string buffer_;
+};
+
+}  // namespace agentio::cli::batch

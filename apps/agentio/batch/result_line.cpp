@@ -1,0 +1,116 @@
+// result_line.cpp: chat.completion bodies and error objects as JSON lines.
+#include "batch/result_line.hpp"
+
+#include <fmt/core.h>
+
+#include <functional>
+#include <nlohmann/json.hpp>
+
+#include "agentio/core/errors.hpp"
+#include "agentio/llm/errors.hpp"
+#include "agentio/llm/wire.hpp"
+#include "agentio/net/errors.hpp"
+
+namespace agentio::cli::batch {
+namespace {
+
+using Json = nlohmann::json;
+
+// A stable id per custom_id, so a re-run writes the same id for a line.
+std::string request_id(const Item& item) {
+    return fmt::format("batch_req_{:016x}", std::hash<std::string>{}(item.custom_id));
+}
+
+Json completion_body(const llm::ChatResponse& reply) {
+    Json choices = Json::array();
+    for (const llm::Choice& choice : reply.choices) {
+        Json message = llm::to_json_value(choice.message);
+        if (message.is_object() && !message.contains("content")) message["content"] = nullptr;
+        choices.push_back({{"index", choice.index},
+                           {"message", std::move(message)},
+                           {"logprobs", nullptr},
+                           {"finish_reason", choice.finish_reason.empty() ? Json(nullptr) : Json(choice.finish_reason)}});
+    }
+    Json body = {{"id", reply.id},
+                 {"object", "chat.completion"},
+                 {"created", reply.created},
+                 {"model", reply.model},
+                 {"choices", std::move(choices)}};
+    if (reply.usage)
+        body["usage"] = {{"prompt_tokens", reply.usage->prompt_tokens},
+                         {"completion_tokens", reply.usage->completion_tokens},
+                         {"total_tokens", reply.usage->total_tokens}};
+    if (!reply.system_fingerprint.empty()) body["system_fingerprint"] = reply.system_fingerprint;
+    return body;
+}
+
+std::string message_of(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "cancelled";
+    }
+}
+
+}  // namespace
+
+std::string failure_code(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const llm::ApiError& e) {
+        if (!e.code().empty()) return e.code();
+        if (!e.type().empty()) return e.type();
+        return "http_" + std::to_string(e.status());
+    } catch (const llm::FirstTokenTimeout&) {
+        return "first_token_timeout";
+    } catch (const TimeoutError&) {
+        return "timeout";
+    } catch (const llm::StreamError&) {
+        return "stream_error";
+    } catch (const net::ConnectionError&) {
+        return "connection_error";
+    } catch (const net::DnsError&) {
+        return "connection_error";
+    } catch (...) {
+        return "error";
+    }
+}
+
+std::string success_line(const Item& item, const llm::ChatResponse& reply, const llm::RequestRecord& record) {
+    const Json line = {{"id", request_id(item)},
+                       {"custom_id", item.custom_id},
+                       {"response",
+                        {{"status_code", record.status == 0 ? 200 : record.status},
+                         {"request_id", record.request_id},
+                         {"body", completion_body(reply)}}},
+                       {"error", nullptr}};
+    return line.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string failure_line(const Item& item, const std::exception_ptr& error, const llm::RequestRecord& record) {
+    Json response = nullptr;
+    try {
+        std::rethrow_exception(error);
+    } catch (const llm::ApiError& e) {
+        if (e.status() > 0)
+            response = {{"status_code", e.status()},
+                        {"request_id", e.request_id()},
+                        {"body",
+                         {{"error",
+                           {{"message", e.message()},
+                            {"type", e.type()},
+                            {"param", e.param().empty() ? Json(nullptr) : Json(e.param())},
+                            {"code", e.code().empty() ? Json(nullptr) : Json(e.code())}}}}}};
+    } catch (...) {
+    }
+    Json line = {{"id", request_id(item)},
+                 {"custom_id", item.custom_id},
+                 {"response", std::move(response)},
+                 {"error", {{"code", failure_code(error)}, {"message", message_of(error)}}}};
+    if (record.retries > 0) line["error"]["retries"] = record.retries;
+    return line.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace agentio::cli::batch

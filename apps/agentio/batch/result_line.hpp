@@ -1,0 +1,29 @@
+// result_line.hpp: one output line in the OpenAI Batch output format.
+//
+//   {"id": "batch_req_...", "custom_id": "...",
+//    "response": {"status_code": 200, "request_id": "...", "body": {chat.completion}},
+//    "error": null}
+//
+// A request that failed after its retries still gets its line: with the
+// server's status and error body when it answered, else "response": null,
+// and "error": {"code", "message"} either way.
+#pragma once
+
+#include <exception>
+#include <string>
+
+#include "agentio/llm/chat.hpp"
+#include "agentio/llm/request_record.hpp"
+#include "batch/input.hpp"
+
+namespace agentio::cli::batch {
+
+std::string success_line(const Item& item, const llm::ChatResponse& reply, const llm::RequestRecord& record);
+std::string failure_line(const Item& item, const std::exception_ptr& error, const llm::RequestRecord& record);
+
+// The short name of a failure for counts and the "error.code" field:
+// the API's code or type, or "timeout", "first_token_timeout",
+// "connection_error", "stream_error", "error".
+std::string failure_code(const std::exception_ptr& error);
+
+}  // namespace agentio::cli::batch

@@ -1,0 +1,80 @@
+// trace.cpp: complete ("X") events, microseconds, tid = slot.
+#include "batch/trace.hpp"
+
+#include <fmt/core.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "agentio/core/errors.hpp"
+
+namespace agentio::cli::batch {
+namespace {
+
+double micros(Duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+
+}  // namespace
+
+TraceWriter::TraceWriter(const std::string& path, TimePoint origin, int slots) : path_(path), origin_(origin) {
+    file_ = std::fopen(path.c_str(), "w");
+    if (!file_) throw Error("cannot create the trace " + path + ": " + std::strerror(errno));
+    std::fputs("{\"displayTimeUnit\": \"ms\", \"traceEvents\": [\n", file_);
+    std::fputs(R"({"ph": "M", "pid": 1, "name": "process_name", "args": {"name": "agentio batch"}})", file_);
+    first_ = false;
+    for (int slot = 0; slot < slots; ++slot)
+        fmt::print(file_, ",\n{{\"ph\": \"M\", \"pid\": 1, \"tid\": {}, \"name\": \"thread_name\", \"args\": {{\"name\": \"slot {}\"}}}}",
+                   slot, slot);
+}
+
+TraceWriter::~TraceWriter() { close(); }
+
+void TraceWriter::span(int slot, std::string_view name, TimePoint start, Duration length, const std::string& args) {
+    if (length < Duration::zero()) length = Duration::zero();
+    const std::string quoted = nlohmann::json(std::string(name)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    fmt::print(file_, ",\n{{\"ph\": \"X\", \"pid\": 1, \"tid\": {}, \"name\": {}, \"ts\": {:.1f}, \"dur\": {:.1f}{}}}", slot,
+               quoted, micros(start - origin_), micros(length), args.empty() ? "" : ", \"args\": " + args);
+}
+
+void TraceWriter::add(int slot, std::string_view custom_id, const llm::RequestRecord& record) {
+    if (!file_) return;
+    const nlohmann::json args = {{"status", record.status},
+                                 {"tokens_in", record.usage.prompt_tokens},
+                                 {"tokens_out", record.usage.completion_tokens},
+                                 {"retries", record.retries},
+                                 {"cost", record.cost},
+                                 {"error", record.error}};
+    span(slot, custom_id, record.started, record.end_to_end, args.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    TimePoint at = record.started;
+    span(slot, "queued", at, record.queued);
+    at += record.queued;
+    if (record.rate_limit_wait > Duration::zero()) {
+        span(slot, "rate-limit wait", at, record.rate_limit_wait);
+        at += record.rate_limit_wait;
+    }
+    if (record.connect > Duration::zero()) {
+        span(slot, "connect", at, record.connect);
+        at += record.connect;
+    }
+    for (const llm::RetryRecord& retry : record.retry_log)
+        span(slot, fmt::format("retry {} wait ({})", retry.attempt + 1, retry.status ? std::to_string(retry.status) : retry.reason),
+             retry.failed_at, retry.wait);
+    const TimePoint end = record.started + record.end_to_end;
+    if (record.time_to_first_token) {
+        const TimePoint first = record.started + *record.time_to_first_token;
+        span(slot, "first token", at, first - at);
+        span(slot, "streaming", first, end - first);
+    } else {
+        span(slot, "response", at, end - at);
+    }
+}
+
+void TraceWriter::close() {
+    if (!file_) return;
+    std::fputs("\n]}\n", file_);
+    std::fclose(file_);
+    file_ = nullptr;
+}
+
+}  // namespace agentio::cli::batch

@@ -1,0 +1,43 @@
+// trace.hpp: a batch run as Chrome trace-event JSON (opens in Perfetto or
+// chrome://tracing): one track per concurrency slot, one span per call with
+// its phases nested inside.
+//
+// A RequestRecord keeps the call's start and the length of each phase, and
+// the phases run in a fixed order (queued, rate-limit wait, connect, waiting
+// for the first token, streaming), so their spans are laid end to end from
+// the start; retry waits are placed where they happened (failed_at). Events
+// are written as calls finish: memory does not grow with the batch.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "agentio/core/clock.hpp"
+#include "agentio/llm/request_record.hpp"
+
+namespace agentio::cli::batch {
+
+class TraceWriter {
+public:
+    // Throws agentio::Error naming `path` if it cannot be created. Times are
+    // written relative to `origin`.
+    TraceWriter(const std::string& path, TimePoint origin, int slots);
+    TraceWriter(const TraceWriter&) = delete;
+    TraceWriter& operator=(const TraceWriter&) = delete;
+    ~TraceWriter();
+
+    void add(int slot, std::string_view custom_id, const llm::RequestRecord& record);
+    // Ends the JSON; the file is valid from here on.
+    void close();
+
+private:
+    void span(int slot, std::string_view name, TimePoint start, Duration length, const std::string& args = {});
+
+    std::FILE* file_ = nullptr;
+    std::string path_;
+    TimePoint origin_;
+    bool first_ = true;
+};
+
+}  // namespace agentio::cli::batch

@@ -1,0 +1,350 @@
+// batch_command.cpp: `agentio batch IN.jsonl -o OUT.jsonl`, the crash-safe
+// batch processor.
+//
+// The run: read and check every input line (nothing is sent if one is bad);
+// open the output, keeping the lines a previous run finished and cutting a
+// torn last one; then `--concurrency` workers take the remaining lines in
+// order, each call writing its line the moment it ends (or, with --ordered,
+// as soon as every earlier line is written). A killed run therefore loses
+// only calls in flight, and re-running the same command redoes exactly those.
+//
+// Ctrl-C (or SIGTERM) stops admitting lines and lets calls in flight finish;
+// a second one cancels them (their lines are not written, so a re-run redoes
+// them). Either way the output is whole lines and the run says how to resume.
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "agentio/core/create_task.hpp"
+#include "agentio/core/run.hpp"
+#include "agentio/core/sleep.hpp"
+#include "agentio/llm/client.hpp"
+#include "agentio/net/signals.hpp"
+#include "agentio/sim/server.hpp"
+#include "batch/input.hpp"
+#include "batch/output.hpp"
+#include "batch/report.hpp"
+#include "batch/result_line.hpp"
+#include "batch/trace.hpp"
+#include "commands.hpp"
+
+namespace agentio::cli {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct BatchFlags {
+    std::string input;
+    std::string output;
+    std::string base_url;
+    std::string api_key;
+    std::string model = "sim-small";
+    std::size_t concurrency = 64;
+    std::optional<double> rpm;
+    std::optional<double> tpm;
+    int max_retries = 2;
+    std::optional<double> timeout_s;
+    std::optional<double> first_token_timeout_s;
+    bool stream = false;
+    bool ordered = false;
+    bool skip_invalid = false;
+    std::string trace;
+    double sim_ttft_ms = 300;
+    double sim_itl_ms = 10;
+};
+
+Duration seconds_to_duration(double s) {
+    return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
+}
+
+// The command line as typed, to tell the user how to resume.
+std::string own_command_line() {
+    std::ifstream file("/proc/self/cmdline", std::ios::binary);
+    std::string all((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    std::string line;
+    std::size_t at = 0;
+    while (at < all.size()) {
+        const std::size_t end = all.find('\0', at);
+        std::string arg = all.substr(at, end == std::string::npos ? std::string::npos : end - at);
+        const bool plain = !arg.empty() && arg.find_first_of(" \t\"'$\\`!*?") == std::string::npos;
+        if (!line.empty()) line += ' ';
+        line += plain ? arg : "'" + arg + "'";
+        if (end == std::string::npos) break;
+        at = end + 1;
+    }
+    return line;
+}
+
+// Everything the workers share.
+struct Run {
+    const BatchFlags& flags;
+    std::vector<batch::Item> items;  // the lines still to do, in input order
+    llm::Client& client;
+    batch::OutputFile& output;
+    batch::Tally& tally;
+    std::optional<batch::TraceWriter>& trace;
+    std::size_t next = 0;       // the next item to admit
+    bool stopping = false;      // no more admissions (Ctrl-C, or the output failed)
+    std::exception_ptr write_error;
+    // --ordered: lines finished ahead of an earlier one, by item index.
+    std::map<std::size_t, std::string> held;
+    std::size_t next_to_write = 0;
+};
+
+void write_line(Run& run, std::size_t index, std::string line) {
+    if (run.write_error) return;
+    try {
+        if (!run.flags.ordered) {
+            run.output.append(line);
+            return;
+        }
+        run.held.emplace(index, std::move(line));
+        for (auto it = run.held.begin(); it != run.held.end() && it->first == run.next_to_write;
+             it = run.held.erase(it), ++run.next_to_write)
+            run.output.append(it->second);
+    } catch (...) {
+        run.write_error = std::current_exception();
+        run.stopping = true;
+    }
+}
+
+Task<> one_call(Run& run, std::size_t index, int slot) {
+    const batch::Item& item = run.items[index];
+    llm::RequestRecord record;
+    std::optional<llm::ChatResponse> reply;
+    std::exception_ptr error;
+    try {
+        if (run.flags.stream) {
+            llm::ChatStream stream = co_await run.client.chat_stream(item.request);
+            std::exception_ptr broken;
+            try {
+                while (co_await stream.next()) {
+                }
+            } catch (...) {
+                broken = std::current_exception();
+            }
+            record = stream.record();
+            if (broken) std::rethrow_exception(broken);
+            reply = stream.response();
+        } else {
+            reply = co_await run.client.chat(item.request, record);
+        }
+    } catch (const CancelledError&) {
+        throw;  // a second Ctrl-C: this line is not written, a re-run redoes it
+    } catch (...) {
+        error = std::current_exception();
+    }
+    if (error && record.error.empty()) record.error = "failed before the request was sent";
+    const bool ok = !error;
+    run.tally.add(record, ok ? std::to_string(record.status == 0 ? 200 : record.status) : batch::failure_code(error), ok);
+    if (run.trace) run.trace->add(slot, item.custom_id, record);
+    write_line(run, index, ok ? batch::success_line(item, *reply, record) : batch::failure_line(item, error, record));
+}
+
+Task<> worker(Run& run, int slot) {
+    while (!run.stopping && run.next < run.items.size()) co_await one_call(run, run.next++, slot);
+}
+
+Task<> show_progress(const Run& run, TimePoint start, bool terminal) {
+    const Duration every = terminal ? 250ms : 5s;
+    for (;;) {
+        co_await sleep(every);
+        const std::string line = run.tally.progress_line(EventLoop::current()->now() - start);
+        if (terminal) fmt::print(stderr, "\r\033[2K{}", line);
+        else fmt::print(stderr, "agentio batch: {}\n", line);
+        std::fflush(stderr);
+    }
+}
+
+// First signal (already blocked by the caller): stop admitting; second:
+// cancel the calls in flight.
+Task<> watch_signals(Task<int> first, Run& run, std::vector<TaskHandle<>>& workers, bool& interrupted) {
+    co_await std::move(first);
+    interrupted = true;
+    run.stopping = true;
+    fmt::print(stderr, "\nagentio batch: stopping: letting the calls in flight finish (Ctrl-C again to cancel them)\n");
+    Task<int> second = net::wait_for_signal({SIGINT, SIGTERM});  // g++ 12: no braced list inside co_await
+    co_await std::move(second);
+    for (TaskHandle<>& w : workers) w.cancel();
+}
+
+std::string message_of(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "unknown error";
+    }
+}
+
+Task<int> run_batch(BatchFlags flags) {
+    // Blocked before anything starts, so no Ctrl-C falls between the cracks.
+    Task<int> first_signal = net::wait_for_signal({SIGINT, SIGTERM});
+    // A file size limit (ulimit -f) is then EFBIG from write(), reported
+    // like a full disk, instead of a silent kill.
+    std::signal(SIGXFSZ, SIG_IGN);
+
+    batch::Input input = batch::read_input(flags.input, flags.model);
+    for (const std::string& problem : input.problems) fmt::print(stderr, "{}\n", problem);
+    if (!input.problems.empty()) {
+        if (!flags.skip_invalid) {
+            fmt::print(stderr, "agentio batch: {} invalid line(s); nothing was sent (fix them, or pass --skip-invalid)\n",
+                       input.problems.size());
+            co_return exit_bad_usage;
+        }
+        fmt::print(stderr, "agentio batch: skipping {} invalid line(s)\n", input.problems.size());
+    }
+
+    std::unordered_set<std::string> done;
+    bool repaired = false;
+    batch::OutputFile output = batch::OutputFile::open(flags.output, done, repaired);
+    if (repaired) fmt::print(stderr, "agentio batch: {}: removed a torn last line (it is redone)\n", flags.output);
+    const std::size_t total = input.items.size();
+    std::vector<batch::Item> todo;
+    for (batch::Item& item : input.items)
+        if (!done.count(item.custom_id)) todo.push_back(std::move(item));
+    const std::size_t already = total - todo.size();
+    if (already > 0) fmt::print(stderr, "agentio batch: resuming: {} of {} lines already in {}\n", already, total, flags.output);
+    if (todo.empty()) {
+        fmt::print(stderr, "agentio batch: nothing to do\n");
+        co_return exit_done;
+    }
+
+    llm::ClientOptions options = llm::ClientOptions::from_env();
+    if (!flags.base_url.empty()) options.base_url = flags.base_url;
+    if (!flags.api_key.empty()) options.api_key = flags.api_key;
+    std::optional<sim::Server> simulator;
+    if (flags.base_url.empty() && !std::getenv("OPENAI_BASE_URL")) {
+        sim::Config config;
+        config.latency.time_to_first_token = seconds_to_duration(flags.sim_ttft_ms / 1000);
+        config.latency.inter_token = seconds_to_duration(flags.sim_itl_ms / 1000);
+        simulator.emplace(co_await sim::Server::start(config));
+        options.base_url = simulator->base_url();
+        if (options.api_key.empty()) options.api_key = "sk-simulator";
+        fmt::print(stderr, "agentio batch: no --base-url or OPENAI_BASE_URL: using the embedded simulator at {}\n",
+                   options.base_url);
+    }
+    options.retry.max_retries = flags.max_retries;
+    if (flags.rpm) options.rate_limits.requests_per_minute = *flags.rpm;
+    if (flags.tpm) options.rate_limits.tokens_per_minute = *flags.tpm;
+    options.timeouts.total.reset();
+    if (flags.timeout_s) options.timeouts.total = seconds_to_duration(*flags.timeout_s);
+    if (flags.first_token_timeout_s) options.timeouts.first_token = seconds_to_duration(*flags.first_token_timeout_s);
+    const std::size_t slots = std::min(flags.concurrency, todo.size());
+    options.http.max_connections_per_origin = slots;
+    llm::Client client(options);
+
+    const TimePoint start = EventLoop::current()->now();
+    std::optional<batch::TraceWriter> trace;
+    if (!flags.trace.empty()) trace.emplace(flags.trace, start, static_cast<int>(slots));
+    batch::Tally tally(total, already);
+    Run run{flags, std::move(todo), client, output, tally, trace, 0, false, nullptr, {}, 0};
+    fmt::print(stderr, "agentio batch: {} lines to do, {} at a time{}\n", run.items.size(), slots,
+               flags.stream ? ", streamed" : "");
+
+    std::vector<TaskHandle<>> workers;
+    for (std::size_t slot = 0; slot < slots; ++slot)
+        workers.push_back(create_task(worker(run, static_cast<int>(slot)), "batch worker"));
+    const bool terminal = ::isatty(STDERR_FILENO) == 1;
+    TaskHandle<> progress = create_task(show_progress(run, start, terminal), "batch progress");
+    bool interrupted = false;
+    TaskHandle<> signals =
+        create_task(watch_signals(std::move(first_signal), run, workers, interrupted), "batch signals");
+
+    bool cancelled = false;
+    for (TaskHandle<>& w : workers) {
+        try {
+            co_await w;
+        } catch (const CancelledError&) {
+            cancelled = true;
+        }
+    }
+    progress.cancel();
+    signals.cancel();
+    const Duration elapsed = EventLoop::current()->now() - start;
+    if (terminal) fmt::print(stderr, "\r\033[2K");
+    fmt::print(stderr, "agentio batch: {}\n", tally.progress_line(elapsed));
+    if (trace) trace->close();
+    if (simulator) co_await simulator->shutdown();
+
+    fmt::print(stderr, "{}", tally.summary(elapsed));
+    fmt::print(stderr, "  output       {} ({} lines written this run)\n", flags.output, output.lines_written());
+    if (!flags.trace.empty()) fmt::print(stderr, "  trace        {} (open in https://ui.perfetto.dev)\n", flags.trace);
+    const std::size_t unwritten = run.items.size() - static_cast<std::size_t>(output.lines_written());
+    if (run.write_error) {
+        fmt::print(stderr, "agentio batch: {}\n", message_of(run.write_error));
+        fmt::print(stderr, "agentio batch: every line written is whole; free space, then resume with:\n  {}\n",
+                   own_command_line());
+        co_return exit_some_failed;
+    }
+    if (interrupted || cancelled || unwritten > 0) {
+        fmt::print(stderr, "agentio batch: interrupted with {} line(s) not done; resume with:\n  {}\n", unwritten,
+                   own_command_line());
+        co_return exit_some_failed;
+    }
+    co_return tally.failed() > 0 ? exit_some_failed : exit_done;
+}
+
+int run_batch_command(const BatchFlags& flags) {
+    try {
+        return agentio::run(run_batch(flags));
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "agentio batch: {}\n", e.what());
+        return exit_bad_usage;
+    }
+}
+
+Subcommand add_batch_command(CLI::App& app) {
+    auto flags = std::make_shared<BatchFlags>();
+    CLI::App* sub = app.add_subcommand("batch", "Run a JSONL file of chat requests, crash-safe and resumable");
+    sub->add_option("input", flags->input, "Input JSONL: OpenAI Batch API lines, or {\"prompt\": ...} / {\"messages\": ...}")
+        ->required()
+        ->check(CLI::ExistingFile);
+    sub->add_option("-o,--output", flags->output, "Output JSONL (OpenAI Batch output format); appended, resumable")
+        ->required();
+    sub->add_option("--base-url", flags->base_url, "API base URL (else OPENAI_BASE_URL, else the embedded simulator)");
+    sub->add_option("--api-key", flags->api_key, "API key (else OPENAI_API_KEY)");
+    sub->add_option("--model", flags->model, "Model for lines that name none")->capture_default_str();
+    sub->add_option("--concurrency", flags->concurrency, "Requests in flight at once")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+    sub->add_option("--rpm", flags->rpm, "Requests per minute the client allows itself")->check(CLI::PositiveNumber);
+    sub->add_option("--tpm", flags->tpm, "Tokens per minute the client allows itself")->check(CLI::PositiveNumber);
+    sub->add_option("--max-retries", flags->max_retries, "Retries per request")->capture_default_str()->check(CLI::Range(0, 100));
+    sub->add_option("--timeout", flags->timeout_s, "Seconds per request, retries included")->check(CLI::PositiveNumber);
+    sub->add_option("--first-token-timeout", flags->first_token_timeout_s, "Seconds to the first token (streaming)")
+        ->check(CLI::PositiveNumber);
+    sub->add_flag("--stream", flags->stream, "Stream each reply (time to first token is measured)");
+    sub->add_flag("--ordered", flags->ordered, "Write output lines in input order");
+    sub->add_flag("--skip-invalid", flags->skip_invalid, "Skip invalid input lines instead of refusing to start");
+    sub->add_option("--trace", flags->trace, "Write a Chrome trace (Perfetto) of the run");
+    sub->add_option("--sim-ttft-ms", flags->sim_ttft_ms, "Embedded simulator: time to first token")->capture_default_str();
+    sub->add_option("--sim-itl-ms", flags->sim_itl_ms, "Embedded simulator: time between tokens")->capture_default_str();
+    sub->footer(
+        "Examples:\n"
+        "  agentio batch examples/prompts.jsonl -o out.jsonl                 # the embedded simulator\n"
+        "  agentio batch in.jsonl -o out.jsonl --base-url https://api.openai.com/v1 --rpm 500 --stream\n"
+        "  (after a crash or Ctrl-C, run the same command again: finished lines are kept)\n"
+        "Exit codes: 0 all lines succeeded, 1 some failed or the run was interrupted, 2 bad usage or input");
+    Subcommand command;
+    command.app = sub;
+    command.run = [flags] { return run_batch_command(*flags); };
+    command.examples = {"agentio batch examples/prompts.jsonl -o out.jsonl --trace trace.json"};
+    return command;
+}
+
+const Registration registration{10, add_batch_command};
+
+}  // namespace
+}  // namespace agentio::cli
