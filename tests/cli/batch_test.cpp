@@ -1,0 +1,318 @@
+// agentio batch: input checking, the output file's recovery, and the built
+// binary end to end against its embedded simulator (real processes, real
+// kill -9, a real file size limit).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "agentio/core/errors.hpp"
+#include "batch/input.hpp"
+#include "batch/output.hpp"
+
+namespace fs = std::filesystem;
+using namespace agentio::cli;
+using Json = nlohmann::json;
+
+namespace {
+
+// A directory of its own per test, removed after.
+struct Scratch {
+    fs::path dir;
+    Scratch() {
+        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+        dir = fs::temp_directory_path() / ("agentio-batch-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+    }
+    ~Scratch() { fs::remove_all(dir); }
+    std::string path(const std::string& name) const { return (dir / name).string(); }
+    std::string write(const std::string& name, const std::string& text) const {
+        std::ofstream(path(name), std::ios::binary) << text;
+        return path(name);
+    }
+};
+
+std::string read(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+std::string prompts(int n) {
+    std::string text;
+    for (int i = 0; i < n; ++i) text += Json{{"id", "p" + std::to_string(i)}, {"prompt", "question " + std::to_string(i)}, {"max_tokens", 5}}.dump() + "\n";
+    return text;
+}
+
+// custom_id -> how many output lines carry it; every line must be whole JSON.
+std::map<std::string, int> output_ids(const std::string& path) {
+    std::map<std::string, int> ids;
+    std::istringstream lines(read(path));
+    std::string line;
+    while (std::getline(lines, line)) {
+        const Json json = Json::parse(line);
+        ++ids[json.at("custom_id").get<std::string>()];
+    }
+    return ids;
+}
+
+struct Child {
+    pid_t pid = -1;
+    std::string stderr_path;
+};
+
+// Starts `agentio batch ARGS` with stderr to a file; `file_size_limit` > 0
+// sets RLIMIT_FSIZE in the child.
+Child start(const std::vector<std::string>& args, const std::string& stderr_path, long file_size_limit = 0) {
+    Child child;
+    child.stderr_path = stderr_path;
+    child.pid = ::fork();
+    if (child.pid == 0) {
+        const int err = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        ::dup2(err, 2);
+        const int null = ::open("/dev/null", O_RDWR);
+        ::dup2(null, 0);
+        ::dup2(null, 1);
+        ::unsetenv("OPENAI_BASE_URL");
+        if (file_size_limit > 0) {
+            const rlimit limit{static_cast<rlim_t>(file_size_limit), static_cast<rlim_t>(file_size_limit)};
+            ::setrlimit(RLIMIT_FSIZE, &limit);
+        }
+        std::vector<char*> argv;
+        std::string bin = AGENTIO_BIN, sub = "batch";
+        argv.push_back(bin.data());
+        argv.push_back(sub.data());
+        std::vector<std::string> copy = args;
+        for (std::string& arg : copy) argv.push_back(arg.data());
+        argv.push_back(nullptr);
+        ::execv(bin.c_str(), argv.data());
+        ::_exit(127);
+    }
+    return child;
+}
+
+// The exit code, or -signal; fails the test after two minutes.
+int wait(const Child& child) {
+    for (int i = 0; i < 12000; ++i) {
+        int status = 0;
+        if (::waitpid(child.pid, &status, WNOHANG) == child.pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ::kill(child.pid, SIGKILL);
+    ::waitpid(child.pid, nullptr, 0);
+    ADD_FAILURE() << "agentio batch did not finish within two minutes";
+    return -1;
+}
+
+std::vector<std::string> fast(std::vector<std::string> args) {
+    for (const char* flag : {"--sim-ttft-ms", "5", "--sim-itl-ms", "1"}) args.push_back(flag);
+    return args;
+}
+
+}  // namespace
+
+TEST(BatchInputTest, ReadsBothFormsAndNamesEveryProblemByLine) {
+    Scratch scratch;
+    const std::string path = scratch.write(
+        "in.jsonl",
+        R"({"prompt": "hi"})"
+        "\n"
+        R"({"custom_id": "a", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "m", "messages": [{"role": "user", "content": "x"}]}})"
+        "\n\n"
+        "{not json\n"
+        R"({"custom_id": "a", "body": {"messages": [{"role": "user", "content": "y"}]}})"
+        "\n"
+        R"({"id": 7, "messages": [{"role": "user", "content": "z"}], "model": "other"})"
+        "\n"
+        R"({"text": "no prompt"})"
+        "\n"
+        R"({"custom_id": "b", "url": "/v1/embeddings", "body": {"input": "x"}})"
+        "\n");
+    const batch::Input input = batch::read_input(path, "default-model");
+    ASSERT_EQ(input.items.size(), 3u);
+    EXPECT_EQ(input.items[0].custom_id, "line-1");
+    EXPECT_EQ(input.items[0].request.model, "default-model");
+    EXPECT_EQ(input.items[0].request.messages.at(0).content, "hi");
+    EXPECT_EQ(input.items[1].custom_id, "a");
+    EXPECT_EQ(input.items[1].request.model, "m");
+    EXPECT_EQ(input.items[2].custom_id, "7");
+    EXPECT_EQ(input.items[2].request.model, "other");
+    EXPECT_EQ(input.items[2].line, 6u);
+    ASSERT_EQ(input.problems.size(), 4u);
+    EXPECT_EQ(input.problems[0].rfind(path + ":4: not JSON: {not json", 0), 0u) << input.problems[0];
+    EXPECT_EQ(input.problems[1], path + ":5: duplicate custom_id \"a\" (first on line 2)");
+    EXPECT_EQ(input.problems[2].rfind(path + ":7: a line needs", 0), 0u) << input.problems[2];
+    EXPECT_NE(input.problems[3].find(":8: only \"url\": \"/v1/chat/completions\""), std::string::npos) << input.problems[3];
+}
+
+TEST(BatchOutputTest, OpenKeepsWholeLinesCutsATornOneAndRefusesForeignFiles) {
+    Scratch scratch;
+    const std::string path =
+        scratch.write("out.jsonl", R"({"custom_id": "a"})" "\n" R"({"custom_id": "b"})" "\n" R"({"custom_id": "c", "resp)");
+    std::unordered_set<std::string> done;
+    bool repaired = false;
+    {
+        batch::OutputFile out = batch::OutputFile::open(path, done, repaired);
+        EXPECT_TRUE(repaired);
+        EXPECT_EQ(done, (std::unordered_set<std::string>{"a", "b"}));
+        out.append(R"({"custom_id": "c"})");
+    }
+    EXPECT_EQ(read(path), R"({"custom_id": "a"})" "\n" R"({"custom_id": "b"})" "\n" R"({"custom_id": "c"})" "\n");
+
+    scratch.write("foreign.jsonl", "hello\n" R"({"custom_id": "a"})" "\n");
+    try {
+        batch::OutputFile::open(scratch.path("foreign.jsonl"), done, repaired);
+        ADD_FAILURE() << "appended to a file that is not batch output";
+    } catch (const agentio::Error& e) {
+        EXPECT_EQ(std::string(e.what()), scratch.path("foreign.jsonl") + ":1: not a batch output line; refusing to append to this file");
+    }
+}
+
+TEST(BatchCommandTest, ARunWritesOneLinePerInputInTheBatchOutputFormat) {
+    Scratch scratch;
+    const std::string in = scratch.write("in.jsonl", prompts(50));
+    const std::string out = scratch.path("out.jsonl");
+    const Child child = start(fast({in, "-o", out, "--concurrency", "8", "--stream", "--ordered", "--trace", scratch.path("t.json")}),
+                              scratch.path("err"));
+    EXPECT_EQ(wait(child), 0) << read(child.stderr_path);
+    std::istringstream lines(read(out));
+    std::string line;
+    int n = 0;
+    while (std::getline(lines, line)) {
+        const Json json = Json::parse(line);
+        EXPECT_EQ(json["custom_id"], "p" + std::to_string(n));  // --ordered
+        EXPECT_EQ(json["response"]["status_code"], 200);
+        EXPECT_EQ(json["response"]["body"]["object"], "chat.completion");
+        EXPECT_FALSE(json["response"]["body"]["choices"][0]["message"]["content"].get<std::string>().empty());
+        EXPECT_TRUE(json["error"].is_null());
+        ++n;
+    }
+    EXPECT_EQ(n, 50);
+    const std::string err = read(child.stderr_path);
+    EXPECT_NE(err.find("using the embedded simulator"), std::string::npos) << err;
+    EXPECT_NE(err.find("first token"), std::string::npos) << err;  // the summary
+    const Json trace = Json::parse(read(scratch.path("t.json")));
+    int calls = 0;
+    for (const Json& event : trace["traceEvents"])
+        if (event["ph"] == "X" && event["name"].get<std::string>().rfind("p", 0) == 0) ++calls;
+    EXPECT_EQ(calls, 50);
+}
+
+TEST(BatchCommandTest, KilledAtRandomMomentsAndRerunEveryInputIsDoneExactlyOnce) {
+    Scratch scratch;
+    const std::string in = scratch.write("in.jsonl", prompts(400));
+    const std::string out = scratch.path("out.jsonl");
+    const std::vector<std::string> args = fast({in, "-o", out, "--concurrency", "32", "--stream"});
+    std::mt19937 random(std::random_device{}());
+    for (int round = 0; round < 5; ++round) {
+        const Child child = start(args, scratch.path("err"));
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 400)(random)));
+        ::kill(child.pid, SIGKILL);
+        wait(child);
+        for (const auto& [id, count] : output_ids(out)) EXPECT_EQ(count, 1) << id;  // torn tail aside, no repeats
+    }
+    const Child last = start(args, scratch.path("err"));
+    EXPECT_EQ(wait(last), 0) << read(last.stderr_path);
+    const std::map<std::string, int> ids = output_ids(out);
+    EXPECT_EQ(ids.size(), 400u);
+    for (const auto& [id, count] : ids) EXPECT_EQ(count, 1) << id;
+}
+
+TEST(BatchCommandTest, BadLinesAreNamedAndNothingIsSent) {
+    Scratch scratch;
+    const std::string in = scratch.write("in.jsonl", prompts(3) + "{oops\n" + R"({"id": "p1", "prompt": "again"})" "\n");
+    const std::string out = scratch.path("out.jsonl");
+    const Child child = start(fast({in, "-o", out}), scratch.path("err"));
+    EXPECT_EQ(wait(child), 2);
+    const std::string err = read(child.stderr_path);
+    EXPECT_NE(err.find(in + ":4: not JSON"), std::string::npos) << err;
+    EXPECT_NE(err.find(in + ":5: duplicate custom_id \"p1\" (first on line 2)"), std::string::npos) << err;
+    EXPECT_FALSE(fs::exists(out));
+
+    const Child skipping = start(fast({in, "-o", out, "--skip-invalid"}), scratch.path("err2"));
+    EXPECT_EQ(wait(skipping), 0) << read(skipping.stderr_path);
+    EXPECT_EQ(output_ids(out).size(), 3u);
+}
+
+TEST(BatchCommandTest, AnUnreachableEndpointGivesAnErrorLinePerInput) {
+    Scratch scratch;
+    const std::string in = scratch.write("in.jsonl", prompts(5));
+    const std::string out = scratch.path("out.jsonl");
+    const Child child = start({in, "-o", out, "--base-url", "http://127.0.0.1:1/v1", "--max-retries", "1", "--api-key", "sk-x"},
+                              scratch.path("err"));
+    EXPECT_EQ(wait(child), 1);
+    std::istringstream lines(read(out));
+    std::string line;
+    int n = 0;
+    while (std::getline(lines, line)) {
+        const Json json = Json::parse(line);
+        EXPECT_TRUE(json["response"].is_null());
+        EXPECT_EQ(json["error"]["code"], "connection_error");
+        EXPECT_NE(json["error"]["message"].get<std::string>().find("127.0.0.1:1"), std::string::npos) << line;
+        ++n;
+    }
+    EXPECT_EQ(n, 5);
+    EXPECT_NE(read(child.stderr_path).find("connection_error: 5"), std::string::npos) << read(child.stderr_path);
+}
+
+TEST(BatchCommandTest, AFullDiskStopsWithAClearMessageAndLosesNothingWritten) {
+    Scratch scratch;
+    const std::string in = scratch.write("in.jsonl", prompts(200));
+    const std::string out = scratch.path("out.jsonl");
+    const std::vector<std::string> args = fast({in, "-o", out, "--concurrency", "16"});
+    const Child limited = start(args, scratch.path("err"), 20000);  // room for a few dozen lines
+    EXPECT_EQ(wait(limited), 1);
+    const std::string err = read(limited.stderr_path);
+    EXPECT_NE(err.find("cannot write " + out + ": File too large"), std::string::npos) << err;
+    EXPECT_NE(err.find("resume with"), std::string::npos) << err;
+    const std::map<std::string, int> before = output_ids(out);  // parses: whole lines only
+    EXPECT_GT(before.size(), 0u);
+    EXPECT_LT(before.size(), 200u);
+
+    const Child rerun = start(args, scratch.path("err2"));
+    EXPECT_EQ(wait(rerun), 0) << read(rerun.stderr_path);
+    const std::map<std::string, int> after = output_ids(out);
+    EXPECT_EQ(after.size(), 200u);
+    for (const auto& [id, count] : after) EXPECT_EQ(count, 1) << id;
+}
+
+TEST(BatchCommandTest, CtrlCLetsCallsInFlightFinishAndSaysHowToResume) {
+    Scratch scratch;
+    const std::string in = scratch.write("in.jsonl", prompts(300));
+    const std::string out = scratch.path("out.jsonl");
+    // Slow enough that the run is surely in progress when the signal comes.
+    const std::vector<std::string> args = {in, "-o", out, "--concurrency", "10", "--sim-ttft-ms", "100", "--sim-itl-ms", "5"};
+    const Child child = start(args, scratch.path("err"));
+    for (int i = 0; i < 1000 && output_ids(out).size() < 20; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ::kill(child.pid, SIGINT);
+    EXPECT_EQ(wait(child), 1);
+    const std::string err = read(child.stderr_path);
+    EXPECT_NE(err.find("letting the calls in flight finish"), std::string::npos) << err;
+    EXPECT_NE(err.find("resume with:"), std::string::npos) << err;
+    const std::size_t written = output_ids(out).size();
+    EXPECT_LT(written, 300u);
+
+    const Child rerun = start(args, scratch.path("err2"));
+    EXPECT_EQ(wait(rerun), 0) << read(rerun.stderr_path);
+    const std::map<std::string, int> after = output_ids(out);
+    EXPECT_EQ(after.size(), 300u);
+    for (const auto& [id, count] : after) EXPECT_EQ(count, 1) << id;
+}
