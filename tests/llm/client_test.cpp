@@ -273,11 +273,14 @@ TEST(LlmClientTest, RetriesSpentEndWithARateLimitErrorCarryingTheBody) {
 TEST(LlmClientTest, ServerErrorsAreRetriedButBadRequestsAreNot) {
     auto script = std::make_shared<Script>();
     script->answers = {reply_json(error_json("boom", "server_error", "internal"), 500), reply_json(kReply)};
+    llm::RequestRecord record;  // the caller's own copy of the call's record
     with_script(script, [&](http::Server& server) -> Task<> {
         llm::Client client(options_for(server));
-        EXPECT_EQ((co_await client.chat(question())).text(), "Paris.");
+        EXPECT_EQ((co_await client.chat(question(), record)).text(), "Paris.");
     });
     EXPECT_EQ(script->requests, 2);
+    EXPECT_EQ(record.retries, 1);
+    EXPECT_EQ(record.status, 200);
 
     auto bad = std::make_shared<Script>();
     bad->answers = {reply_json(error_json("messages is required", "invalid_request_error", "missing"), 400)};
@@ -285,7 +288,7 @@ TEST(LlmClientTest, ServerErrorsAreRetriedButBadRequestsAreNot) {
         llm::Client client(options_for(server));
         int status = 0;
         try {
-            co_await client.chat(question());
+            co_await client.chat(question(), record);
         } catch (const llm::RateLimitError&) {
             status = -1;
         } catch (const llm::ApiError& e) {
@@ -294,6 +297,9 @@ TEST(LlmClientTest, ServerErrorsAreRetriedButBadRequestsAreNot) {
         EXPECT_EQ(status, 400);
     });
     EXPECT_EQ(bad->requests, 1);
+    EXPECT_EQ(record.status, 400);  // filled in when the call throws too
+    EXPECT_EQ(record.retries, 0);
+    EXPECT_FALSE(record.error.empty());
 }
 
 TEST(LlmClientTest, AStreamBrokenOffAfterContentIsAnErrorNotAShortReply) {
