@@ -1,0 +1,123 @@
+// chat_command.cpp: `agentio chat [PROMPT]`, one streamed reply on the
+// terminal as its tokens arrive.
+//
+// The prompt is the argument, or all of stdin when there is none (so it
+// composes: `git diff | agentio chat --system "Review this"`). Without a
+// base URL it talks to the embedded simulator, said in one line on stderr.
+// Errors go to stderr without the API key (llm::Client redacts it); the
+// reply alone goes to stdout.
+#include <fmt/core.h>
+
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "agentio/core/run.hpp"
+#include "agentio/llm/client.hpp"
+#include "agentio/sim/server.hpp"
+#include "commands.hpp"
+
+namespace agentio::cli {
+namespace {
+
+struct ChatFlags {
+    std::string prompt;
+    std::string base_url;
+    std::string api_key;
+    std::string model = "sim-small";
+    std::string system;
+    std::optional<int> max_tokens;
+    std::optional<double> temperature;
+};
+
+Task<int> chat(ChatFlags flags) {
+    llm::ClientOptions options = llm::ClientOptions::from_env();
+    if (!flags.base_url.empty()) options.base_url = flags.base_url;
+    if (!flags.api_key.empty()) options.api_key = flags.api_key;
+    std::optional<sim::Server> simulator;
+    if (flags.base_url.empty() && !std::getenv("OPENAI_BASE_URL")) {
+        sim::Config config;
+        config.latency.time_to_first_token = std::chrono::milliseconds(200);
+        config.latency.inter_token = std::chrono::milliseconds(15);
+        simulator.emplace(co_await sim::Server::start(config));
+        options.base_url = simulator->base_url();
+        if (options.api_key.empty()) options.api_key = "sk-simulator";
+        fmt::print(stderr, "agentio chat: no --base-url or OPENAI_BASE_URL: using the embedded simulator\n");
+    }
+    llm::Client client(options);
+    llm::ChatRequest request;
+    request.model = flags.model;
+    if (!flags.system.empty()) request.messages.push_back(llm::Message::system(flags.system));
+    request.messages.push_back(llm::Message::user(flags.prompt));
+    request.max_completion_tokens = flags.max_tokens;
+    request.temperature = flags.temperature;
+
+    std::exception_ptr error;
+    try {
+        llm::ChatStream stream = co_await client.chat_stream(request);
+        while (const llm::ChatChunk* chunk = co_await stream.next()) {
+            const std::string text = chunk->content();
+            std::fwrite(text.data(), 1, text.size(), stdout);
+            std::fflush(stdout);
+        }
+        std::fputc('\n', stdout);
+    } catch (...) {
+        error = std::current_exception();
+    }
+    if (simulator) co_await simulator->shutdown();
+    if (error) {
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+            fmt::print(stderr, "\nagentio chat: {}\n", e.what());
+        }
+        co_return exit_some_failed;
+    }
+    co_return exit_done;
+}
+
+Subcommand add_chat_command(CLI::App& app) {
+    auto flags = std::make_shared<ChatFlags>();
+    CLI::App* sub = app.add_subcommand("chat", "Stream one reply to a prompt (from the argument or stdin)");
+    sub->add_option("prompt", flags->prompt, "The prompt (default: all of stdin)");
+    sub->add_option("--base-url", flags->base_url, "API base URL (else OPENAI_BASE_URL, else the embedded simulator)");
+    sub->add_option("--api-key", flags->api_key, "API key (else OPENAI_API_KEY)");
+    sub->add_option("--model", flags->model, "Model")->capture_default_str();
+    sub->add_option("--system", flags->system, "A system message before the prompt");
+    sub->add_option("--max-tokens", flags->max_tokens, "Longest reply, in tokens")->check(CLI::PositiveNumber);
+    sub->add_option("--temperature", flags->temperature, "Sampling temperature")->check(CLI::Range(0.0, 2.0));
+    sub->footer(
+        "Examples:\n"
+        "  agentio chat \"Why is the sky blue?\"\n"
+        "  git diff | agentio chat --system \"Review this change\" --base-url https://api.openai.com/v1 --model gpt-4o-mini\n"
+        "Exit codes: 0 done, 1 the request failed, 2 bad usage");
+    Subcommand command;
+    command.app = sub;
+    command.run = [flags] {
+        if (flags->prompt.empty()) {
+            flags->prompt.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+            while (!flags->prompt.empty() && (flags->prompt.back() == '\n' || flags->prompt.back() == '\r'))
+                flags->prompt.pop_back();
+        }
+        if (flags->prompt.empty()) {
+            fmt::print(stderr, "agentio chat: no prompt: give one as an argument or on stdin\n");
+            return static_cast<int>(exit_bad_usage);
+        }
+        try {
+            return agentio::run(chat(*flags));
+        } catch (const std::exception& e) {
+            fmt::print(stderr, "agentio chat: {}\n", e.what());
+            return static_cast<int>(exit_some_failed);
+        }
+    };
+    command.examples = {"agentio chat \"Why is the sky blue?\"", "echo \"Summarise this\" | agentio chat"};
+    return command;
+}
+
+const Registration registration{40, add_chat_command};
+
+}  // namespace
+}  // namespace agentio::cli
