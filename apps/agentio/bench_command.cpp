@@ -1,0 +1,230 @@
+// bench_command.cpp: `agentio bench`, a load test for any OpenAI-compatible
+// endpoint (the embedded simulator by default), measured as `vllm bench
+// serve` measures (loadtest/metrics.hpp).
+//
+// Requests go out on a seeded schedule (loadtest/schedule.hpp), at most
+// --max-concurrency at once; each is streamed, and the times of its first
+// token and of every content chunk are taken on arrival. A request that
+// fails counts as failed and the run goes on: the exit code says whether
+// any failed.
+#include <fmt/core.h>
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "agentio/core/gather.hpp"
+#include "agentio/core/run.hpp"
+#include "agentio/core/semaphore.hpp"
+#include "agentio/core/sleep.hpp"
+#include "agentio/llm/client.hpp"
+#include "agentio/sim/server.hpp"
+#include "commands.hpp"
+#include "loadtest/html_report.hpp"
+#include "loadtest/metrics.hpp"
+#include "loadtest/schedule.hpp"
+
+namespace agentio::cli {
+namespace {
+
+struct BenchFlags {
+    std::string base_url;
+    std::string api_key;
+    std::string model = "sim-small";
+    int num_prompts = 200;
+    double request_rate = std::numeric_limits<double>::infinity();
+    double burstiness = 1.0;
+    int max_concurrency = 0;  // 0: no limit
+    int input_len = 64;
+    int output_len = 128;
+    double range_ratio = 0.0;
+    std::uint64_t seed = 0;
+    std::vector<std::string> goodput;
+    std::string json_path;
+    std::string html_path;
+};
+
+double since(TimePoint start) {
+    return std::chrono::duration<double>(EventLoop::current()->now() - start).count();
+}
+
+// A prompt of about `tokens` tokens (a token is about one short word).
+std::string prompt_of(int tokens, std::mt19937_64& random) {
+    static constexpr const char* kWords[] = {"agent", "tool", "plan", "call", "wait", "stream", "token", "model",
+                                             "retry", "limit", "batch", "reply", "query", "index", "cache", "route"};
+    std::string text;
+    for (int i = 0; i < tokens; ++i) {
+        if (i) text += ' ';
+        text += kWords[random() % std::size(kWords)];
+    }
+    return text;
+}
+
+int drawn_length(int length, double ratio, std::mt19937_64& random) {
+    if (ratio <= 0) return length;
+    const int low = std::max(1, static_cast<int>(length * (1 - ratio)));
+    const int high = std::max(low, static_cast<int>(length * (1 + ratio)));
+    return std::uniform_int_distribution<int>(low, high)(random);
+}
+
+Task<> one_request(llm::Client& client, llm::ChatRequest request, double send_at, TimePoint start,
+                   Semaphore* slots, loadtest::RequestResult& result) {
+    const double wait = send_at - since(start);
+    if (wait > 0) co_await sleep(std::chrono::duration_cast<Duration>(std::chrono::duration<double>(wait)));
+    std::optional<Semaphore::Permit> permit;
+    if (slots) permit.emplace(co_await slots->acquire());
+    const TimePoint sent = EventLoop::current()->now();
+    result.start_s = since(start);
+    try {
+        llm::ChatStream stream = co_await client.chat_stream(std::move(request));
+        std::optional<TimePoint> last;
+        while (const llm::ChatChunk* chunk = co_await stream.next()) {
+            if (chunk->content().empty()) continue;
+            const TimePoint now = EventLoop::current()->now();
+            if (!last) result.ttft_s = std::chrono::duration<double>(now - sent).count();
+            else result.itl_s.push_back(std::chrono::duration<double>(now - *last).count());
+            last = now;
+        }
+        result.e2el_s = std::chrono::duration<double>(EventLoop::current()->now() - sent).count();
+        if (const auto& usage = stream.response().usage) {
+            result.prompt_tokens = usage->prompt_tokens;
+            result.output_tokens = usage->completion_tokens;
+        } else {
+            result.output_tokens = static_cast<std::int64_t>(result.itl_s.size()) + (last ? 1 : 0);
+        }
+        result.ok = true;
+    } catch (const std::exception& e) {
+        result.error = e.what();
+    }
+}
+
+Task<int> bench(BenchFlags flags, loadtest::Slo slo) {
+    llm::ClientOptions options = llm::ClientOptions::from_env();
+    if (!flags.base_url.empty()) options.base_url = flags.base_url;
+    if (!flags.api_key.empty()) options.api_key = flags.api_key;
+    std::optional<sim::Server> simulator;
+    if (flags.base_url.empty() && !std::getenv("OPENAI_BASE_URL")) {
+        sim::Config config;  // g++ 12: no braced temporaries inside co_await
+        simulator.emplace(co_await sim::Server::start(config));
+        options.base_url = simulator->base_url();
+        if (options.api_key.empty()) options.api_key = "sk-simulator";
+        fmt::print(stderr, "agentio bench: no --base-url or OPENAI_BASE_URL: using the embedded simulator at {}\n",
+                   options.base_url);
+    }
+    options.retry.max_retries = 0;  // a load test measures the server, not our retries
+    options.timeouts.total.reset();
+    options.http.max_connections_per_origin =
+        flags.max_concurrency > 0 ? static_cast<std::size_t>(flags.max_concurrency) : static_cast<std::size_t>(flags.num_prompts);
+    llm::Client client(options);
+
+    std::mt19937_64 random(flags.seed);
+    const std::vector<double> times = loadtest::send_times(flags.num_prompts, flags.request_rate, flags.burstiness, flags.seed);
+    std::unique_ptr<Semaphore> slots;
+    if (flags.max_concurrency > 0) slots = std::make_unique<Semaphore>(flags.max_concurrency);
+    std::vector<loadtest::RequestResult> results(static_cast<std::size_t>(flags.num_prompts));
+    std::vector<Task<>> requests;
+    const TimePoint start = EventLoop::current()->now();
+    for (int i = 0; i < flags.num_prompts; ++i) {
+        llm::ChatRequest request;
+        request.model = flags.model;
+        request.messages = {llm::Message::user(prompt_of(drawn_length(flags.input_len, flags.range_ratio, random), random))};
+        request.max_completion_tokens = drawn_length(flags.output_len, flags.range_ratio, random);
+        requests.push_back(one_request(client, std::move(request), times[static_cast<std::size_t>(i)], start, slots.get(),
+                                       results[static_cast<std::size_t>(i)]));
+    }
+    fmt::print(stderr, "agentio bench: {} requests, rate {}, burstiness {}, max concurrency {}\n", flags.num_prompts,
+               std::isfinite(flags.request_rate) ? fmt::format("{:g}/s", flags.request_rate) : "inf", flags.burstiness,
+               flags.max_concurrency > 0 ? std::to_string(flags.max_concurrency) : "unlimited");
+    co_await gather(std::move(requests));
+    const double duration = since(start);
+    if (simulator) co_await simulator->shutdown();
+
+    const loadtest::Summary summary = loadtest::summarize(results, duration, slo);
+    fmt::print("{}", loadtest::table(summary));
+    const nlohmann::json config = {{"base_url", options.base_url},      {"model", flags.model},
+                                   {"num_prompts", flags.num_prompts},  {"request_rate", std::isfinite(flags.request_rate) ? nlohmann::json(flags.request_rate) : nlohmann::json("inf")},
+                                   {"burstiness", flags.burstiness},    {"max_concurrency", flags.max_concurrency},
+                                   {"input_len", flags.input_len},      {"output_len", flags.output_len},
+                                   {"seed", flags.seed}};
+    const nlohmann::json json = loadtest::to_json(summary, results, config);
+    std::vector<std::pair<std::string, std::string>> files;  // g++ 12: no initializer_list in a coroutine frame
+    if (!flags.json_path.empty()) files.emplace_back(flags.json_path, json.dump(2));
+    if (!flags.html_path.empty()) files.emplace_back(flags.html_path, loadtest::html_report(json));
+    for (const auto& [path, text] : files) {
+        std::ofstream file(path, std::ios::binary);
+        file << text;
+        if (!file.flush()) {
+            fmt::print(stderr, "agentio bench: cannot write {}\n", path);
+            co_return exit_some_failed;
+        }
+        fmt::print(stderr, "agentio bench: wrote {}\n", path);
+    }
+    if (summary.failed > 0) {
+        for (const auto& r : results)
+            if (!r.ok) {
+                fmt::print(stderr, "agentio bench: {} of {} requests failed; the first: {}\n", summary.failed,
+                           flags.num_prompts, r.error);
+                break;
+            }
+        co_return exit_some_failed;
+    }
+    co_return exit_done;
+}
+
+Subcommand add_bench_command(CLI::App& app) {
+    auto flags = std::make_shared<BenchFlags>();
+    CLI::App* sub = app.add_subcommand("bench", "Load-test an OpenAI-compatible endpoint (TTFT, TPOT, ITL, E2EL, goodput)");
+    sub->add_option("--base-url", flags->base_url, "API base URL (else OPENAI_BASE_URL, else the embedded simulator)");
+    sub->add_option("--api-key", flags->api_key, "API key (else OPENAI_API_KEY)");
+    sub->add_option("--model", flags->model, "Model")->capture_default_str();
+    sub->add_option("--num-prompts", flags->num_prompts, "Requests to send")->capture_default_str()->check(CLI::Range(1, 10000000));
+    sub->add_option("--request-rate", flags->request_rate, "Requests per second (default: inf, all at once)")
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--burstiness", flags->burstiness, "Gamma shape of the gaps (1: Poisson)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--max-concurrency", flags->max_concurrency, "Requests in flight at once (default: no limit)")
+        ->check(CLI::Range(1, 1000000));
+    sub->add_option("--input-len", flags->input_len, "Prompt length, in tokens")->capture_default_str()->check(CLI::Range(1, 1000000));
+    sub->add_option("--output-len", flags->output_len, "max_completion_tokens per request")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000));
+    sub->add_option("--range-ratio", flags->range_ratio, "Lengths drawn from [len*(1-r), len*(1+r)]")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
+    sub->add_option("--seed", flags->seed, "Seed of the prompts and the schedule")->capture_default_str();
+    sub->add_option("--goodput", flags->goodput, "SLOs in ms, e.g. ttft:300 tpot:50 e2el:2000")->expected(1, 3);
+    sub->add_option("--json", flags->json_path, "Write the result (and every request's timings) as JSON");
+    sub->add_option("--html", flags->html_path, "Write a self-contained HTML report with plots");
+    sub->footer(
+        "Examples:\n"
+        "  agentio bench --num-prompts 500 --request-rate 50 --html report.html\n"
+        "  agentio bench --base-url http://localhost:8000/v1 --model my-model --max-concurrency 64 --goodput ttft:500 tpot:50\n"
+        "Exit codes: 0 every request succeeded, 1 some failed, 2 bad usage");
+    Subcommand command;
+    command.app = sub;
+    command.run = [flags] {
+        try {
+            const loadtest::Slo slo = loadtest::parse_slo(flags->goodput);
+            return agentio::run(bench(*flags, slo));
+        } catch (const Error& e) {
+            fmt::print(stderr, "agentio bench: {}\n", e.what());
+            return static_cast<int>(exit_bad_usage);
+        } catch (const std::exception& e) {
+            fmt::print(stderr, "agentio bench: {}\n", e.what());
+            return static_cast<int>(exit_some_failed);
+        }
+    };
+    command.examples = {"agentio bench --num-prompts 200 --request-rate 20 --html report.html"};
+    return command;
+}
+
+const Registration registration{20, add_bench_command};
+
+}  // namespace
+}  // namespace agentio::cli

@@ -1,0 +1,126 @@
+// agentio bench: the schedule, the metrics as vllm defines them, the SLO
+// flags, and a run end to end whose HTML report is drawn by a real browser.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "agentio/core/errors.hpp"
+#include "loadtest/metrics.hpp"
+#include "loadtest/schedule.hpp"
+
+namespace fs = std::filesystem;
+using namespace agentio::cli;
+
+namespace {
+
+double mean_gap(const std::vector<double>& times) { return times.back() / static_cast<double>(times.size() - 1); }
+
+double gap_variance(const std::vector<double>& times) {
+    const double m = mean_gap(times);
+    double sum = 0;
+    for (std::size_t i = 1; i < times.size(); ++i) sum += (times[i] - times[i - 1] - m) * (times[i] - times[i - 1] - m);
+    return sum / static_cast<double>(times.size() - 1);
+}
+
+std::string read(const fs::path& path) {
+    std::ifstream file(path);
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+}  // namespace
+
+TEST(BenchScheduleTest, GapsAverageOneOverTheRateAndBurstinessOnlyChangesTheirSpread) {
+    const auto poisson = loadtest::send_times(20000, 50, 1.0, 7);
+    const auto bursty = loadtest::send_times(20000, 50, 0.25, 7);
+    const auto regular = loadtest::send_times(20000, 50, 8.0, 7);
+    EXPECT_NEAR(mean_gap(poisson), 0.02, 0.001);
+    EXPECT_NEAR(mean_gap(bursty), 0.02, 0.001);
+    EXPECT_NEAR(mean_gap(regular), 0.02, 0.001);
+    // Gamma(shape k, scale 1/(R k)) has variance 1/(R^2 k).
+    EXPECT_NEAR(gap_variance(poisson), 0.0004, 0.00004);
+    EXPECT_GT(gap_variance(bursty), 3 * gap_variance(poisson));
+    EXPECT_LT(gap_variance(regular), gap_variance(poisson) / 4);
+    EXPECT_EQ(loadtest::send_times(100, 50, 1.0, 7), loadtest::send_times(100, 50, 1.0, 7));
+    EXPECT_NE(loadtest::send_times(100, 50, 1.0, 7), loadtest::send_times(100, 50, 1.0, 8));
+    const auto at_once = loadtest::send_times(10, std::numeric_limits<double>::infinity(), 1.0, 7);
+    EXPECT_EQ(at_once, std::vector<double>(10, 0.0));
+}
+
+TEST(BenchMetricsTest, TpotItlThroughputAndGoodputAsVllmComputesThem) {
+    std::vector<loadtest::RequestResult> results(3);
+    results[0] = {true, "", 0.0, 0.100, 0.500, {0.1, 0.1, 0.1, 0.1}, 10, 5};  // TPOT (0.5-0.1)/4 = 100 ms
+    results[1] = {true, "", 0.5, 0.300, 0.400, {0.1}, 20, 2};                // TPOT 100 ms, TTFT 300 ms
+    results[2] = {false, "boom", 1.0, 0, 0, {}, 0, 0};
+    loadtest::Slo slo = loadtest::parse_slo({"ttft:200", "tpot:150"});
+    const loadtest::Summary s = loadtest::summarize(results, 2.0, slo);
+    EXPECT_EQ(s.completed, 2);
+    EXPECT_EQ(s.failed, 1);
+    EXPECT_DOUBLE_EQ(s.request_throughput, 1.0);
+    EXPECT_DOUBLE_EQ(s.output_throughput, 3.5);
+    EXPECT_DOUBLE_EQ(s.total_token_throughput, 18.5);
+    EXPECT_DOUBLE_EQ(s.tpot_ms.mean(), 100.0);
+    EXPECT_EQ(s.itl_ms.count(), 5u);  // pooled over requests
+    EXPECT_DOUBLE_EQ(s.ttft_ms.median(), 200.0);
+    ASSERT_TRUE(s.goodput);
+    EXPECT_DOUBLE_EQ(*s.goodput, 0.5);  // the second request missed the TTFT SLO
+    const nlohmann::json json = loadtest::to_json(s, results, {{"seed", 0}});
+    EXPECT_EQ(json["completed"], 2);
+    EXPECT_EQ(json["requests"].size(), 3u);
+    EXPECT_DOUBLE_EQ(json["e2el_ms"]["mean"].get<double>(), 450.0);
+}
+
+TEST(BenchMetricsTest, GoodputFlagsAreCheckedAndNamed) {
+    EXPECT_FALSE(loadtest::parse_slo({}).any());
+    EXPECT_EQ(*loadtest::parse_slo({"e2el:2000"}).e2el_ms, 2000.0);
+    for (const char* bad : {"ttft", "ttft:abc", "ttft:-5", "speed:10"}) {
+        try {
+            loadtest::parse_slo({bad});
+            ADD_FAILURE() << bad << " was accepted";
+        } catch (const agentio::Error& e) {
+            EXPECT_NE(std::string(e.what()).find("--goodput"), std::string::npos) << e.what();
+        }
+    }
+}
+
+TEST(BenchCommandTest, ARunWritesJsonAndAnHtmlReportWhosePlotsDrawInChromium) {
+    const fs::path dir = fs::temp_directory_path() / ("agentio-bench-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string command = "env -u OPENAI_BASE_URL timeout 120 " + std::string(AGENTIO_BIN) +
+                                " bench --num-prompts 50 --request-rate 100 --max-concurrency 10 --output-len 20 --json " +
+                                (dir / "r.json").string() + " --html " + (dir / "r.html").string() + " > " +
+                                (dir / "out").string() + " 2>&1";
+    ASSERT_EQ(std::system(command.c_str()), 0) << read(dir / "out");
+    const nlohmann::json result = nlohmann::json::parse(read(dir / "r.json"));
+    EXPECT_EQ(result["completed"], 50);
+    EXPECT_EQ(result["failed"], 0);
+    for (const auto& request : result["requests"]) {
+        EXPECT_GE(request["ttft_s"].get<double>(), 0.2);  // the simulator's 300 ms, minus its 20% spread
+        EXPECT_GE(request["e2el_s"].get<double>(), request["ttft_s"].get<double>());
+    }
+    EXPECT_NE(read(dir / "out").find("Mean TTFT (ms):"), std::string::npos);
+
+    // The report must draw in a real browser (./dev installs Debian's chromium).
+    ASSERT_EQ(std::system("command -v chromium > /dev/null"), 0) << "chromium is not installed (./dev installs it)";
+    const std::string render = "timeout 120 chromium --headless --no-sandbox --disable-gpu --dump-dom file://" +
+                               (dir / "r.html").string() + " > " + (dir / "dom").string() + " 2>/dev/null";
+    ASSERT_EQ(std::system(render.c_str()), 0);
+    const std::string dom = read(dir / "dom");
+    for (const char* plot : {"cdf-ttft", "cdf-tpot", "cdf-e2el", "hist-ttft", "throughput"}) {
+        const std::regex drawn(std::string("<svg id=\"") + plot + "\"[^>]*data-drawn=\"true\"[^>]*>(.*?)</svg>");
+        std::smatch match;
+        ASSERT_TRUE(std::regex_search(dom, match, drawn)) << plot << " did not draw";
+        EXPECT_TRUE(match[1].str().find("<path") != std::string::npos || match[1].str().find("<rect") != std::string::npos)
+            << plot << " drew nothing";
+    }
+    fs::remove_all(dir);
+}
