@@ -37,6 +37,7 @@
 #include "batch/result_line.hpp"
 #include "batch/trace.hpp"
 #include "commands.hpp"
+#include "endpoint.hpp"
 
 namespace agentio::cli {
 namespace {
@@ -178,16 +179,6 @@ Task<> watch_signals(Task<int> first, Run& run, std::vector<TaskHandle<>>& worke
     for (TaskHandle<>& w : workers) w.cancel();
 }
 
-std::string message_of(const std::exception_ptr& error) {
-    try {
-        std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-        return e.what();
-    } catch (...) {
-        return "unknown error";
-    }
-}
-
 Task<int> run_batch(BatchFlags flags) {
     // Blocked before anything starts, so no Ctrl-C falls between the cracks.
     Task<int> first_signal = net::wait_for_signal({SIGINT, SIGTERM});
@@ -222,19 +213,11 @@ Task<int> run_batch(BatchFlags flags) {
     }
 
     llm::ClientOptions options = llm::ClientOptions::from_env();
-    if (!flags.base_url.empty()) options.base_url = flags.base_url;
-    if (!flags.api_key.empty()) options.api_key = flags.api_key;
-    std::optional<sim::Server> simulator;
-    if (flags.base_url.empty() && !std::getenv("OPENAI_BASE_URL")) {
-        sim::Config config;
-        config.latency.time_to_first_token = seconds_to_duration(flags.sim_ttft_ms / 1000);
-        config.latency.inter_token = seconds_to_duration(flags.sim_itl_ms / 1000);
-        simulator.emplace(co_await sim::Server::start(config));
-        options.base_url = simulator->base_url();
-        if (options.api_key.empty()) options.api_key = "sk-simulator";
-        fmt::print(stderr, "agentio batch: no --base-url or OPENAI_BASE_URL: using the embedded simulator at {}\n",
-                   options.base_url);
-    }
+    sim::Config simulated;
+    simulated.latency.time_to_first_token = seconds_to_duration(flags.sim_ttft_ms / 1000);
+    simulated.latency.inter_token = seconds_to_duration(flags.sim_itl_ms / 1000);
+    std::optional<sim::Server> simulator =
+        co_await resolve_endpoint(options, flags.base_url, flags.api_key, simulated, "batch");
     options.retry.max_retries = flags.max_retries;
     if (flags.rpm) options.rate_limits.requests_per_minute = *flags.rpm;
     if (flags.tpm) options.rate_limits.tokens_per_minute = *flags.tpm;
@@ -283,7 +266,7 @@ Task<int> run_batch(BatchFlags flags) {
     if (!flags.trace.empty()) fmt::print(stderr, "  trace        {} (open in https://ui.perfetto.dev)\n", flags.trace);
     const std::size_t unwritten = run.items.size() - static_cast<std::size_t>(output.lines_written());
     if (run.write_error) {
-        fmt::print(stderr, "agentio batch: {}\n", message_of(run.write_error));
+        fmt::print(stderr, "agentio batch: {}\n", describe(run.write_error));
         fmt::print(stderr, "agentio batch: every line written is whole; free space, then resume with:\n  {}\n",
                    own_command_line());
         co_return exit_some_failed;

@@ -25,6 +25,7 @@
 #include "agentio/llm/client.hpp"
 #include "agentio/sim/server.hpp"
 #include "commands.hpp"
+#include "endpoint.hpp"
 #include "loadtest/html_report.hpp"
 #include "loadtest/metrics.hpp"
 #include "loadtest/schedule.hpp"
@@ -105,17 +106,8 @@ Task<> one_request(llm::Client& client, llm::ChatRequest request, double send_at
 
 Task<int> bench(BenchFlags flags, loadtest::Slo slo) {
     llm::ClientOptions options = llm::ClientOptions::from_env();
-    if (!flags.base_url.empty()) options.base_url = flags.base_url;
-    if (!flags.api_key.empty()) options.api_key = flags.api_key;
-    std::optional<sim::Server> simulator;
-    if (flags.base_url.empty() && !std::getenv("OPENAI_BASE_URL")) {
-        sim::Config config;  // g++ 12: no braced temporaries inside co_await
-        simulator.emplace(co_await sim::Server::start(config));
-        options.base_url = simulator->base_url();
-        if (options.api_key.empty()) options.api_key = "sk-simulator";
-        fmt::print(stderr, "agentio bench: no --base-url or OPENAI_BASE_URL: using the embedded simulator at {}\n",
-                   options.base_url);
-    }
+    std::optional<sim::Server> simulator =
+        co_await resolve_endpoint(options, flags.base_url, flags.api_key, sim::Config(), "bench");
     options.retry.max_retries = 0;  // a load test measures the server, not our retries
     options.timeouts.total.reset();
     options.http.max_connections_per_origin =

@@ -19,6 +19,7 @@
 #include "agentio/llm/client.hpp"
 #include "agentio/sim/server.hpp"
 #include "commands.hpp"
+#include "endpoint.hpp"
 
 namespace agentio::cli {
 namespace {
@@ -35,18 +36,11 @@ struct ChatFlags {
 
 Task<int> chat(ChatFlags flags) {
     llm::ClientOptions options = llm::ClientOptions::from_env();
-    if (!flags.base_url.empty()) options.base_url = flags.base_url;
-    if (!flags.api_key.empty()) options.api_key = flags.api_key;
-    std::optional<sim::Server> simulator;
-    if (flags.base_url.empty() && !std::getenv("OPENAI_BASE_URL")) {
-        sim::Config config;
-        config.latency.time_to_first_token = std::chrono::milliseconds(200);
-        config.latency.inter_token = std::chrono::milliseconds(15);
-        simulator.emplace(co_await sim::Server::start(config));
-        options.base_url = simulator->base_url();
-        if (options.api_key.empty()) options.api_key = "sk-simulator";
-        fmt::print(stderr, "agentio chat: no --base-url or OPENAI_BASE_URL: using the embedded simulator\n");
-    }
+    sim::Config simulated;
+    simulated.latency.time_to_first_token = std::chrono::milliseconds(200);
+    simulated.latency.inter_token = std::chrono::milliseconds(15);
+    std::optional<sim::Server> simulator =
+        co_await resolve_endpoint(options, flags.base_url, flags.api_key, simulated, "chat");
     llm::Client client(options);
     llm::ChatRequest request;
     request.model = flags.model;

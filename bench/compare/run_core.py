@@ -130,9 +130,9 @@ def main():
     if args.quick:
         lines.insert(2, "**Quick smoke run (N = 20,000): not the recorded figures.**\n")
     text = "\n".join(lines)
-    # run_http.py and run_llm.py write their sections into the same file: keep them.
+    # run_http.py, run_llm.py and run_batch.py write their sections into the same file: keep them.
     old = open(args.out).read() if os.path.exists(args.out) else ""
-    for name in ("http", "llm"):
+    for name in ("http", "llm", "batch"):
         begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
         if begin in old and end in old:
             text = text.rstrip("\n") + "\n\n" + old[old.index(begin):old.index(end) + len(end)] + "\n"

@@ -44,16 +44,6 @@ Json completion_body(const llm::ChatResponse& reply) {
     return body;
 }
 
-std::string message_of(const std::exception_ptr& error) {
-    try {
-        std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-        return e.what();
-    } catch (...) {
-        return "cancelled";
-    }
-}
-
 }  // namespace
 
 std::string failure_code(const std::exception_ptr& error) {
@@ -108,7 +98,7 @@ std::string failure_line(const Item& item, const std::exception_ptr& error, cons
     Json line = {{"id", request_id(item)},
                  {"custom_id", item.custom_id},
                  {"response", std::move(response)},
-                 {"error", {{"code", failure_code(error)}, {"message", message_of(error)}}}};
+                 {"error", {{"code", failure_code(error)}, {"message", describe(error)}}}};
     if (record.retries > 0) line["error"]["retries"] = record.retries;
     return line.dump(-1, ' ', false, Json::error_handler_t::replace);
 }

@@ -1,0 +1,26 @@
+#include "endpoint.hpp"
+
+#include <fmt/core.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace agentio::cli {
+
+Task<std::optional<sim::Server>> resolve_endpoint(llm::ClientOptions& options, std::string base_url, std::string api_key,
+                                                  sim::Config simulator, std::string command) {
+    const bool named = !base_url.empty() || std::getenv("OPENAI_BASE_URL") != nullptr;
+    if (!base_url.empty()) options.base_url = std::move(base_url);
+    if (!api_key.empty()) options.api_key = std::move(api_key);
+    std::optional<sim::Server> server;
+    if (!named) {
+        server.emplace(co_await sim::Server::start(std::move(simulator)));
+        options.base_url = server->base_url();
+        if (options.api_key.empty()) options.api_key = "sk-simulator";  // the simulator asks for none
+        fmt::print(stderr, "agentio {}: no --base-url or OPENAI_BASE_URL: using the embedded simulator at {}\n", command,
+                   options.base_url);
+    }
+    co_return server;
+}
+
+}  // namespace agentio::cli
