@@ -209,11 +209,33 @@ TEST(BatchCommandTest, ARunWritesOneLinePerInputInTheBatchOutputFormat) {
     const std::string err = read(child.stderr_path);
     EXPECT_NE(err.find("using the embedded simulator"), std::string::npos) << err;
     EXPECT_NE(err.find("first token"), std::string::npos) << err;  // the summary
+    // The trace: a named track per slot, a span per call, and its phases
+    // inside it on the same track.
     const Json trace = Json::parse(read(scratch.path("t.json")));
-    int calls = 0;
-    for (const Json& event : trace["traceEvents"])
-        if (event["ph"] == "X" && event["name"].get<std::string>().rfind("p", 0) == 0) ++calls;
-    EXPECT_EQ(calls, 50);
+    int tracks = 0;
+    std::map<std::string, int> phases;
+    std::vector<Json> calls;
+    for (const Json& event : trace["traceEvents"]) {
+        if (event["ph"] == "M" && event["name"] == "thread_name") ++tracks;
+        if (event["ph"] != "X") continue;
+        const std::string name = event["name"];
+        if (name.rfind("p", 0) == 0) calls.push_back(event);
+        else ++phases[name];
+    }
+    EXPECT_EQ(tracks, 8);
+    ASSERT_EQ(calls.size(), 50u);
+    EXPECT_EQ(phases["queued"], 50);
+    EXPECT_EQ(phases["first token"], 50);
+    EXPECT_EQ(phases["streaming"], 50);
+    for (const Json& event : trace["traceEvents"]) {
+        if (event["ph"] != "X" || event["name"].get<std::string>().rfind("p", 0) == 0) continue;
+        const double start = event["ts"], end = start + event["dur"].get<double>();
+        bool inside = false;
+        for (const Json& call : calls)
+            inside = inside || (call["tid"] == event["tid"] && call["ts"].get<double>() <= start + 1 &&
+                                end <= call["ts"].get<double>() + call["dur"].get<double>() + 1);
+        EXPECT_TRUE(inside) << event.dump();
+    }
 }
 
 TEST(BatchCommandTest, KilledAtRandomMomentsAndRerunEveryInputIsDoneExactlyOnce) {
@@ -314,5 +336,29 @@ TEST(BatchCommandTest, CtrlCLetsCallsInFlightFinishAndSaysHowToResume) {
     EXPECT_EQ(wait(rerun), 0) << read(rerun.stderr_path);
     const std::map<std::string, int> after = output_ids(out);
     EXPECT_EQ(after.size(), 300u);
+    for (const auto& [id, count] : after) EXPECT_EQ(count, 1) << id;
+}
+
+TEST(BatchCommandTest, ASecondCtrlCCancelsTheCallsInFlightAndTheirLinesAreRedoneOnResume) {
+    Scratch scratch;
+    const std::string in = scratch.write("in.jsonl", prompts(40));
+    const std::string out = scratch.path("out.jsonl");
+    // Calls that take seconds: the second signal surely finds them in flight.
+    const std::vector<std::string> slow = {in, "-o", out, "--concurrency", "10", "--sim-ttft-ms", "3000", "--sim-itl-ms", "1"};
+    const Child child = start(slow, scratch.path("err"));
+    for (int i = 0; i < 1000 && read(child.stderr_path).find("lines to do") == std::string::npos; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ::kill(child.pid, SIGINT);
+    for (int i = 0; i < 1000 && read(child.stderr_path).find("letting the calls") == std::string::npos; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ::kill(child.pid, SIGINT);
+    EXPECT_EQ(wait(child), 1);
+    EXPECT_NE(read(child.stderr_path).find("resume with:"), std::string::npos) << read(child.stderr_path);
+    EXPECT_LT(output_ids(out).size(), 40u);  // the cancelled calls wrote nothing
+
+    const Child rerun = start(fast({in, "-o", out}), scratch.path("err2"));
+    EXPECT_EQ(wait(rerun), 0) << read(rerun.stderr_path);
+    const std::map<std::string, int> after = output_ids(out);
+    EXPECT_EQ(after.size(), 40u);
     for (const auto& [id, count] : after) EXPECT_EQ(count, 1) << id;
 }
