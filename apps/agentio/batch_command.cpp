@@ -126,16 +126,9 @@ Task<> one_call(Run& run, std::size_t index, int slot) {
     std::exception_ptr error;
     try {
         if (run.flags.stream) {
-            llm::ChatStream stream = co_await run.client.chat_stream(item.request);
-            std::exception_ptr broken;
-            try {
-                while (co_await stream.next()) {
-                }
-            } catch (...) {
-                broken = std::current_exception();
+            llm::ChatStream stream = co_await run.client.chat_stream(item.request, record);
+            while (co_await stream.next()) {
             }
-            record = stream.record();
-            if (broken) std::rethrow_exception(broken);
             reply = stream.response();
         } else {
             reply = co_await run.client.chat(item.request, record);
@@ -145,7 +138,6 @@ Task<> one_call(Run& run, std::size_t index, int slot) {
     } catch (...) {
         error = std::current_exception();
     }
-    if (error && record.error.empty()) record.error = "failed before the request was sent";
     const bool ok = !error;
     run.tally.add(record, ok ? std::to_string(record.status == 0 ? 200 : record.status) : batch::failure_code(error), ok);
     if (run.trace) run.trace->add(slot, item.custom_id, record);

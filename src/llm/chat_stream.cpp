@@ -135,9 +135,18 @@ Task<const ChatChunk*> ChatStream::next() {
 }
 
 Task<ChatStream> Client::chat_stream(ChatRequest request) {
+    return chat_stream(std::move(request), nullptr);
+}
+
+Task<ChatStream> Client::chat_stream(ChatRequest request, RequestRecord& record) {
+    return chat_stream(std::move(request), &record);
+}
+
+Task<ChatStream> Client::chat_stream(ChatRequest request, RequestRecord* record) {
     auto stream = std::make_unique<ChatStream::State>();
     ChatStream::State& state = *stream;
     state.call = state_->prepare("chat_stream", request.model, "/chat/completions");
+    state.call.record_out = record;
     state.call.body = to_json(request, true);
     state.call.stream = true;
     state.call.estimated_tokens = estimate_tokens(request);

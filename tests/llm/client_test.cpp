@@ -300,6 +300,20 @@ TEST(LlmClientTest, ServerErrorsAreRetriedButBadRequestsAreNot) {
     EXPECT_EQ(record.status, 400);  // filled in when the call throws too
     EXPECT_EQ(record.retries, 0);
     EXPECT_FALSE(record.error.empty());
+
+    llm::RequestRecord stream_record;  // and for a stream that never opened
+    with_script(bad, [&](http::Server& server) -> Task<> {
+        llm::Client client(options_for(server));
+        bool threw = false;
+        try {
+            co_await client.chat_stream(question(), stream_record);
+        } catch (const llm::ApiError&) {
+            threw = true;
+        }
+        EXPECT_TRUE(threw);
+    });
+    EXPECT_EQ(stream_record.status, 400);
+    EXPECT_FALSE(stream_record.error.empty());
 }
 
 TEST(LlmClientTest, AStreamBrokenOffAfterContentIsAnErrorNotAShortReply) {

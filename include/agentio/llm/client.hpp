@@ -45,6 +45,9 @@ public:
     // Sends the request with "stream": true and include_usage; returns once
     // the response head is in (errors before that are thrown here).
     Task<ChatStream> chat_stream(ChatRequest request);
+    // The same, and `record` gets the call's record when the stream ends or
+    // fails, including a failure to open it. `record` must outlive the stream.
+    Task<ChatStream> chat_stream(ChatRequest request, RequestRecord& record);
     Task<EmbeddingResponse> embeddings(EmbeddingRequest request);
     Task<std::vector<Model>> models();
 
@@ -55,6 +58,7 @@ public:
 
 private:
     Task<ChatResponse> chat(ChatRequest request, RequestRecord* record);
+    Task<ChatStream> chat_stream(ChatRequest request, RequestRecord* record);
 
     std::shared_ptr<State> state_;
 };
