@@ -26,7 +26,9 @@
 #include <vector>
 
 #include "agentio/core/create_task.hpp"
+#include "agentio/core/errors.hpp"
 #include "agentio/core/run.hpp"
+#include "agentio/core/semaphore.hpp"
 #include "agentio/core/sleep.hpp"
 #include "agentio/llm/client.hpp"
 #include "agentio/net/signals.hpp"
@@ -38,6 +40,7 @@
 #include "batch/trace.hpp"
 #include "commands.hpp"
 #include "endpoint.hpp"
+#include "validators.hpp"
 
 namespace agentio::cli {
 namespace {
@@ -68,20 +71,29 @@ Duration seconds_to_duration(double s) {
     return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
 }
 
-// The command line as typed, to tell the user how to resume.
+// `arg` as the shell reads it back.
+std::string shell_quoted(const std::string& arg) {
+    const bool plain = !arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                             "0123456789-_./=:,+@%") == std::string::npos;
+    if (plain) return arg;
+    std::string quoted = "'";
+    for (const char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+
+// The command line as typed, to tell the user how to resume; an API key
+// given as a flag is shown as $OPENAI_API_KEY, never in clear.
 std::string own_command_line() {
     std::ifstream file("/proc/self/cmdline", std::ios::binary);
-    std::string all((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    std::vector<std::string> args;
+    for (std::string arg; std::getline(file, arg, '\0');) args.push_back(std::move(arg));
     std::string line;
-    std::size_t at = 0;
-    while (at < all.size()) {
-        const std::size_t end = all.find('\0', at);
-        std::string arg = all.substr(at, end == std::string::npos ? std::string::npos : end - at);
-        const bool plain = !arg.empty() && arg.find_first_of(" \t\"'$\\`!*?") == std::string::npos;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string shown = shell_quoted(args[i]);
+        if (i > 0 && args[i - 1] == "--api-key") shown = "\"$OPENAI_API_KEY\"";
+        if (args[i].rfind("--api-key=", 0) == 0) shown = "--api-key=\"$OPENAI_API_KEY\"";
         if (!line.empty()) line += ' ';
-        line += plain ? arg : "'" + arg + "'";
-        if (end == std::string::npos) break;
-        at = end + 1;
+        line += shown;
     }
     return line;
 }
@@ -96,30 +108,51 @@ struct Run {
     std::optional<batch::TraceWriter>& trace;
     std::size_t next = 0;       // the next item to admit
     bool stopping = false;      // no more admissions (Ctrl-C, or the output failed)
-    std::exception_ptr write_error;
-    // --ordered: lines finished ahead of an earlier one, by item index.
-    std::map<std::size_t, std::string> held;
+    std::exception_ptr write_error{};
+    // --ordered: a line is admitted only with a permit, given back when its
+    // line is written, so lines finished ahead of a slow one wait in memory
+    // in bounded number (and a kill loses few finished calls).
+    std::unique_ptr<Semaphore> window{};
+    struct Held {
+        std::string line;
+        Semaphore::Permit permit;
+    };
+    std::map<std::size_t, Held> held{};  // by item index
     std::size_t next_to_write = 0;
 };
 
-void write_line(Run& run, std::size_t index, std::string line) {
+void append(Run& run, const std::string& line) {
     if (run.write_error) return;
     try {
-        if (!run.flags.ordered) {
-            run.output.append(line);
-            return;
-        }
-        run.held.emplace(index, std::move(line));
-        for (auto it = run.held.begin(); it != run.held.end() && it->first == run.next_to_write;
-             it = run.held.erase(it), ++run.next_to_write)
-            run.output.append(it->second);
+        run.output.append(line);
     } catch (...) {
         run.write_error = std::current_exception();
         run.stopping = true;
     }
 }
 
-Task<> one_call(Run& run, std::size_t index, int slot) {
+void write_line(Run& run, std::size_t index, std::string line, Semaphore::Permit permit) {
+    if (!run.flags.ordered) return append(run, line);
+    run.held.emplace(index, Run::Held{std::move(line), std::move(permit)});
+    for (auto it = run.held.begin(); it != run.held.end() && it->first == run.next_to_write;
+         it = run.held.erase(it), ++run.next_to_write)
+        append(run, it->second.line);
+}
+
+// --ordered, after calls were cancelled: the lines that finished behind one
+// that never will are written anyway, out of turn; a paid-for reply is
+// worth more than the order, and a re-run redoes only the missing lines.
+std::size_t write_held_out_of_order(Run& run) {
+    std::size_t written = 0;
+    for (auto& [index, held] : run.held) {
+        append(run, held.line);
+        ++written;
+    }
+    run.held.clear();
+    return written;
+}
+
+Task<> one_call(Run& run, std::size_t index, int slot, Semaphore::Permit permit) {
     const batch::Item& item = run.items[index];
     llm::RequestRecord record;
     std::optional<llm::ChatResponse> reply;
@@ -139,13 +172,30 @@ Task<> one_call(Run& run, std::size_t index, int slot) {
         error = std::current_exception();
     }
     const bool ok = !error;
-    run.tally.add(record, ok ? std::to_string(record.status == 0 ? 200 : record.status) : batch::failure_code(error), ok);
-    if (run.trace) run.trace->add(slot, item.custom_id, record);
-    write_line(run, index, ok ? batch::success_line(item, *reply, record) : batch::failure_line(item, error, record));
+    // The result line first: it is what the run is for; the rest is reporting.
+    write_line(run, index, ok ? batch::success_line(item, *reply, record) : batch::failure_line(item, error),
+               std::move(permit));
+    std::string status = ok ? std::to_string(record.status == 0 ? 200 : record.status) : batch::failure_code(error);
+    if (!ok && record.status > 0) status = fmt::format("{} {}", record.status, status);
+    run.tally.add(record, status, ok);
+    if (run.trace) {
+        run.trace->add(slot, item.custom_id, record);
+        if (!run.trace->failure().empty()) {
+            fmt::print(stderr, "\nagentio batch: {} (the output is not affected)\n", run.trace->failure());
+            run.trace.reset();
+        }
+    }
 }
 
 Task<> worker(Run& run, int slot) {
-    while (!run.stopping && run.next < run.items.size()) co_await one_call(run, run.next++, slot);
+    while (!run.stopping && run.next < run.items.size()) {
+        Semaphore::Permit permit;
+        if (run.window) {
+            permit = co_await run.window->acquire();
+            if (run.stopping || run.next >= run.items.size()) break;
+        }
+        co_await one_call(run, run.next++, slot, std::move(permit));
+    }
 }
 
 Task<> show_progress(const Run& run, TimePoint start, bool terminal) {
@@ -178,6 +228,8 @@ Task<int> run_batch(BatchFlags flags) {
     // like a full disk, instead of a silent kill.
     std::signal(SIGXFSZ, SIG_IGN);
 
+    if (batch::OutputFile::is_same_file(flags.output, flags.input))
+        throw Error("the output " + flags.output + " is the input file; give -o another path");
     batch::Input input = batch::read_input(flags.input, flags.model);
     for (const std::string& problem : input.problems) fmt::print(stderr, "{}\n", problem);
     if (!input.problems.empty()) {
@@ -199,6 +251,11 @@ Task<int> run_batch(BatchFlags flags) {
         if (!done.count(item.custom_id)) todo.push_back(std::move(item));
     const std::size_t already = total - todo.size();
     if (already > 0) fmt::print(stderr, "agentio batch: resuming: {} of {} lines already in {}\n", already, total, flags.output);
+    // Lines of another input: kept (they are someone's results), but said,
+    // since a resume that matched them would skip the wrong work.
+    if (done.size() > already)
+        fmt::print(stderr, "agentio batch: {} line(s) in {} have a custom_id that is not in {} (kept as they are)\n",
+                   done.size() - already, flags.output, flags.input);
     if (todo.empty()) {
         fmt::print(stderr, "agentio batch: nothing to do\n");
         co_return exit_done;
@@ -210,9 +267,12 @@ Task<int> run_batch(BatchFlags flags) {
     simulated.latency.inter_token = seconds_to_duration(flags.sim_itl_ms / 1000);
     std::optional<sim::Server> simulator =
         co_await resolve_endpoint(options, flags.base_url, flags.api_key, simulated, "batch");
+    if (!simulator) fmt::print(stderr, "agentio batch: sending to {}\n", options.base_url);
     options.retry.max_retries = flags.max_retries;
     if (flags.rpm) options.rate_limits.requests_per_minute = *flags.rpm;
     if (flags.tpm) options.rate_limits.tokens_per_minute = *flags.tpm;
+    // The per-attempt timeout (10 min) bounds a server that never answers;
+    // a total one would also count the limiter's wait, which --rpm makes long.
     options.timeouts.total.reset();
     if (flags.timeout_s) options.timeouts.total = seconds_to_duration(*flags.timeout_s);
     if (flags.first_token_timeout_s) options.timeouts.first_token = seconds_to_duration(*flags.first_token_timeout_s);
@@ -224,7 +284,8 @@ Task<int> run_batch(BatchFlags flags) {
     std::optional<batch::TraceWriter> trace;
     if (!flags.trace.empty()) trace.emplace(flags.trace, start, static_cast<int>(slots));
     batch::Tally tally(total, already);
-    Run run{flags, std::move(todo), client, output, tally, trace, 0, false, nullptr, {}, 0};
+    Run run{.flags = flags, .items = std::move(todo), .client = client, .output = output, .tally = tally, .trace = trace};
+    if (flags.ordered) run.window = std::make_unique<Semaphore>(4 * slots);
     fmt::print(stderr, "agentio batch: {} lines to do, {} at a time{}\n", run.items.size(), slots,
                flags.stream ? ", streamed" : "");
 
@@ -238,24 +299,38 @@ Task<int> run_batch(BatchFlags flags) {
         create_task(watch_signals(std::move(first_signal), run, workers, interrupted), "batch signals");
 
     bool cancelled = false;
+    std::exception_ptr failure;  // a worker's own bug; the others still finish
     for (TaskHandle<>& w : workers) {
         try {
             co_await w;
         } catch (const CancelledError&) {
             cancelled = true;
+        } catch (...) {
+            if (!failure) failure = std::current_exception();
+            run.stopping = true;
         }
     }
+    const std::size_t out_of_turn = write_held_out_of_order(run);
     progress.cancel();
     signals.cancel();
     const Duration elapsed = EventLoop::current()->now() - start;
     if (terminal) fmt::print(stderr, "\r\033[2K");
     fmt::print(stderr, "agentio batch: {}\n", tally.progress_line(elapsed));
-    if (trace) trace->close();
+    if (trace) {
+        trace->close();
+        if (!trace->failure().empty()) fmt::print(stderr, "agentio batch: {}\n", trace->failure());
+    }
     if (simulator) co_await simulator->shutdown();
 
     fmt::print(stderr, "{}", tally.summary(elapsed));
     fmt::print(stderr, "  output       {} ({} lines written this run)\n", flags.output, output.lines_written());
-    if (!flags.trace.empty()) fmt::print(stderr, "  trace        {} (open in https://ui.perfetto.dev)\n", flags.trace);
+    if (trace) fmt::print(stderr, "  trace        {} (open in https://ui.perfetto.dev)\n", flags.trace);
+    if (!input.problems.empty())
+        fmt::print(stderr, "  skipped      {} invalid input line(s) (--skip-invalid)\n", input.problems.size());
+    if (out_of_turn > 0)
+        fmt::print(stderr, "agentio batch: {} finished line(s) were written out of input order, behind calls that were cancelled\n",
+                   out_of_turn);
+    if (failure) fmt::print(stderr, "agentio batch: {}\n", describe(failure));
     const std::size_t unwritten = run.items.size() - static_cast<std::size_t>(output.lines_written());
     if (run.write_error) {
         fmt::print(stderr, "agentio batch: {}\n", describe(run.write_error));
@@ -263,12 +338,13 @@ Task<int> run_batch(BatchFlags flags) {
                    own_command_line());
         co_return exit_some_failed;
     }
-    if (interrupted || cancelled || unwritten > 0) {
+    if (unwritten > 0) {
         fmt::print(stderr, "agentio batch: interrupted with {} line(s) not done; resume with:\n  {}\n", unwritten,
                    own_command_line());
         co_return exit_some_failed;
     }
-    co_return tally.failed() > 0 ? exit_some_failed : exit_done;
+    if (interrupted || cancelled) fmt::print(stderr, "agentio batch: interrupted, but every line was already done\n");
+    co_return tally.failed() > 0 || failure ? exit_some_failed : exit_done;
 }
 
 int run_batch_command(const BatchFlags& flags) {
@@ -294,13 +370,14 @@ Subcommand add_batch_command(CLI::App& app) {
     sub->add_option("--concurrency", flags->concurrency, "Requests in flight at once")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
-    sub->add_option("--rpm", flags->rpm, "Requests per minute the client allows itself")->check(CLI::PositiveNumber);
-    sub->add_option("--tpm", flags->tpm, "Tokens per minute the client allows itself")->check(CLI::PositiveNumber);
+    sub->add_option("--rpm", flags->rpm, "Requests per minute the client allows itself")->check(positive_number());
+    sub->add_option("--tpm", flags->tpm, "Tokens per minute the client allows itself")->check(positive_number());
     sub->add_option("--max-retries", flags->max_retries, "Retries per request")->capture_default_str()->check(CLI::Range(0, 100));
-    sub->add_option("--timeout", flags->timeout_s, "Seconds per request, retries included")->check(CLI::PositiveNumber);
+    sub->add_option("--timeout", flags->timeout_s, "Seconds per request, retries and rate-limit waits included (default: none; each attempt gets 600)")->check(positive_number());
     sub->add_option("--first-token-timeout", flags->first_token_timeout_s, "Seconds to the first token (streaming)")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     sub->add_flag("--stream", flags->stream, "Stream each reply (time to first token is measured)");
+    sub->get_option("--first-token-timeout")->needs("--stream");
     sub->add_flag("--ordered", flags->ordered, "Write output lines in input order");
     sub->add_flag("--skip-invalid", flags->skip_invalid, "Skip invalid input lines instead of refusing to start");
     sub->add_option("--trace", flags->trace, "Write a Chrome trace (Perfetto) of the run");

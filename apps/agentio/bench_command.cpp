@@ -9,7 +9,10 @@
 // any failed.
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <memory>
@@ -26,12 +29,18 @@
 #include "agentio/sim/server.hpp"
 #include "commands.hpp"
 #include "endpoint.hpp"
+#include "validators.hpp"
 #include "loadtest/html_report.hpp"
 #include "loadtest/metrics.hpp"
 #include "loadtest/schedule.hpp"
 
 namespace agentio::cli {
 namespace {
+
+// Bad flags or files, found before any request is sent: exit 2.
+struct UsageError : Error {
+    using Error::Error;
+};
 
 struct BenchFlags {
     std::string base_url;
@@ -43,6 +52,7 @@ struct BenchFlags {
     int max_concurrency = 0;  // 0: no limit
     int input_len = 64;
     int output_len = 128;
+    double request_timeout_s = 600;
     double range_ratio = 0.0;
     std::uint64_t seed = 0;
     std::vector<std::string> goodput;
@@ -92,24 +102,43 @@ Task<> one_request(llm::Client& client, llm::ChatRequest request, double send_at
             last = now;
         }
         result.e2el_s = std::chrono::duration<double>(EventLoop::current()->now() - sent).count();
-        if (const auto& usage = stream.response().usage) {
-            result.prompt_tokens = usage->prompt_tokens;
-            result.output_tokens = usage->completion_tokens;
-        } else {
-            result.output_tokens = static_cast<std::int64_t>(result.itl_s.size()) + (last ? 1 : 0);
-        }
-        result.ok = true;
+        // The server's usage, else the client's estimate (which the JSON marks).
+        const llm::RequestRecord& record = stream.record();
+        result.prompt_tokens = record.usage.prompt_tokens;
+        result.output_tokens = record.usage.completion_tokens;
+        result.usage_estimated = !record.usage_reported;
+        // As vllm: a reply without content has no first token to time.
+        if (last) result.ok = true;
+        else result.error = "the reply had no content to time (tool calls or a refusal only?)";
     } catch (const std::exception& e) {
         result.error = e.what();
     }
 }
 
+// Opened before the run, so that a path that cannot be written is said at
+// once, not after the whole benchmark.
+std::optional<std::ofstream> open_report(const std::string& path) {
+    if (path.empty()) return std::nullopt;
+    std::optional<std::ofstream> file(std::in_place, path, std::ios::binary | std::ios::trunc);
+    if (!*file) throw UsageError("cannot write " + path + ": " + std::strerror(errno));
+    return file;
+}
+
+void write_report(std::ofstream& file, const std::string& path, const std::string& text) {
+    file << text;
+    if (!file.flush()) throw Error("cannot write " + path + ": " + std::strerror(errno));
+    fmt::print(stderr, "agentio bench: wrote {}\n", path);
+}
+
 Task<int> bench(BenchFlags flags, loadtest::Slo slo) {
+    std::optional<std::ofstream> json_file = open_report(flags.json_path);
+    std::optional<std::ofstream> html_file = open_report(flags.html_path);
     llm::ClientOptions options = llm::ClientOptions::from_env();
     std::optional<sim::Server> simulator =
         co_await resolve_endpoint(options, flags.base_url, flags.api_key, sim::Config(), "bench");
     options.retry.max_retries = 0;  // a load test measures the server, not our retries
     options.timeouts.total.reset();
+    options.timeouts.attempt = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(flags.request_timeout_s));
     options.http.max_connections_per_origin =
         flags.max_concurrency > 0 ? static_cast<std::size_t>(flags.max_concurrency) : static_cast<std::size_t>(flags.num_prompts);
     llm::Client client(options);
@@ -119,16 +148,18 @@ Task<int> bench(BenchFlags flags, loadtest::Slo slo) {
     std::unique_ptr<Semaphore> slots;
     if (flags.max_concurrency > 0) slots = std::make_unique<Semaphore>(flags.max_concurrency);
     std::vector<loadtest::RequestResult> results(static_cast<std::size_t>(flags.num_prompts));
-    std::vector<Task<>> requests;
-    const TimePoint start = EventLoop::current()->now();
-    for (int i = 0; i < flags.num_prompts; ++i) {
-        llm::ChatRequest request;
+    // Every prompt is made before the clock starts, as vllm does: building
+    // them must not delay the first sends.
+    std::vector<llm::ChatRequest> prompts(static_cast<std::size_t>(flags.num_prompts));
+    for (llm::ChatRequest& request : prompts) {
         request.model = flags.model;
         request.messages = {llm::Message::user(prompt_of(drawn_length(flags.input_len, flags.range_ratio, random), random))};
         request.max_completion_tokens = drawn_length(flags.output_len, flags.range_ratio, random);
-        requests.push_back(one_request(client, std::move(request), times[static_cast<std::size_t>(i)], start, slots.get(),
-                                       results[static_cast<std::size_t>(i)]));
     }
+    std::vector<Task<>> requests;
+    const TimePoint start = EventLoop::current()->now();
+    for (std::size_t i = 0; i < prompts.size(); ++i)
+        requests.push_back(one_request(client, std::move(prompts[i]), times[i], start, slots.get(), results[i]));
     fmt::print(stderr, "agentio bench: {} requests, rate {}, burstiness {}, max concurrency {}\n", flags.num_prompts,
                std::isfinite(flags.request_rate) ? fmt::format("{:g}/s", flags.request_rate) : "inf", flags.burstiness,
                flags.max_concurrency > 0 ? std::to_string(flags.max_concurrency) : "unlimited");
@@ -144,18 +175,9 @@ Task<int> bench(BenchFlags flags, loadtest::Slo slo) {
                                    {"input_len", flags.input_len},      {"output_len", flags.output_len},
                                    {"seed", flags.seed}};
     const nlohmann::json json = loadtest::to_json(summary, results, config);
-    std::vector<std::pair<std::string, std::string>> files;  // g++ 12: no initializer_list in a coroutine frame
-    if (!flags.json_path.empty()) files.emplace_back(flags.json_path, json.dump(2));
-    if (!flags.html_path.empty()) files.emplace_back(flags.html_path, loadtest::html_report(json));
-    for (const auto& [path, text] : files) {
-        std::ofstream file(path, std::ios::binary);
-        file << text;
-        if (!file.flush()) {
-            fmt::print(stderr, "agentio bench: cannot write {}\n", path);
-            co_return exit_some_failed;
-        }
-        fmt::print(stderr, "agentio bench: wrote {}\n", path);
-    }
+    // Replace, not throw, on bytes that are not UTF-8 (an error page's text).
+    if (json_file) write_report(*json_file, flags.json_path, json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (html_file) write_report(*html_file, flags.html_path, loadtest::html_report(json));
     if (summary.failed > 0) {
         for (const auto& r : results)
             if (!r.ok) {
@@ -176,10 +198,10 @@ Subcommand add_bench_command(CLI::App& app) {
     sub->add_option("--model", flags->model, "Model")->capture_default_str();
     sub->add_option("--num-prompts", flags->num_prompts, "Requests to send")->capture_default_str()->check(CLI::Range(1, 10000000));
     sub->add_option("--request-rate", flags->request_rate, "Requests per second (default: inf, all at once)")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_or_inf());
     sub->add_option("--burstiness", flags->burstiness, "Gamma shape of the gaps (1: Poisson)")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     sub->add_option("--max-concurrency", flags->max_concurrency, "Requests in flight at once (default: no limit)")
         ->check(CLI::Range(1, 1000000));
     sub->add_option("--input-len", flags->input_len, "Prompt length, in tokens")->capture_default_str()->check(CLI::Range(1, 1000000));
@@ -188,7 +210,10 @@ Subcommand add_bench_command(CLI::App& app) {
         ->check(CLI::Range(1, 1000000));
     sub->add_option("--range-ratio", flags->range_ratio, "Lengths drawn from [len*(1-r), len*(1+r)]")
         ->capture_default_str()
-        ->check(CLI::Range(0.0, 1.0));
+        ->check(number_in(0, 1));
+    sub->add_option("--request-timeout", flags->request_timeout_s, "Seconds a request may take before it counts as failed")
+        ->capture_default_str()
+        ->check(positive_number());
     sub->add_option("--seed", flags->seed, "Seed of the prompts and the schedule")->capture_default_str();
     sub->add_option("--goodput", flags->goodput, "SLOs in ms, e.g. ttft:300 tpot:50 e2el:2000")->expected(1, 3);
     sub->add_option("--json", flags->json_path, "Write the result (and every request's timings) as JSON");
@@ -202,9 +227,14 @@ Subcommand add_bench_command(CLI::App& app) {
     command.app = sub;
     command.run = [flags] {
         try {
-            const loadtest::Slo slo = loadtest::parse_slo(flags->goodput);
+            loadtest::Slo slo;
+            try {
+                slo = loadtest::parse_slo(flags->goodput);
+            } catch (const Error& e) {
+                throw UsageError(e.what());
+            }
             return agentio::run(bench(*flags, slo));
-        } catch (const Error& e) {
+        } catch (const UsageError& e) {
             fmt::print(stderr, "agentio bench: {}\n", e.what());
             return static_cast<int>(exit_bad_usage);
         } catch (const std::exception& e) {

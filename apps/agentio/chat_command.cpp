@@ -8,6 +8,8 @@
 // reply alone goes to stdout.
 #include <fmt/core.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
 #include <iterator>
@@ -15,11 +17,13 @@
 #include <optional>
 #include <string>
 
+#include "agentio/core/errors.hpp"
 #include "agentio/core/run.hpp"
 #include "agentio/llm/client.hpp"
 #include "agentio/sim/server.hpp"
 #include "commands.hpp"
 #include "endpoint.hpp"
+#include "validators.hpp"
 
 namespace agentio::cli {
 namespace {
@@ -63,11 +67,7 @@ Task<int> chat(ChatFlags flags) {
     }
     if (simulator) co_await simulator->shutdown();
     if (error) {
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-            fmt::print(stderr, "\nagentio chat: {}\n", e.what());
-        }
+        fmt::print(stderr, "\nagentio chat: {}\n", describe(error));
         co_return exit_some_failed;
     }
     co_return exit_done;
@@ -81,8 +81,8 @@ Subcommand add_chat_command(CLI::App& app) {
     sub->add_option("--api-key", flags->api_key, "API key (else OPENAI_API_KEY)");
     sub->add_option("--model", flags->model, "Model")->capture_default_str();
     sub->add_option("--system", flags->system, "A system message before the prompt");
-    sub->add_option("--max-tokens", flags->max_tokens, "Longest reply, in tokens")->check(CLI::PositiveNumber);
-    sub->add_option("--temperature", flags->temperature, "Sampling temperature")->check(CLI::Range(0.0, 2.0));
+    sub->add_option("--max-tokens", flags->max_tokens, "Longest reply, in tokens")->check(positive_number());
+    sub->add_option("--temperature", flags->temperature, "Sampling temperature")->check(number_in(0, 2));
     sub->footer(
         "Examples:\n"
         "  agentio chat \"Why is the sky blue?\"\n"
@@ -92,11 +92,12 @@ Subcommand add_chat_command(CLI::App& app) {
     command.app = sub;
     command.run = [flags] {
         if (flags->prompt.empty()) {
+            if (::isatty(STDIN_FILENO) == 1) fmt::print(stderr, "agentio chat: type the prompt, then Ctrl-D\n");
             flags->prompt.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
             while (!flags->prompt.empty() && (flags->prompt.back() == '\n' || flags->prompt.back() == '\r'))
                 flags->prompt.pop_back();
         }
-        if (flags->prompt.empty()) {
+        if (flags->prompt.find_first_not_of(" \t\r\n") == std::string::npos) {
             fmt::print(stderr, "agentio chat: no prompt: give one as an argument or on stdin\n");
             return static_cast<int>(exit_bad_usage);
         }

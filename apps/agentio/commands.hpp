@@ -7,8 +7,8 @@
 //     cli::Subcommand add_batch_command(CLI::App& app) {
 //         auto flags = std::make_shared<BatchFlags>();
 //         CLI::App* sub = app.add_subcommand("batch", "Run a JSONL file of requests");
-//         sub->add_option("--input", flags->input, "...");
-//         return {sub, [flags] { return run_batch(*flags); }, {"agentio batch --input in.jsonl"}};
+//         sub->add_option("input", flags->input, "...");
+//         return {sub, [flags] { return run_batch(*flags); }, {"agentio batch in.jsonl -o out.jsonl"}};
 //     }
 //     const cli::Registration registration{10, add_batch_command};
 //     }  // namespace

@@ -26,6 +26,7 @@
 #include "agentio/sim/config.hpp"
 #include "agentio/sim/server.hpp"
 #include "commands.hpp"
+#include "validators.hpp"
 
 namespace agentio::cli {
 
@@ -170,25 +171,25 @@ Subcommand add_sim_command(CLI::App& app) {
         ->capture_default_str();
     sub->add_option("--ttft-ms", flags->ttft_ms, "Time to first token, in milliseconds")
         ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_number());
     sub->add_option("--itl-ms", flags->itl_ms, "Time between tokens, in milliseconds")
         ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_number());
     sub->add_option("--spread", config.latency.spread, "Each delay is drawn from [d*(1-spread), d*(1+spread)]")
         ->capture_default_str()
-        ->check(CLI::Range(0.0, 1.0));
+        ->check(number_in(0, 1));
     sub->add_option("--min-tokens", config.output.min_tokens, "Shortest reply when the request sets no limit")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     sub->add_option("--max-tokens", config.output.max_tokens, "Longest reply when the request sets no limit")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     flags->rpm_option = sub->add_option("--rpm", flags->rpm, "Requests per minute before 429s (default: unlimited)")
-                            ->check(CLI::PositiveNumber);
+                            ->check(positive_number());
     flags->tpm_option = sub->add_option("--tpm", flags->tpm, "Tokens per minute before 429s (default: unlimited)")
-                            ->check(CLI::PositiveNumber);
+                            ->check(positive_number());
 
-    const CLI::Range fraction(0.0, 1.0);
+    const CLI::Validator fraction = number_in(0, 1);
     sub->add_option("--fault-rate", flags->fault_rate, "Fraction of requests given a fault, spread over every kind")
         ->check(fraction);
     for (std::size_t i = 0; i < fault_kind_count; ++i)

@@ -21,7 +21,7 @@
 namespace agentio::llm::detail {
 
 // Which limit a timed-out wait was under, for the error it becomes.
-enum class Bound { Total, FirstToken, Idle };
+enum class Bound { Total, Attempt, FirstToken, Idle };
 
 struct Call {
     std::string url;
@@ -29,6 +29,9 @@ struct Call {
     bool stream = false;
     std::int64_t estimated_tokens = 0;
     std::optional<TimePoint> deadline;  // the total timeout
+    // Of the current attempt, set once the limiter has admitted it.
+    std::optional<TimePoint> attempt_deadline;
+    std::optional<TimePoint> first_token_deadline;  // streams only
     Semaphore::Permit slot;
     RequestRecord record;
     int attempt = 0;                  // attempts started so far
@@ -100,12 +103,18 @@ Task<T> bounded(std::optional<TimePoint> deadline, detail::Bound bound, Task<T> 
     co_return std::move(*value);
 }
 
-// The tighter of the call's deadline and a phase's own.
-inline std::pair<std::optional<TimePoint>, detail::Bound> tighter(std::optional<TimePoint> total,
-                                                                  std::optional<TimePoint> phase,
-                                                                  detail::Bound phase_bound) {
-    if (phase && (!total || *phase < *total)) return {phase, phase_bound};
-    return {total, detail::Bound::Total};
+// A deadline and the limit it stands for.
+using Limit = std::pair<std::optional<TimePoint>, detail::Bound>;
+
+// The tighter of a limit and a phase's own deadline.
+inline Limit tighter(Limit current, std::optional<TimePoint> phase, detail::Bound phase_bound) {
+    if (phase && (!current.first || *phase < *current.first)) return {phase, phase_bound};
+    return current;
+}
+
+// What bounds the current attempt before its reply (or first token) is in.
+inline Limit attempt_limit(const detail::Call& call) {
+    return tighter({call.deadline, detail::Bound::Total}, call.attempt_deadline, detail::Bound::Attempt);
 }
 
 }  // namespace agentio::llm

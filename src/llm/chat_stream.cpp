@@ -1,8 +1,8 @@
 // chat_stream.cpp: a streamed chat completion: SSE events -> chunks -> the assembled reply.
 //
 // One attempt's body is read piece by piece (each piece bounded by the
-// first-token timeout until content has come, then by the idle timeout, and
-// always by the call's total), fed to the SSE decoder, and each event's data
+// first-token and per-attempt timeouts until content has come, then by the
+// idle timeout, and always by the call's total), fed to the SSE decoder, and each event's data
 // parsed into one reused ChatChunk. A failure before any content has reached
 // the caller goes through the same retry decision as a plain call and the
 // stream starts over on a new attempt; after that, it is thrown.
@@ -25,7 +25,6 @@ struct ChatStream::State {
     ChunkParser parser;
     ChatChunk chunk;
     StreamAccumulator reply;
-    std::optional<TimePoint> first_token_deadline;  // of the current attempt
     bool done = false;  // [DONE] seen, or the call failed: next() returns nullptr / rethrows
     std::exception_ptr error;
 
@@ -39,8 +38,6 @@ struct ChatStream::State {
     Task<> open() {
         response.reset();
         events = http::SseDecoder{};
-        if (client->options.timeouts.first_token)
-            first_token_deadline = EventLoop::current()->now() + *client->options.timeouts.first_token;
         response.emplace(co_await client->attempt(call));
     }
 
@@ -58,8 +55,8 @@ struct ChatStream::State {
             }
             const auto [deadline, bound] =
                 reply.has_output()
-                    ? tighter(call.deadline, idle_deadline(), detail::Bound::Idle)
-                    : tighter(call.deadline, first_token_deadline, detail::Bound::FirstToken);
+                    ? tighter({call.deadline, detail::Bound::Total}, idle_deadline(), detail::Bound::Idle)
+                    : tighter(attempt_limit(call), call.first_token_deadline, detail::Bound::FirstToken);
             Task<std::optional<std::string_view>> reading = response->body().next();
             const std::optional<std::string_view> piece = co_await bounded(deadline, bound, std::move(reading));
             if (!piece) {

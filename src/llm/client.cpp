@@ -50,6 +50,7 @@ namespace detail {
     switch (bound) {
     case Bound::FirstToken: throw FirstTokenTimeout("no content from the model within the first-token timeout");
     case Bound::Idle: throw StreamIdleTimeout("the stream sent nothing within the idle timeout");
+    case Bound::Attempt: throw TimeoutError("the server sent no complete reply within the per-attempt timeout");
     case Bound::Total: break;
     }
     throw TimeoutError("the call's total timeout passed");
@@ -141,12 +142,16 @@ Task<http::ClientResponse> Client::State::attempt(detail::Call& call) {
     request.url = call.url;
     request.headers = call.body.empty() ? get_headers : call.stream ? stream_headers : json_headers;
     request.body = call.body;
+    // Both clocks start once the limiter has let the attempt go: its wait is
+    // the client's own, not the server's slowness.
+    const TimePoint now = EventLoop::current()->now();
+    call.attempt_deadline.reset();
+    call.first_token_deadline.reset();
+    if (options.timeouts.attempt) call.attempt_deadline = now + *options.timeouts.attempt;
+    if (call.stream && options.timeouts.first_token) call.first_token_deadline = now + *options.timeouts.first_token;
     // A stream's head comes before its first token, so the first-token
     // timeout already bounds it; a plain call's head comes with the whole reply.
-    std::optional<TimePoint> first_token_at;
-    if (call.stream && options.timeouts.first_token)
-        first_token_at = EventLoop::current()->now() + *options.timeouts.first_token;
-    const auto [deadline, bound] = tighter(call.deadline, first_token_at, detail::Bound::FirstToken);
+    const auto [deadline, bound] = tighter(attempt_limit(call), call.first_token_deadline, detail::Bound::FirstToken);
     Task<http::ClientResponse> sending = http.send(std::move(request));
     http::ClientResponse response = co_await bounded(deadline, bound, std::move(sending));
 
@@ -163,7 +168,8 @@ Task<http::ClientResponse> Client::State::attempt(detail::Call& call) {
     call.error_headers = response.headers();
 
     Task<std::string> reading = response.text();
-    const std::string text = co_await bounded(call.deadline, detail::Bound::Total, std::move(reading));
+    const auto [error_deadline, error_bound] = attempt_limit(call);
+    const std::string text = co_await bounded(error_deadline, error_bound, std::move(reading));
     ApiErrorBody body = parse_error_body(response.status(), text);
     body.message = redact(std::move(body.message));
     body.request_id = call.record.request_id;
@@ -200,7 +206,7 @@ Task<> Client::State::retry_or_rethrow(detail::Call& call, std::exception_ptr er
         retry = !output_delivered;
         reason = e.what();
     } catch (const TimeoutError& e) {
-        // The total timeout ends the call; a connect timeout is retried.
+        // The total timeout ends the call; a connect or per-attempt timeout is retried.
         retry = !call.deadline || EventLoop::current()->now() < *call.deadline;
         reason = e.what();
     } catch (const StreamError& e) {
@@ -287,7 +293,8 @@ Task<Reply> Client::State::plain_call(detail::Call call, Reply (*parse)(std::str
             try {
                 http::ClientResponse response = co_await attempt(call);
                 Task<std::string> reading = response.text();
-                const std::string text = co_await bounded(call.deadline, detail::Bound::Total, std::move(reading));
+                const auto [deadline, bound] = attempt_limit(call);
+                const std::string text = co_await bounded(deadline, bound, std::move(reading));
                 reply.emplace(parse(text));
                 break;
             } catch (...) {

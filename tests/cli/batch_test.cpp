@@ -78,9 +78,10 @@ struct Child {
     std::string stderr_path;
 };
 
-// Starts `agentio batch ARGS` with stderr to a file; `file_size_limit` > 0
-// sets RLIMIT_FSIZE in the child.
-Child start(const std::vector<std::string>& args, const std::string& stderr_path, long file_size_limit = 0) {
+// Starts `agentio SUBCOMMAND ARGS` with stderr (and stdout, if a path is
+// given) to a file; `file_size_limit` > 0 sets RLIMIT_FSIZE in the child.
+Child start_command(const std::string& subcommand, const std::vector<std::string>& args, const std::string& stderr_path,
+                    long file_size_limit = 0, const std::string& stdout_path = "") {
     Child child;
     child.stderr_path = stderr_path;
     child.pid = ::fork();
@@ -89,14 +90,14 @@ Child start(const std::vector<std::string>& args, const std::string& stderr_path
         ::dup2(err, 2);
         const int null = ::open("/dev/null", O_RDWR);
         ::dup2(null, 0);
-        ::dup2(null, 1);
+        ::dup2(stdout_path.empty() ? null : ::open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 1);
         ::unsetenv("OPENAI_BASE_URL");
         if (file_size_limit > 0) {
             const rlimit limit{static_cast<rlim_t>(file_size_limit), static_cast<rlim_t>(file_size_limit)};
             ::setrlimit(RLIMIT_FSIZE, &limit);
         }
         std::vector<char*> argv;
-        std::string bin = AGENTIO_BIN, sub = "batch";
+        std::string bin = AGENTIO_BIN, sub = subcommand;
         argv.push_back(bin.data());
         argv.push_back(sub.data());
         std::vector<std::string> copy = args;
@@ -107,6 +108,33 @@ Child start(const std::vector<std::string>& args, const std::string& stderr_path
     }
     return child;
 }
+
+Child start(const std::vector<std::string>& args, const std::string& stderr_path, long file_size_limit = 0) {
+    return start_command("batch", args, stderr_path, file_size_limit);
+}
+
+// `agentio sim --port 0 ARGS` in its own process; stopped (SIGTERM) when this dies.
+struct SimProcess {
+    Child child;
+    std::string base_url;
+    SimProcess(const Scratch& scratch, const std::vector<std::string>& args) {
+        std::vector<std::string> all = {"--port", "0"};
+        all.insert(all.end(), args.begin(), args.end());
+        child = start_command("sim", all, scratch.path("sim.err"), 0, scratch.path("sim.out"));
+        const std::string marker = "API on ";
+        for (int i = 0; i < 1000 && base_url.empty(); ++i) {
+            const std::string banner = read(scratch.path("sim.out"));
+            if (const auto at = banner.find(marker); at != std::string::npos)
+                base_url = banner.substr(at + marker.size(), banner.find(' ', at + marker.size()) - at - marker.size());
+            else std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        EXPECT_FALSE(base_url.empty()) << read(scratch.path("sim.err"));
+    }
+    ~SimProcess() {
+        ::kill(child.pid, SIGTERM);
+        ::waitpid(child.pid, nullptr, 0);
+    }
+};
 
 // The exit code, or -signal; fails the test after two minutes.
 int wait(const Child& child) {
@@ -163,6 +191,50 @@ TEST(BatchInputTest, ReadsBothFormsAndNamesEveryProblemByLine) {
     EXPECT_NE(input.problems[3].find(":8: only \"url\": \"/v1/chat/completions\""), std::string::npos) << input.problems[3];
 }
 
+TEST(BatchInputTest, ABatchLineWithoutCustomIdIsNamedAndShortLinesKeepEveryRequestField) {
+    Scratch scratch;
+    const std::string path = scratch.write(
+        "in.jsonl", R"({"body": {"messages": [{"role": "user", "content": "hi"}]}})" "\n"
+                    R"({"prompt": "hi", "seed": 7, "top_p": 0.5, "max_tokens": 3})" "\n");
+    const batch::Input input = batch::read_input(path, "m");
+    ASSERT_EQ(input.problems.size(), 1u);
+    EXPECT_EQ(input.problems[0], path + ":1: \"custom_id\" must be a non-empty string");
+    ASSERT_EQ(input.items.size(), 1u);
+    EXPECT_EQ(input.items[0].custom_id, "line-2");
+    EXPECT_EQ(input.items[0].request.max_tokens, 3);
+    EXPECT_EQ(input.items[0].request.seed, 7);
+    EXPECT_EQ(input.items[0].request.top_p, 0.5);
+}
+
+TEST(BatchOutputTest, ACompleteLineThatIsNotOursIsRefusedEvenLast) {
+    Scratch scratch;
+    const std::string path = scratch.write("out.jsonl", R"({"custom_id": "a"})" "\n" R"({"prompt": "not output"})" "\n");
+    std::unordered_set<std::string> done;
+    bool repaired = false;
+    try {
+        batch::OutputFile::open(path, done, repaired);
+        ADD_FAILURE() << "cut a whole line that a crash cannot have torn";
+    } catch (const agentio::Error& e) {
+        EXPECT_EQ(std::string(e.what()), path + ":2: not a batch output line; refusing to append to this file");
+    }
+    EXPECT_EQ(read(path), R"({"custom_id": "a"})" "\n" R"({"prompt": "not output"})" "\n");
+}
+
+TEST(BatchOutputTest, ASecondWriterOfTheSameOutputIsRefused) {
+    Scratch scratch;
+    std::unordered_set<std::string> done;
+    bool repaired = false;
+    batch::OutputFile first = batch::OutputFile::open(scratch.path("out.jsonl"), done, repaired);
+    try {
+        batch::OutputFile::open(scratch.path("out.jsonl"), done, repaired);
+        ADD_FAILURE() << "two writers on one output";
+    } catch (const agentio::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("is being written by another agentio batch"), std::string::npos) << e.what();
+    }
+    EXPECT_TRUE(batch::OutputFile::is_same_file(scratch.path("out.jsonl"), scratch.path("./out.jsonl")));
+    EXPECT_FALSE(batch::OutputFile::is_same_file(scratch.path("out.jsonl"), scratch.path("missing.jsonl")));
+}
+
 TEST(BatchOutputTest, OpenKeepsWholeLinesCutsATornOneAndRefusesForeignFiles) {
     Scratch scratch;
     const std::string path =
@@ -215,7 +287,7 @@ TEST(BatchCommandTest, ARunWritesOneLinePerInputInTheBatchOutputFormat) {
     int tracks = 0;
     std::map<std::string, int> phases;
     std::vector<Json> calls;
-    for (const Json& event : trace["traceEvents"]) {
+    for (const Json& event : trace) {
         if (event["ph"] == "M" && event["name"] == "thread_name") ++tracks;
         if (event["ph"] != "X") continue;
         const std::string name = event["name"];
@@ -227,7 +299,7 @@ TEST(BatchCommandTest, ARunWritesOneLinePerInputInTheBatchOutputFormat) {
     EXPECT_EQ(phases["queued"], 50);
     EXPECT_EQ(phases["first token"], 50);
     EXPECT_EQ(phases["streaming"], 50);
-    for (const Json& event : trace["traceEvents"]) {
+    for (const Json& event : trace) {
         if (event["ph"] != "X" || event["name"].get<std::string>().rfind("p", 0) == 0) continue;
         const double start = event["ts"], end = start + event["dur"].get<double>();
         bool inside = false;
@@ -243,9 +315,11 @@ TEST(BatchCommandTest, KilledAtRandomMomentsAndRerunEveryInputIsDoneExactlyOnce)
     const std::string in = scratch.write("in.jsonl", prompts(400));
     const std::string out = scratch.path("out.jsonl");
     const std::vector<std::string> args = fast({in, "-o", out, "--concurrency", "32", "--stream"});
+    std::vector<std::string> ordered = args;
+    ordered.push_back("--ordered");
     std::mt19937 random(std::random_device{}());
-    for (int round = 0; round < 5; ++round) {
-        const Child child = start(args, scratch.path("err"));
+    for (int round = 0; round < 6; ++round) {
+        const Child child = start(round % 2 ? ordered : args, scratch.path("err"));
         std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 400)(random)));
         ::kill(child.pid, SIGKILL);
         wait(child);
@@ -321,7 +395,8 @@ TEST(BatchCommandTest, CtrlCLetsCallsInFlightFinishAndSaysHowToResume) {
     const std::string in = scratch.write("in.jsonl", prompts(300));
     const std::string out = scratch.path("out.jsonl");
     // Slow enough that the run is surely in progress when the signal comes.
-    const std::vector<std::string> args = {in, "-o", out, "--concurrency", "10", "--sim-ttft-ms", "100", "--sim-itl-ms", "5"};
+    const std::vector<std::string> args = {in, "-o", out, "--concurrency", "10", "--sim-ttft-ms", "100", "--sim-itl-ms", "5",
+                                           "--api-key", "sk-never-in-the-hint"};
     const Child child = start(args, scratch.path("err"));
     for (int i = 0; i < 1000 && output_ids(out).size() < 20; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     ::kill(child.pid, SIGINT);
@@ -329,6 +404,8 @@ TEST(BatchCommandTest, CtrlCLetsCallsInFlightFinishAndSaysHowToResume) {
     const std::string err = read(child.stderr_path);
     EXPECT_NE(err.find("letting the calls in flight finish"), std::string::npos) << err;
     EXPECT_NE(err.find("resume with:"), std::string::npos) << err;
+    EXPECT_NE(err.find("--api-key \"$OPENAI_API_KEY\""), std::string::npos) << err;
+    EXPECT_EQ(err.find("sk-never-in-the-hint"), std::string::npos) << err;
     const std::size_t written = output_ids(out).size();
     EXPECT_LT(written, 300u);
 
@@ -361,4 +438,39 @@ TEST(BatchCommandTest, ASecondCtrlCCancelsTheCallsInFlightAndTheirLinesAreRedone
     const std::map<std::string, int> after = output_ids(out);
     EXPECT_EQ(after.size(), 40u);
     for (const auto& [id, count] : after) EXPECT_EQ(count, 1) << id;
+}
+
+TEST(BatchCommandTest, AnApiErrorIsALineWithTheServersStatusAndBodyAsOpenAiWritesIt) {
+    Scratch scratch;
+    SimProcess sim(scratch, {"--ttft-ms", "1", "--itl-ms", "1", "--fault-500", "1"});
+    const std::string in = scratch.write("in.jsonl", prompts(5));
+    const std::string out = scratch.path("out.jsonl");
+    const Child child = start({in, "-o", out, "--base-url", sim.base_url, "--max-retries", "1"}, scratch.path("err"));
+    EXPECT_EQ(wait(child), 1);  // some requests failed
+    const std::string err = read(child.stderr_path);
+    EXPECT_NE(err.find("sending to " + sim.base_url), std::string::npos) << err;
+    std::istringstream lines(read(out));
+    int n = 0;
+    for (std::string line; std::getline(lines, line); ++n) {
+        const Json json = Json::parse(line);
+        EXPECT_EQ(json["response"]["status_code"], 500) << line;
+        EXPECT_FALSE(json["response"]["body"]["error"]["message"].get<std::string>().empty()) << line;
+        EXPECT_TRUE(json["error"].is_null()) << line;
+    }
+    EXPECT_EQ(n, 5);
+    EXPECT_NE(err.find("500 server_error: 5"), std::string::npos) << err;  // the summary counts them by status
+}
+
+TEST(BatchCommandTest, BadCombinationsAreRefusedBeforeAnythingRuns) {
+    Scratch scratch;
+    const std::string in = scratch.write("in.jsonl", prompts(3));
+    const Child same = start({in, "-o", in}, scratch.path("err"));
+    EXPECT_EQ(wait(same), 2);
+    EXPECT_NE(read(same.stderr_path).find("is the input file"), std::string::npos) << read(same.stderr_path);
+    EXPECT_EQ(read(in), prompts(3));
+
+    const Child no_stream = start({in, "-o", scratch.path("out.jsonl"), "--first-token-timeout", "5"}, scratch.path("err2"));
+    EXPECT_EQ(wait(no_stream), 2);
+    EXPECT_NE(read(no_stream.stderr_path).find("--stream"), std::string::npos) << read(no_stream.stderr_path);
+    EXPECT_FALSE(fs::exists(scratch.path("out.jsonl")));
 }

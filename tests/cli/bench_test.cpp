@@ -1,6 +1,7 @@
 // agentio bench: the schedule, the metrics as vllm defines them, the SLO
 // flags, and a run end to end whose HTML report is drawn by a real browser.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -13,6 +14,7 @@
 #include <sstream>
 
 #include "agentio/core/errors.hpp"
+#include "loadtest/html_report.hpp"
 #include "loadtest/metrics.hpp"
 #include "loadtest/schedule.hpp"
 
@@ -35,6 +37,18 @@ std::string read(const fs::path& path) {
     std::ostringstream text;
     text << file.rdbuf();
     return text.str();
+}
+
+// `agentio bench ARGS` against the embedded simulator: its exit code, and
+// what it printed in `output`.
+int bench(const std::string& args, std::string& output) {
+    const fs::path out = fs::temp_directory_path() / ("agentio-bench-out-" + std::to_string(::getpid()));
+    const std::string command = "env -u OPENAI_BASE_URL timeout 120 " + std::string(AGENTIO_BIN) + " bench " + args + " > " +
+                                out.string() + " 2>&1";
+    const int status = std::system(command.c_str());
+    output = read(out);
+    fs::remove(out);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace
@@ -123,4 +137,34 @@ TEST(BenchCommandTest, ARunWritesJsonAndAnHtmlReportWhosePlotsDrawInChromium) {
             << plot << " drew nothing";
     }
     fs::remove_all(dir);
+}
+
+TEST(BenchCommandTest, AnInfiniteRateIsAcceptedAndBadNumbersOrPathsAreRefusedBeforeAnyRequest) {
+    std::string output;
+    EXPECT_EQ(bench("--num-prompts 5 --request-rate inf --output-len 3", output), 0) << output;
+    EXPECT_NE(output.find("rate inf"), std::string::npos) << output;
+
+    EXPECT_EQ(bench("--request-rate nan", output), 2);
+    EXPECT_NE(output.find("--request-rate: nan is not a number > 0 or inf"), std::string::npos) << output;
+    EXPECT_EQ(bench("--burstiness 0", output), 2);
+    EXPECT_NE(output.find("--burstiness: 0 is not a number > 0"), std::string::npos) << output;
+    EXPECT_EQ(bench("--goodput ttft:inf", output), 2);
+    EXPECT_NE(output.find("ttft:inf"), std::string::npos) << output;
+    EXPECT_EQ(bench("--json /nonexistent-dir/r.json", output), 2);
+    EXPECT_NE(output.find("cannot write /nonexistent-dir/r.json: No such file or directory"), std::string::npos) << output;
+    EXPECT_EQ(output.find("requests, rate"), std::string::npos) << output;  // nothing was sent
+}
+
+TEST(BenchHtmlReportTest, TextFromTheServerCannotEndOrBendTheScript) {
+    const nlohmann::json result = {{"requests", {{{"ok", false}, {"error", "</script><!-- <script>alert(1)</script>"}}}}};
+    const std::string html = loadtest::html_report(result);
+    const std::size_t data = html.find("window.RESULT = ");
+    ASSERT_NE(data, std::string::npos);
+    const std::size_t end = html.find("</script>", data);
+    const std::string script = html.substr(data, end - data);
+    EXPECT_EQ(script.find('<'), std::string::npos) << script;
+    EXPECT_NE(script.find("\\u003c/script>"), std::string::npos) << script;
+    // And the data is still the same JSON.
+    const std::size_t json_at = data + std::string("window.RESULT = ").size();
+    EXPECT_EQ(nlohmann::json::parse(html.substr(json_at, html.find(";</script>", json_at) - json_at)), result);
 }

@@ -520,6 +520,37 @@ TEST(LlmClientTest, TotalTimeoutCoversRetriesAndWaits) {
     EXPECT_EQ(script->requests, 1);
 }
 
+TEST(LlmClientTest, PerAttemptTimeoutEndsASilentServerEvenWithNoTotalTimeout) {
+    auto script = std::make_shared<Script>();
+    // Accepts the request, then answers nothing for an hour.
+    script->answers = {[](http::Request&) -> Task<http::Response> {
+        co_await sleep(3600s);
+        co_return http::Response::text("too late");
+    }};
+    Records records;
+    with_script(script, [&](http::Server& server) -> Task<> {
+        llm::ClientOptions options = options_for(server);
+        options.timeouts.total.reset();
+        options.timeouts.attempt = 2s;
+        options.retry.max_retries = 1;
+        records.attach(options);
+        llm::Client client(options);
+        const TimePoint start = EventLoop::current()->now();
+        std::string message;
+        try {
+            co_await client.chat(question());
+        } catch (const TimeoutError& e) {
+            message = e.what();
+        }
+        EXPECT_NE(message.find("per-attempt timeout"), std::string::npos) << message;
+        EXPECT_GE(EventLoop::current()->now() - start, 4s);  // two attempts of 2 s
+        EXPECT_LT(EventLoop::current()->now() - start, 3600s);
+    });
+    EXPECT_EQ(script->requests, 2);
+    ASSERT_EQ(records.all.size(), 1u);
+    EXPECT_EQ(records.all[0].retries, 1);
+}
+
 TEST(LlmClientTest, EmbeddingsAndModelsParseTheirReplies) {
     auto script = std::make_shared<Script>();
     script->answers = {[](http::Request& request) -> Task<http::Response> {

@@ -29,9 +29,10 @@ std::string id_text(const Json& id) {
 Item batch_api_line(const Json& line, std::size_t number, const std::string& default_model) {
     Item item;
     item.line = number;
-    if (!line["custom_id"].is_string() || line["custom_id"].get<std::string>().empty())
+    const auto id = line.find("custom_id");
+    if (id == line.end() || !id->is_string() || id->get<std::string>().empty())
         throw Error("\"custom_id\" must be a non-empty string");
-    item.custom_id = line["custom_id"].get<std::string>();
+    item.custom_id = id->get<std::string>();
     if (line.contains("method") && line["method"] != "POST")
         throw Error("\"method\" must be \"POST\", got " + line["method"].dump());
     if (line.contains("url") && line["url"] != "/v1/chat/completions" && line["url"] != "/chat/completions")
@@ -67,8 +68,10 @@ Item short_line(const Json& line, std::size_t number, const std::string& default
     } else {
         throw Error("a line needs \"custom_id\" and \"body\" (Batch API form), or \"prompt\" or \"messages\"");
     }
-    for (const char* field : {"model", "max_tokens", "max_completion_tokens", "temperature"})
-        if (line.contains(field)) body[field] = line[field];
+    // Every other field (model, max_tokens, temperature, tools, seed, ...)
+    // is the request's, as in a Batch API body.
+    for (const auto& [field, value] : line.items())
+        if (field != "id" && field != "prompt" && field != "messages") body[field] = value;
     try {
         item.request = llm::parse_chat_request(body.dump());
     } catch (const std::exception& e) {

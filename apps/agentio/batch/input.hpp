@@ -5,7 +5,8 @@
 //   OpenAI Batch API  {"custom_id": "...", "method": "POST",
 //                      "url": "/v1/chat/completions", "body": {...}}
 //   short             {"prompt": "..."} or {"messages": [...]}, optional "id"
-//                     (else "line-N"), optional "model", "max_tokens".
+//                     (else "line-N"); any other field ("model",
+//                     "max_tokens", "tools", ...) goes into the request.
 // Every problem names the file and line ("in.jsonl:17: not JSON: ..."). A
 // duplicate custom_id is an error too: resume keys on it, so two lines with
 // one id could not both be accounted for.

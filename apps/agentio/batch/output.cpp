@@ -2,14 +2,13 @@
 #include "batch/output.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <utility>
 
 #include "agentio/core/errors.hpp"
@@ -17,12 +16,22 @@
 namespace agentio::cli::batch {
 namespace {
 
-std::string read_all(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) return {};
-    std::ostringstream text;
-    text << file.rdbuf();
-    return text.str();
+// The whole file, or empty when it does not exist yet. Any other failure
+// throws: treating an unreadable output as empty would redo (and duplicate)
+// every line it holds.
+std::string read_existing(int fd, const std::string& path) {
+    std::string text;
+    char buffer[1 << 16];
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n > 0) {
+            text.append(buffer, static_cast<std::size_t>(n));
+        } else if (n == 0) {
+            return text;
+        } else if (errno != EINTR) {
+            throw Error("cannot read " + path + ": " + std::strerror(errno));
+        }
+    }
 }
 
 // The custom_id of a complete output line, or empty when it is not one.
@@ -41,38 +50,44 @@ std::string custom_id_of(std::string_view line) {
 
 OutputFile OutputFile::open(const std::string& path, std::unordered_set<std::string>& done, bool& repaired) {
     repaired = false;
-    const std::string text = read_all(path);
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) fail("cannot open", path, errno);
+    OutputFile file(path, fd, 0);  // closes fd on every throw below
+    // Two runs appending to one file would both redo the same lines, and one's
+    // repair could cut the other's writes.
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK) throw Error(path + " is being written by another agentio batch; wait for it or pick another -o");
+        fail("cannot lock", path, errno);
+    }
+    const std::string text = read_existing(fd, path);
     std::uint64_t keep = 0;  // bytes of whole, valid lines
     std::size_t number = 0;
     for (std::size_t at = 0; at < text.size();) {
         const std::size_t end = text.find('\n', at);
         ++number;
-        if (end == std::string::npos) break;  // torn: no line end
-        const std::string_view line(text.data() + at, end - at);
-        std::string id = custom_id_of(line);
-        if (id.empty()) {
-            // Only the last line can have been cut by a crash; anything
-            // earlier was written whole, so something else wrote it.
-            if (end + 1 != text.size())
-                throw Error(path + ":" + std::to_string(number) +
-                            ": not a batch output line; refusing to append to this file");
-            break;
-        }
+        // Each line goes out in one write that ends with its '\n', so a crash
+        // can leave only an unterminated tail. A terminated line that is not
+        // ours, wherever it is, means something else wrote this file.
+        if (end == std::string::npos) break;
+        std::string id = custom_id_of(std::string_view(text.data() + at, end - at));
+        if (id.empty())
+            throw Error(path + ":" + std::to_string(number) + ": not a batch output line; refusing to append to this file");
         done.insert(std::move(id));
         keep = end + 1;
         at = end + 1;
     }
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) fail("cannot open", path, errno);
     if (keep != text.size()) {
-        if (::ftruncate(fd, static_cast<off_t>(keep)) != 0) {
-            const int error = errno;
-            ::close(fd);
-            fail("cannot repair the torn last line of", path, error);
-        }
+        if (::ftruncate(fd, static_cast<off_t>(keep)) != 0) fail("cannot repair the torn last line of", path, errno);
         repaired = true;
     }
-    return OutputFile(path, fd, keep);
+    file.size_ = keep;
+    return file;
+}
+
+bool OutputFile::is_same_file(const std::string& path, const std::string& other) {
+    struct stat a {};
+    struct stat b {};
+    return ::stat(path.c_str(), &a) == 0 && ::stat(other.c_str(), &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 OutputFile::OutputFile(OutputFile&& other) noexcept
@@ -98,10 +113,9 @@ void OutputFile::append(std::string_view line) {
         }
         if (n < 0 && errno == EINTR) continue;
         const int error = n < 0 ? errno : ENOSPC;
-        // Cut the part that made it, so the file stays whole lines.
-        if (written > 0 && ::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
-            // The torn tail stays; the next run's open() repairs it.
-        }
+        // Cut the part that made it, so the file stays whole lines; should
+        // that fail too, the next run's open() cuts the unterminated tail.
+        if (written > 0) (void)::ftruncate(fd_, static_cast<off_t>(size_));
         fail("cannot write", path_, error);
     }
     size_ += buffer_.size();

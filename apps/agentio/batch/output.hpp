@@ -5,8 +5,9 @@
 // crash or a full disk, for one torn tail. Each line goes out in a single
 // write(2) on an O_APPEND descriptor: nothing sits in a user-space buffer
 // for kill -9 to lose, and a write that fails part-way is cut back off.
-// open() repairs a torn tail (an unterminated or unparsable last line), so
-// a re-run redoes exactly the lines that are not whole.
+// open() repairs a torn tail (an unterminated last line), so a re-run redoes
+// exactly the lines that are not whole. The file is locked while open: a
+// second run on the same output is refused rather than left to duplicate.
 #pragma once
 
 #include <cstdint>
@@ -18,12 +19,16 @@ namespace agentio::cli::batch {
 
 class OutputFile {
 public:
-    // Opens (creating) `path` for appending. The custom_id of every complete
-    // line already there goes into `done`; a torn last line is removed
-    // (`repaired` says so). Throws agentio::Error naming the file and line
-    // when an earlier line is not a batch output line: that file is not ours
-    // to append to.
+    // Opens (creating) and locks `path` for appending. The custom_id of every
+    // complete line already there goes into `done`; an unterminated last line
+    // is removed (`repaired` says so). Throws agentio::Error naming the file
+    // (and line) when a complete line is not a batch output line (that file
+    // is not ours to append to), when another run holds the lock, or when the
+    // file cannot be read.
     static OutputFile open(const std::string& path, std::unordered_set<std::string>& done, bool& repaired);
+
+    // Whether both paths exist and name one file (so -o would overwrite the input).
+    static bool is_same_file(const std::string& path, const std::string& other);
 
     OutputFile(OutputFile&& other) noexcept;
     OutputFile& operator=(OutputFile&&) = delete;

@@ -3,7 +3,7 @@
 
 #include <fmt/core.h>
 
-#include <functional>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "agentio/core/errors.hpp"
@@ -16,9 +16,12 @@ namespace {
 
 using Json = nlohmann::json;
 
-// A stable id per custom_id, so a re-run writes the same id for a line.
+// The same id for a custom_id in every build and run (FNV-1a, where
+// std::hash is free to differ between library versions).
 std::string request_id(const Item& item) {
-    return fmt::format("batch_req_{:016x}", std::hash<std::string>{}(item.custom_id));
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (const unsigned char c : item.custom_id) hash = (hash ^ c) * 0x100000001b3ULL;
+    return fmt::format("batch_req_{:016x}", hash);
 }
 
 Json completion_body(const llm::ChatResponse& reply) {
@@ -36,10 +39,15 @@ Json completion_body(const llm::ChatResponse& reply) {
                  {"created", reply.created},
                  {"model", reply.model},
                  {"choices", std::move(choices)}};
-    if (reply.usage)
+    if (reply.usage) {
         body["usage"] = {{"prompt_tokens", reply.usage->prompt_tokens},
                          {"completion_tokens", reply.usage->completion_tokens},
                          {"total_tokens", reply.usage->total_tokens}};
+        if (reply.usage->cached_tokens > 0)
+            body["usage"]["prompt_tokens_details"] = {{"cached_tokens", reply.usage->cached_tokens}};
+        if (reply.usage->reasoning_tokens > 0)
+            body["usage"]["completion_tokens_details"] = {{"reasoning_tokens", reply.usage->reasoning_tokens}};
+    }
     if (!reply.system_fingerprint.empty()) body["system_fingerprint"] = reply.system_fingerprint;
     return body;
 }
@@ -79,7 +87,10 @@ std::string success_line(const Item& item, const llm::ChatResponse& reply, const
     return line.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-std::string failure_line(const Item& item, const std::exception_ptr& error, const llm::RequestRecord& record) {
+std::string failure_line(const Item& item, const std::exception_ptr& error) {
+    // As OpenAI writes them: a status the server answered goes in "response"
+    // with its error body and "error" is null; "error" is for failures that
+    // got no status (connection, timeout, a stream broken off).
     Json response = nullptr;
     try {
         std::rethrow_exception(error);
@@ -95,11 +106,11 @@ std::string failure_line(const Item& item, const std::exception_ptr& error, cons
                             {"code", e.code().empty() ? Json(nullptr) : Json(e.code())}}}}}};
     } catch (...) {
     }
-    Json line = {{"id", request_id(item)},
-                 {"custom_id", item.custom_id},
-                 {"response", std::move(response)},
-                 {"error", {{"code", failure_code(error)}, {"message", describe(error)}}}};
-    if (record.retries > 0) line["error"]["retries"] = record.retries;
+    const Json failure = response.is_null() ? Json{{"code", failure_code(error)}, {"message", describe(error)}} : Json(nullptr);
+    const Json line = {{"id", request_id(item)},
+                       {"custom_id", item.custom_id},
+                       {"response", std::move(response)},
+                       {"error", failure}};
     return line.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 

@@ -4,9 +4,10 @@
 //    "response": {"status_code": 200, "request_id": "...", "body": {chat.completion}},
 //    "error": null}
 //
-// A request that failed after its retries still gets its line: with the
-// server's status and error body when it answered, else "response": null,
-// and "error": {"code", "message"} either way.
+// A request that failed after its retries still gets its line, as OpenAI
+// writes them: the server's status and error body in "response" (and
+// "error": null) when it answered; else "response": null and
+// "error": {"code", "message"}.
 #pragma once
 
 #include <exception>
@@ -19,7 +20,7 @@
 namespace agentio::cli::batch {
 
 std::string success_line(const Item& item, const llm::ChatResponse& reply, const llm::RequestRecord& record);
-std::string failure_line(const Item& item, const std::exception_ptr& error, const llm::RequestRecord& record);
+std::string failure_line(const Item& item, const std::exception_ptr& error);
 
 // The short name of a failure for counts and the "error.code" field:
 // the API's code or type, or "timeout", "first_token_timeout",

@@ -3,6 +3,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -20,21 +21,30 @@ double micros(Duration d) { return std::chrono::duration<double, std::micro>(d).
 TraceWriter::TraceWriter(const std::string& path, TimePoint origin, int slots) : path_(path), origin_(origin) {
     file_ = std::fopen(path.c_str(), "w");
     if (!file_) throw Error("cannot create the trace " + path + ": " + std::strerror(errno));
-    std::fputs("{\"displayTimeUnit\": \"ms\", \"traceEvents\": [\n", file_);
-    std::fputs(R"({"ph": "M", "pid": 1, "name": "process_name", "args": {"name": "agentio batch"}})", file_);
-    first_ = false;
+    // Big enough for a call's events, which add() flushes together: a kill
+    // leaves whole events only.
+    std::setvbuf(file_, nullptr, _IOFBF, 1 << 16);
+    put("[\n{\"ph\": \"M\", \"pid\": 1, \"name\": \"process_name\", \"args\": {\"name\": \"agentio batch\"}}");
     for (int slot = 0; slot < slots; ++slot)
-        fmt::print(file_, ",\n{{\"ph\": \"M\", \"pid\": 1, \"tid\": {}, \"name\": \"thread_name\", \"args\": {{\"name\": \"slot {}\"}}}}",
-                   slot, slot);
+        put(fmt::format(",\n{{\"ph\": \"M\", \"pid\": 1, \"tid\": {}, \"name\": \"thread_name\", \"args\": {{\"name\": \"slot {}\"}}}}",
+                        slot, slot));
 }
 
 TraceWriter::~TraceWriter() { close(); }
 
+void TraceWriter::put(std::string_view text) {
+    if (!file_) return;
+    if (!text.empty() && std::fwrite(text.data(), 1, text.size(), file_) == text.size()) return;
+    failure_ = "cannot write the trace " + path_ + ": " + std::strerror(errno) + "; it is cut short here";
+    std::fclose(file_);
+    file_ = nullptr;
+}
+
 void TraceWriter::span(int slot, std::string_view name, TimePoint start, Duration length, const std::string& args) {
     if (length < Duration::zero()) length = Duration::zero();
     const std::string quoted = nlohmann::json(std::string(name)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    fmt::print(file_, ",\n{{\"ph\": \"X\", \"pid\": 1, \"tid\": {}, \"name\": {}, \"ts\": {:.1f}, \"dur\": {:.1f}{}}}", slot,
-               quoted, micros(start - origin_), micros(length), args.empty() ? "" : ", \"args\": " + args);
+    put(fmt::format(",\n{{\"ph\": \"X\", \"pid\": 1, \"tid\": {}, \"name\": {}, \"ts\": {:.1f}, \"dur\": {:.1f}{}}}", slot,
+                    quoted, micros(start - origin_), micros(length), args.empty() ? "" : ", \"args\": " + args));
 }
 
 void TraceWriter::add(int slot, std::string_view custom_id, const llm::RequestRecord& record) {
@@ -57,9 +67,12 @@ void TraceWriter::add(int slot, std::string_view custom_id, const llm::RequestRe
         span(slot, "connect", at, record.connect);
         at += record.connect;
     }
-    for (const llm::RetryRecord& retry : record.retry_log)
+    for (const llm::RetryRecord& retry : record.retry_log) {
         span(slot, fmt::format("retry {} wait ({})", retry.attempt + 1, retry.status ? std::to_string(retry.status) : retry.reason),
              retry.failed_at, retry.wait);
+        // The last attempt, whose reply the next spans show, starts after the last wait.
+        at = std::max(at, retry.failed_at + retry.wait);
+    }
     const TimePoint end = record.started + record.end_to_end;
     if (record.time_to_first_token) {
         const TimePoint first = record.started + *record.time_to_first_token;
@@ -68,12 +81,14 @@ void TraceWriter::add(int slot, std::string_view custom_id, const llm::RequestRe
     } else {
         span(slot, "response", at, end - at);
     }
+    if (file_ && std::fflush(file_) != 0) put({});
 }
 
 void TraceWriter::close() {
+    put("\n]\n");
     if (!file_) return;
-    std::fputs("\n]}\n", file_);
-    std::fclose(file_);
+    if (std::fclose(file_) != 0 && failure_.empty())
+        failure_ = "cannot write the trace " + path_ + ": " + std::strerror(errno) + "; it is cut short";
     file_ = nullptr;
 }
 

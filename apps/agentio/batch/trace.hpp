@@ -7,6 +7,11 @@
 // for the first token, streaming), so their spans are laid end to end from
 // the start; retry waits are placed where they happened (failed_at). Events
 // are written as calls finish: memory does not grow with the batch.
+//
+// The file uses the trace format's array form, which viewers accept without
+// its closing bracket: a run killed mid-way still leaves a trace that opens.
+// The trace is a by-product: a failed write (a full disk) disables it with a
+// message, and never costs a result line.
 #pragma once
 
 #include <cstdio>
@@ -28,16 +33,20 @@ public:
     ~TraceWriter();
 
     void add(int slot, std::string_view custom_id, const llm::RequestRecord& record);
-    // Ends the JSON; the file is valid from here on.
+    // Ends the JSON and closes the file.
     void close();
+
+    // Why the trace stopped being written, or empty while it is whole.
+    const std::string& failure() const noexcept { return failure_; }
 
 private:
     void span(int slot, std::string_view name, TimePoint start, Duration length, const std::string& args = {});
+    void put(std::string_view text);
 
     std::FILE* file_ = nullptr;
     std::string path_;
     TimePoint origin_;
-    bool first_ = true;
+    std::string failure_;
 };
 
 }  // namespace agentio::cli::batch

@@ -59,9 +59,9 @@ constexpr const char* kTail = R"HTML(;</script>
   }
   function histogram(id, values, bins) {
     const svg = document.getElementById(id);
-    const xmax = values.length ? Math.max.apply(null, values) : 1, counts = new Array(bins).fill(0);
-    values.forEach(x => counts[Math.min(bins - 1, Math.floor(x / (xmax || 1) * bins))]++);
-    const ymax = Math.max(1, Math.max.apply(null, counts));
+    const xmax = values.reduce((m, x) => Math.max(m, x), 0) || 1, counts = new Array(bins).fill(0);
+    values.forEach(x => counts[Math.min(bins - 1, Math.floor(x / xmax * bins))]++);
+    const ymax = counts.reduce((m, c) => Math.max(m, c), 1);
     axes(svg, xmax, ymax);
     counts.forEach((c, i) => {
       const x0 = sx(xmax * i / bins, xmax), x1 = sx(xmax * (i + 1) / bins, xmax);
@@ -90,6 +90,7 @@ constexpr const char* kTail = R"HTML(;</script>
   const rows = [["Successful requests", R.completed], ["Failed requests", R.failed],
     ["Duration (s)", R.duration_s.toFixed(2)], ["Request throughput (req/s)", R.request_throughput.toFixed(2)],
     ["Output token throughput (tok/s)", R.output_throughput.toFixed(1)],
+    ["Total token throughput (tok/s)", R.total_token_throughput.toFixed(1)],
     ["Goodput (req/s)", R.goodput === null ? "-" : R.goodput.toFixed(2)]];
   let html = "<table><tr><th>metric</th><th>value</th></tr>" + rows.map(r => "<tr><td>" + r[0] + "</td><td>" + r[1] + "</td></tr>").join("");
   html += "</table><h2>Latency (ms)</h2><table><tr><th></th><th>mean</th><th>median</th><th>p90</th><th>p99</th></tr>";
@@ -110,9 +111,16 @@ constexpr const char* kTail = R"HTML(;</script>
 }  // namespace
 
 std::string html_report(const nlohmann::json& result) {
-    // "</" inside a string would end the <script> element early.
-    std::string data = result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    for (std::size_t at = 0; (at = data.find("</", at)) != std::string::npos; at += 3) data.replace(at, 2, "<\\/");
+    // No '<' at all inside the <script> element: "</script>" would end it
+    // early and "<!--" would change how it is parsed. In JSON text a '<'
+    // can only stand inside a string, where \u003c means the same.
+    const std::string json = result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string data;
+    data.reserve(json.size());
+    for (const char c : json) {
+        if (c == '<') data += "\\u003c";
+        else data += c;
+    }
     return std::string(kHead) + data + kTail;
 }
 

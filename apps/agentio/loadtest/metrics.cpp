@@ -1,5 +1,7 @@
 #include "loadtest/metrics.hpp"
 
+#include <cmath>
+
 #include <fmt/core.h>
 
 #include "agentio/core/errors.hpp"
@@ -28,7 +30,7 @@ Slo parse_slo(const std::vector<std::string>& parts) {
         try {
             std::size_t used = 0;
             value = std::stod(part.substr(colon + 1), &used);
-            if (used != part.size() - colon - 1 || value <= 0) throw std::invalid_argument("");
+            if (used != part.size() - colon - 1 || !std::isfinite(value) || value <= 0) throw std::invalid_argument("");
         } catch (const std::exception&) {
             throw Error("--goodput: \"" + part + "\": the milliseconds must be a positive number");
         }
@@ -74,7 +76,7 @@ nlohmann::json to_json(const Summary& s, const std::vector<RequestResult>& resul
     for (const RequestResult& r : results)
         requests.push_back({{"ok", r.ok}, {"error", r.error}, {"start_s", r.start_s}, {"ttft_s", r.ttft_s},
                             {"e2el_s", r.e2el_s}, {"itl_s", r.itl_s}, {"prompt_tokens", r.prompt_tokens},
-                            {"output_tokens", r.output_tokens}});
+                            {"output_tokens", r.output_tokens}, {"usage_estimated", r.usage_estimated}});
     nlohmann::json out = {{"config", config},
                           {"completed", s.completed},
                           {"failed", s.failed},

@@ -28,6 +28,7 @@ struct RequestResult {
     std::vector<double> itl_s;
     std::int64_t prompt_tokens = 0;
     std::int64_t output_tokens = 0;
+    bool usage_estimated = false;  // the server reported no usage; the counts are the client's estimate
 };
 
 // Service-level objectives in milliseconds; unset ones are not checked.

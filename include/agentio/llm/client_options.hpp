@@ -31,6 +31,12 @@ struct Timeouts {
     std::optional<Duration> idle = std::chrono::seconds(60);
     // The whole call, retries and waits included. TimeoutError.
     std::optional<Duration> total = std::chrono::minutes(10);
+    // One attempt, from sending the request to the whole reply of a plain
+    // call, or to the first content of a stream (with `first_token`, the
+    // tighter one applies). The client's own waits (concurrency slot, rate
+    // limiter, retry backoff) do not count, so it bounds a server that never
+    // answers even when `total` is off. TimeoutError; retried.
+    std::optional<Duration> attempt = std::chrono::minutes(10);
 };
 
 struct ClientOptions {

@@ -1,0 +1,23 @@
+// validators.hpp: the number checks of every subcommand's flags.
+//
+// CLI11's own checks let NaN through (every comparison with it is false, so
+// `--rate nan` would pass a range check and poison a schedule) and word
+// "positive" as a range up to the largest double, 300 digits long. These
+// accept finite numbers only (`inf` only where a flag says it means
+// "unbounded") and say what was wanted in a few words.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace agentio::cli {
+
+// A finite number > 0.
+CLI::Validator positive_number();
+// A finite number >= 0.
+CLI::Validator non_negative_number();
+// A finite number in [low, high].
+CLI::Validator number_in(double low, double high);
+// A number > 0, or `inf` (unbounded).
+CLI::Validator positive_or_inf();
+
+}  // namespace agentio::cli
