@@ -62,6 +62,7 @@ struct BatchFlags {
     bool stream = false;
     bool ordered = false;
     bool skip_invalid = false;
+    bool retry_failed = false;
     std::string trace;
     double sim_ttft_ms = 300;
     double sim_itl_ms = 10;
@@ -241,24 +242,31 @@ Task<int> run_batch(BatchFlags flags) {
         fmt::print(stderr, "agentio batch: skipping {} invalid line(s)\n", input.problems.size());
     }
 
-    std::unordered_set<std::string> done;
-    bool repaired = false;
-    batch::OutputFile output = batch::OutputFile::open(flags.output, done, repaired);
-    if (repaired) fmt::print(stderr, "agentio batch: {}: removed a torn last line (it is redone)\n", flags.output);
+    batch::Existing found;
+    batch::OutputFile output = batch::OutputFile::open(flags.output, found, flags.retry_failed);
+    if (found.repaired) fmt::print(stderr, "agentio batch: {}: removed a torn last line (it is redone)\n", flags.output);
+    if (found.dropped > 0)
+        fmt::print(stderr, "agentio batch: {}: removed {} failed line(s) to redo them (--retry-failed)\n", flags.output,
+                   found.dropped);
     const std::size_t total = input.items.size();
     std::vector<batch::Item> todo;
     for (batch::Item& item : input.items)
-        if (!done.count(item.custom_id)) todo.push_back(std::move(item));
+        if (!found.done.count(item.custom_id)) todo.push_back(std::move(item));
     const std::size_t already = total - todo.size();
     if (already > 0) fmt::print(stderr, "agentio batch: resuming: {} of {} lines already in {}\n", already, total, flags.output);
     // Lines of another input: kept (they are someone's results), but said,
     // since a resume that matched them would skip the wrong work.
-    if (done.size() > already)
+    if (found.done.size() > already)
         fmt::print(stderr, "agentio batch: {} line(s) in {} have a custom_id that is not in {} (kept as they are)\n",
-                   done.size() - already, flags.output, flags.input);
+                   found.done.size() - already, flags.output, flags.input);
     if (todo.empty()) {
-        fmt::print(stderr, "agentio batch: nothing to do\n");
-        co_return exit_done;
+        if (found.failed == 0) {
+            fmt::print(stderr, "agentio batch: nothing to do: every line is done\n");
+            co_return exit_done;
+        }
+        fmt::print(stderr, "agentio batch: nothing to do, but {} line(s) in {} record a failure; --retry-failed redoes them\n",
+                   found.failed, flags.output);
+        co_return exit_some_failed;
     }
 
     llm::ClientOptions options = llm::ClientOptions::from_env();
@@ -380,6 +388,7 @@ Subcommand add_batch_command(CLI::App& app) {
     sub->get_option("--first-token-timeout")->needs("--stream");
     sub->add_flag("--ordered", flags->ordered, "Write output lines in input order");
     sub->add_flag("--skip-invalid", flags->skip_invalid, "Skip invalid input lines instead of refusing to start");
+    sub->add_flag("--retry-failed", flags->retry_failed, "Redo the lines a previous run wrote as failed");
     sub->add_option("--trace", flags->trace, "Write a Chrome trace (Perfetto) of the run");
     sub->add_option("--sim-ttft-ms", flags->sim_ttft_ms, "Embedded simulator: time to first token")->capture_default_str();
     sub->add_option("--sim-itl-ms", flags->sim_itl_ms, "Embedded simulator: time between tokens")->capture_default_str();
@@ -387,7 +396,8 @@ Subcommand add_batch_command(CLI::App& app) {
         "Examples:\n"
         "  agentio batch examples/prompts.jsonl -o out.jsonl                 # the embedded simulator\n"
         "  agentio batch in.jsonl -o out.jsonl --base-url https://api.openai.com/v1 --rpm 500 --stream\n"
-        "  (after a crash or Ctrl-C, run the same command again: finished lines are kept)\n"
+        "  (after a crash or Ctrl-C, run the same command again: finished lines are kept;\n"
+        "   add --retry-failed to redo the lines that failed)\n"
         "Exit codes: 0 all lines succeeded, 1 some failed or the run was interrupted, 2 bad usage or input");
     Subcommand command;
     command.app = sub;

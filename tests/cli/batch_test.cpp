@@ -209,10 +209,9 @@ TEST(BatchInputTest, ABatchLineWithoutCustomIdIsNamedAndShortLinesKeepEveryReque
 TEST(BatchOutputTest, ACompleteLineThatIsNotOursIsRefusedEvenLast) {
     Scratch scratch;
     const std::string path = scratch.write("out.jsonl", R"({"custom_id": "a"})" "\n" R"({"prompt": "not output"})" "\n");
-    std::unordered_set<std::string> done;
-    bool repaired = false;
+    batch::Existing found;
     try {
-        batch::OutputFile::open(path, done, repaired);
+        batch::OutputFile::open(path, found);
         ADD_FAILURE() << "cut a whole line that a crash cannot have torn";
     } catch (const agentio::Error& e) {
         EXPECT_EQ(std::string(e.what()), path + ":2: not a batch output line; refusing to append to this file");
@@ -220,13 +219,36 @@ TEST(BatchOutputTest, ACompleteLineThatIsNotOursIsRefusedEvenLast) {
     EXPECT_EQ(read(path), R"({"custom_id": "a"})" "\n" R"({"prompt": "not output"})" "\n");
 }
 
+TEST(BatchOutputTest, RetryFailedRemovesOnlyTheLinesThatRecordAFailure) {
+    Scratch scratch;
+    const std::string ok = R"({"custom_id": "a", "response": {"status_code": 200, "body": {}}, "error": null})";
+    const std::string api_error = R"({"custom_id": "b", "response": {"status_code": 500, "body": {}}, "error": null})";
+    const std::string no_status = R"({"custom_id": "c", "response": null, "error": {"code": "timeout", "message": "t"}})";
+    const std::string path = scratch.write("out.jsonl", ok + "\n" + api_error + "\n" + no_status + "\n" + R"({"custom_id": "d", "re)");
+    batch::Existing found;
+    {
+        batch::OutputFile out = batch::OutputFile::open(path, found);  // a plain resume keeps failures
+        EXPECT_EQ(found.done.size(), 3u);
+        EXPECT_EQ(found.failed, 2u);
+        EXPECT_EQ(found.dropped, 0u);
+    }
+    {
+        batch::OutputFile out = batch::OutputFile::open(path, found, /*retry_failed=*/true);
+        EXPECT_EQ(found.done, (std::unordered_set<std::string>{"a"}));
+        EXPECT_EQ(found.failed, 0u);
+        EXPECT_EQ(found.dropped, 2u);
+        out.append(R"({"custom_id": "b", "response": {"status_code": 200}, "error": null})");
+    }
+    EXPECT_EQ(read(path), ok + "\n" + R"({"custom_id": "b", "response": {"status_code": 200}, "error": null})" "\n");
+    EXPECT_FALSE(fs::exists(path + ".rewrite"));
+}
+
 TEST(BatchOutputTest, ASecondWriterOfTheSameOutputIsRefused) {
     Scratch scratch;
-    std::unordered_set<std::string> done;
-    bool repaired = false;
-    batch::OutputFile first = batch::OutputFile::open(scratch.path("out.jsonl"), done, repaired);
+    batch::Existing found;
+    batch::OutputFile first = batch::OutputFile::open(scratch.path("out.jsonl"), found);
     try {
-        batch::OutputFile::open(scratch.path("out.jsonl"), done, repaired);
+        batch::OutputFile::open(scratch.path("out.jsonl"), found);
         ADD_FAILURE() << "two writers on one output";
     } catch (const agentio::Error& e) {
         EXPECT_NE(std::string(e.what()).find("is being written by another agentio batch"), std::string::npos) << e.what();
@@ -239,19 +261,18 @@ TEST(BatchOutputTest, OpenKeepsWholeLinesCutsATornOneAndRefusesForeignFiles) {
     Scratch scratch;
     const std::string path =
         scratch.write("out.jsonl", R"({"custom_id": "a"})" "\n" R"({"custom_id": "b"})" "\n" R"({"custom_id": "c", "resp)");
-    std::unordered_set<std::string> done;
-    bool repaired = false;
+    batch::Existing found;
     {
-        batch::OutputFile out = batch::OutputFile::open(path, done, repaired);
-        EXPECT_TRUE(repaired);
-        EXPECT_EQ(done, (std::unordered_set<std::string>{"a", "b"}));
+        batch::OutputFile out = batch::OutputFile::open(path, found);
+        EXPECT_TRUE(found.repaired);
+        EXPECT_EQ(found.done, (std::unordered_set<std::string>{"a", "b"}));
         out.append(R"({"custom_id": "c"})");
     }
     EXPECT_EQ(read(path), R"({"custom_id": "a"})" "\n" R"({"custom_id": "b"})" "\n" R"({"custom_id": "c"})" "\n");
 
     scratch.write("foreign.jsonl", "hello\n" R"({"custom_id": "a"})" "\n");
     try {
-        batch::OutputFile::open(scratch.path("foreign.jsonl"), done, repaired);
+        batch::OutputFile::open(scratch.path("foreign.jsonl"), found);
         ADD_FAILURE() << "appended to a file that is not batch output";
     } catch (const agentio::Error& e) {
         EXPECT_EQ(std::string(e.what()), scratch.path("foreign.jsonl") + ":1: not a batch output line; refusing to append to this file");
@@ -459,6 +480,19 @@ TEST(BatchCommandTest, AnApiErrorIsALineWithTheServersStatusAndBodyAsOpenAiWrite
     }
     EXPECT_EQ(n, 5);
     EXPECT_NE(err.find("500 server_error: 5"), std::string::npos) << err;  // the summary counts them by status
+
+    // Re-run: nothing left to do, but the failures are said (exit 1)...
+    const Child again = start({in, "-o", out, "--base-url", sim.base_url}, scratch.path("err2"));
+    EXPECT_EQ(wait(again), 1);
+    EXPECT_NE(read(again.stderr_path).find("5 line(s) in " + out + " record a failure; --retry-failed"), std::string::npos)
+        << read(again.stderr_path);
+    // ...and --retry-failed against a healthy server redoes exactly those.
+    const Child retried = start(fast({in, "-o", out, "--retry-failed"}), scratch.path("err3"));
+    EXPECT_EQ(wait(retried), 0) << read(retried.stderr_path);
+    std::istringstream redone(read(out));
+    n = 0;
+    for (std::string line; std::getline(redone, line); ++n) EXPECT_EQ(Json::parse(line)["response"]["status_code"], 200) << line;
+    EXPECT_EQ(n, 5);
 }
 
 TEST(BatchCommandTest, BadCombinationsAreRefusedBeforeAnythingRuns) {

@@ -34,33 +34,84 @@ std::string read_existing(int fd, const std::string& path) {
     }
 }
 
-// The custom_id of a complete output line, or empty when it is not one.
-std::string custom_id_of(std::string_view line) {
+// What open() needs of a complete output line.
+struct LineInfo {
+    std::string custom_id;  // empty: not a batch output line
+    bool failed = false;
+};
+
+LineInfo read_line(std::string_view line) {
     const nlohmann::json json = nlohmann::json::parse(line, nullptr, false);
-    if (json.is_discarded() || !json.is_object() || !json.contains("custom_id") || !json["custom_id"].is_string())
-        return {};
-    return json["custom_id"].get<std::string>();
+    if (json.is_discarded() || !json.is_object()) return {};
+    const auto id = json.find("custom_id");
+    if (id == json.end() || !id->is_string()) return {};
+    LineInfo info{id->get<std::string>(), false};
+    const auto error = json.find("error");
+    const auto response = json.find("response");
+    info.failed = (error != json.end() && !error->is_null()) || response == json.end() || !response->is_object() ||
+                  !response->contains("status_code") || !(*response)["status_code"].is_number_integer() ||
+                  (*response)["status_code"].get<int>() / 100 != 2;
+    return info;
 }
 
 [[noreturn]] void fail(const std::string& what, const std::string& path, int error) {
     throw Error(what + " " + path + ": " + std::strerror(error));
 }
 
-}  // namespace
-
-OutputFile OutputFile::open(const std::string& path, std::unordered_set<std::string>& done, bool& repaired) {
-    repaired = false;
+int open_locked(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) fail("cannot open", path, errno);
-    OutputFile file(path, fd, 0);  // closes fd on every throw below
     // Two runs appending to one file would both redo the same lines, and one's
     // repair could cut the other's writes.
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        if (errno == EWOULDBLOCK) throw Error(path + " is being written by another agentio batch; wait for it or pick another -o");
-        fail("cannot lock", path, errno);
+        const int error = errno;
+        ::close(fd);
+        if (error == EWOULDBLOCK) throw Error(path + " is being written by another agentio batch; wait for it or pick another -o");
+        fail("cannot lock", path, error);
     }
-    const std::string text = read_existing(fd, path);
+    return fd;
+}
+
+// `text` as the whole content of `path`, by way of a new file renamed over
+// it (atomic: a crash leaves the old file or the new one, whole).
+void replace_contents(const std::string& path, const std::string& text) {
+    const std::string temporary = path + ".rewrite";
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) fail("cannot create", temporary, errno);
+    std::size_t written = 0;
+    while (written < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+        if (n > 0) {
+            written += static_cast<std::size_t>(n);
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else {
+            const int error = n < 0 ? errno : ENOSPC;
+            ::close(fd);
+            ::unlink(temporary.c_str());
+            fail("cannot write", temporary, error);
+        }
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        const int error = errno;
+        ::unlink(temporary.c_str());
+        fail("cannot write", temporary, error);
+    }
+    if (::rename(temporary.c_str(), path.c_str()) != 0) {
+        const int error = errno;
+        ::unlink(temporary.c_str());
+        fail("cannot replace", path, error);
+    }
+}
+
+}  // namespace
+
+OutputFile OutputFile::open(const std::string& path, Existing& found, bool retry_failed) {
+    found = Existing{};
+    OutputFile file(path, open_locked(path), 0);  // closes its fd on every throw below
+    const std::string text = read_existing(file.fd_, path);
     std::uint64_t keep = 0;  // bytes of whole, valid lines
+    std::string kept;        // with retry_failed: those lines less the failed ones
     std::size_t number = 0;
     for (std::size_t at = 0; at < text.size();) {
         const std::size_t end = text.find('\n', at);
@@ -69,19 +120,36 @@ OutputFile OutputFile::open(const std::string& path, std::unordered_set<std::str
         // can leave only an unterminated tail. A terminated line that is not
         // ours, wherever it is, means something else wrote this file.
         if (end == std::string::npos) break;
-        std::string id = custom_id_of(std::string_view(text.data() + at, end - at));
-        if (id.empty())
+        const std::string_view line(text.data() + at, end - at);
+        LineInfo info = read_line(line);
+        if (info.custom_id.empty())
             throw Error(path + ":" + std::to_string(number) + ": not a batch output line; refusing to append to this file");
-        done.insert(std::move(id));
+        if (retry_failed && info.failed) {
+            ++found.dropped;
+        } else {
+            found.failed += info.failed ? 1 : 0;
+            found.done.insert(std::move(info.custom_id));
+            if (retry_failed) kept.append(line).push_back('\n');
+        }
         keep = end + 1;
         at = end + 1;
     }
-    if (keep != text.size()) {
-        if (::ftruncate(fd, static_cast<off_t>(keep)) != 0) fail("cannot repair the torn last line of", path, errno);
-        repaired = true;
+    found.repaired = keep != text.size();
+    if (found.dropped > 0) {
+        replace_contents(path, kept);
+        file.reopen();
+        file.size_ = kept.size();
+        return file;
     }
+    if (found.repaired && ::ftruncate(file.fd_, static_cast<off_t>(keep)) != 0)
+        fail("cannot repair the torn last line of", path, errno);
     file.size_ = keep;
     return file;
+}
+
+void OutputFile::reopen() {
+    const int fd = open_locked(path_);
+    ::close(std::exchange(fd_, fd));
 }
 
 bool OutputFile::is_same_file(const std::string& path, const std::string& other) {

@@ -8,8 +8,11 @@
 // open() repairs a torn tail (an unterminated last line), so a re-run redoes
 // exactly the lines that are not whole. The file is locked while open: a
 // second run on the same output is refused rather than left to duplicate.
+// Only open() with retry_failed ever removes a whole line, and only one
+// that records a failure.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -17,15 +20,25 @@
 
 namespace agentio::cli::batch {
 
+// What an existing output file held when it was opened.
+struct Existing {
+    std::unordered_set<std::string> done;  // the custom_id of every whole line kept
+    std::size_t failed = 0;                // kept lines that record a failure
+    std::size_t dropped = 0;               // failed lines removed (retry_failed), to be redone
+    bool repaired = false;                 // an unterminated last line was cut
+};
+
 class OutputFile {
 public:
-    // Opens (creating) and locks `path` for appending. The custom_id of every
-    // complete line already there goes into `done`; an unterminated last line
-    // is removed (`repaired` says so). Throws agentio::Error naming the file
-    // (and line) when a complete line is not a batch output line (that file
-    // is not ours to append to), when another run holds the lock, or when the
-    // file cannot be read.
-    static OutputFile open(const std::string& path, std::unordered_set<std::string>& done, bool& repaired);
+    // Opens (creating) and locks `path` for appending, and says in `found`
+    // what it held. An unterminated last line is cut. With `retry_failed`,
+    // lines that record a failure (an "error", or a status that is not 2xx)
+    // are removed too, by writing the rest to a new file renamed over the old
+    // one: a crash at any point leaves either file whole. Throws
+    // agentio::Error naming the file (and line) when a complete line is not
+    // a batch output line (that file is not ours to append to), when another
+    // run holds the lock, or when the file cannot be read or rewritten.
+    static OutputFile open(const std::string& path, Existing& found, bool retry_failed = false);
 
     // Whether both paths exist and name one file (so -o would overwrite the input).
     static bool is_same_file(const std::string& path, const std::string& other);
@@ -43,6 +56,8 @@ public:
 
 private:
     OutputFile(std::string path, int fd, std::uint64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
+    // Opens and locks `path_` afresh (after a rewrite renamed a new file over it).
+    void reopen();
 
     std::string path_;
     int fd_ = -1;
