@@ -508,3 +508,27 @@ TEST(BatchCommandTest, BadCombinationsAreRefusedBeforeAnythingRuns) {
     EXPECT_NE(read(no_stream.stderr_path).find("--stream"), std::string::npos) << read(no_stream.stderr_path);
     EXPECT_FALSE(fs::exists(scratch.path("out.jsonl")));
 }
+
+TEST(BatchCommandTest, TimeoutFlagsEndCallsToAServerThatStallsWithAnErrorLineEach) {
+    Scratch scratch;
+    SimProcess sim(scratch, {"--ttft-ms", "1", "--itl-ms", "1", "--fault-stall", "1"});
+    const std::string in = scratch.write("in.jsonl", prompts(4));
+    const auto error_codes = [&](const std::string& out) {
+        std::map<std::string, int> codes;
+        std::istringstream lines(read(out));
+        for (std::string line; std::getline(lines, line);) ++codes[Json::parse(line)["error"]["code"].get<std::string>()];
+        return codes;
+    };
+    const std::string streamed = scratch.path("streamed.jsonl");
+    const Child first_token = start({in, "-o", streamed, "--base-url", sim.base_url, "--max-retries", "0", "--stream",
+                                     "--first-token-timeout", "0.2"},
+                                    scratch.path("err"));
+    EXPECT_EQ(wait(first_token), 1) << read(first_token.stderr_path);
+    EXPECT_EQ(error_codes(streamed), (std::map<std::string, int>{{"first_token_timeout", 4}}));
+
+    const std::string plain = scratch.path("plain.jsonl");
+    const Child total = start({in, "-o", plain, "--base-url", sim.base_url, "--max-retries", "0", "--timeout", "0.2"},
+                              scratch.path("err2"));
+    EXPECT_EQ(wait(total), 1) << read(total.stderr_path);
+    EXPECT_EQ(error_codes(plain), (std::map<std::string, int>{{"timeout", 4}}));
+}
