@@ -7,6 +7,7 @@
 #include "agentio/llm/client.hpp"
 
 #include <cstdlib>
+#include <type_traits>
 
 #include "agentio/core/sleep.hpp"
 #include "agentio/core/timeout.hpp"
@@ -294,8 +295,9 @@ Task<Reply> Client::State::plain_call(detail::Call call, Reply (*parse)(std::str
                 http::ClientResponse response = co_await attempt(call);
                 Task<std::string> reading = response.text();
                 const auto [deadline, bound] = attempt_limit(call);
-                const std::string text = co_await bounded(deadline, bound, std::move(reading));
+                std::string text = co_await bounded(deadline, bound, std::move(reading));
                 reply.emplace(parse(text));
+                if constexpr (std::is_same_v<Reply, ChatResponse>) reply->raw_body = std::move(text);
                 break;
             } catch (...) {
                 failed = std::current_exception();

@@ -24,6 +24,7 @@
 #include "agentio/core/errors.hpp"
 #include "batch/input.hpp"
 #include "batch/output.hpp"
+#include "batch/result_line.hpp"
 
 namespace fs = std::filesystem;
 using namespace agentio::cli;
@@ -277,6 +278,30 @@ TEST(BatchOutputTest, OpenKeepsWholeLinesCutsATornOneAndRefusesForeignFiles) {
     } catch (const agentio::Error& e) {
         EXPECT_EQ(std::string(e.what()), scratch.path("foreign.jsonl") + ":1: not a batch output line; refusing to append to this file");
     }
+}
+
+TEST(BatchResultLineTest, APlainReplyIsWrittenWithEveryFieldTheServerSent) {
+    batch::Item item;
+    item.custom_id = "q1";
+    agentio::llm::ChatResponse reply;
+    reply.id = "chatcmpl-1";
+    reply.raw_body = R"({"id":"chatcmpl-1","object":"chat.completion","service_tier":"default",)"
+                     R"("choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"logprobs":{"content":[]},"finish_reason":"stop"}]})";
+    agentio::llm::RequestRecord record;
+    record.status = 200;
+    record.request_id = "req_9";
+    const Json line = Json::parse(batch::success_line(item, reply, record));
+    EXPECT_EQ(line["custom_id"], "q1");
+    EXPECT_EQ(line["response"]["request_id"], "req_9");
+    EXPECT_EQ(line["response"]["body"], Json::parse(reply.raw_body));
+    EXPECT_TRUE(line["error"].is_null());
+    EXPECT_EQ(line["id"], Json::parse(batch::success_line(item, reply, record))["id"]);  // stable per custom_id
+
+    reply.raw_body.clear();  // a streamed reply: the assembled chat.completion
+    reply.choices.push_back({0, agentio::llm::Message::assistant("hi"), "stop"});
+    const Json assembled = Json::parse(batch::success_line(item, reply, record));
+    EXPECT_EQ(assembled["response"]["body"]["object"], "chat.completion");
+    EXPECT_EQ(assembled["response"]["body"]["choices"][0]["message"]["content"], "hi");
 }
 
 TEST(BatchCommandTest, ARunWritesOneLinePerInputInTheBatchOutputFormat) {

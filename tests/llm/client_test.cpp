@@ -153,6 +153,7 @@ TEST(LlmClientTest, ChatSendsTheRequestAndParsesTheReply) {
         EXPECT_EQ(reply.text(), "Paris.");
         EXPECT_EQ(reply.choices.at(0).finish_reason, "stop");
         EXPECT_EQ(reply.usage->total_tokens, 2000000);
+        EXPECT_EQ(reply.raw_body, kReply);  // every field the server sent, service_tier included
     });
     ASSERT_EQ(script->bodies.size(), 1u);
     const llm::Json sent = llm::Json::parse(script->bodies[0]);

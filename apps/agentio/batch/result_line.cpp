@@ -52,6 +52,16 @@ Json completion_body(const llm::ChatResponse& reply) {
     return body;
 }
 
+// The server's own body when there is one (a plain call), so that nothing it
+// sent is lost; else the reply as assembled from a stream.
+Json body_of(const llm::ChatResponse& reply) {
+    if (!reply.raw_body.empty()) {
+        Json body = Json::parse(reply.raw_body, nullptr, false);
+        if (body.is_object()) return body;
+    }
+    return completion_body(reply);
+}
+
 }  // namespace
 
 std::string failure_code(const std::exception_ptr& error) {
@@ -82,7 +92,7 @@ std::string success_line(const Item& item, const llm::ChatResponse& reply, const
                        {"response",
                         {{"status_code", record.status == 0 ? 200 : record.status},
                          {"request_id", record.request_id},
-                         {"body", completion_body(reply)}}},
+                         {"body", body_of(reply)}}},
                        {"error", nullptr}};
     return line.dump(-1, ' ', false, Json::error_handler_t::replace);
 }

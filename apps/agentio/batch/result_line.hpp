@@ -4,6 +4,10 @@
 //    "response": {"status_code": 200, "request_id": "...", "body": {chat.completion}},
 //    "error": null}
 //
+// The body is the server's own JSON, every field of it kept, for a plain
+// call; a streamed reply's is the chat.completion assembled from its
+// chunks.
+//
 // A request that failed after its retries still gets its line, as OpenAI
 // writes them: the server's status and error body in "response" (and
 // "error": null) when it answered; else "response": null and

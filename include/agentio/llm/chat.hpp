@@ -61,6 +61,10 @@ struct ChatResponse {
     std::string system_fingerprint;
     std::vector<Choice> choices;
     std::optional<Usage> usage;
+    // The body as the server sent it, every field the parse above leaves out
+    // included (logprobs, service_tier, ...): what a batch output records.
+    // Set by Client::chat; empty for a reply assembled from a stream.
+    std::string raw_body;
 
     // The first choice's text ("" when it has none): the common case.
     const std::string& text() const;
