@@ -285,23 +285,30 @@ TEST(BatchResultLineTest, APlainReplyIsWrittenWithEveryFieldTheServerSent) {
     item.custom_id = "q1";
     agentio::llm::ChatResponse reply;
     reply.id = "chatcmpl-1";
-    reply.raw_body = R"({"id":"chatcmpl-1","object":"chat.completion","service_tier":"default",)"
-                     R"("choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"logprobs":{"content":[]},"finish_reason":"stop"}]})";
+    // Pretty-printed, as some servers send it: the line must stay one line.
+    reply.raw_body = "{\"id\":\"chatcmpl-1\",\n  \"object\":\"chat.completion\",\"service_tier\":\"default\",\r\n"
+                     R"(  "choices":[{"index":0,"message":{"role":"assistant","content":"hi\nthere"},"logprobs":{"content":[]},"finish_reason":"stop"}]})";
     agentio::llm::RequestRecord record;
     record.status = 200;
     record.request_id = "req_9";
-    const Json line = Json::parse(batch::success_line(item, reply, record));
+    const std::string text = batch::success_line(item, reply, record);
+    EXPECT_EQ(text.find('\n'), std::string::npos) << text;
+    const Json line = Json::parse(text);
     EXPECT_EQ(line["custom_id"], "q1");
     EXPECT_EQ(line["response"]["request_id"], "req_9");
     EXPECT_EQ(line["response"]["body"], Json::parse(reply.raw_body));
     EXPECT_TRUE(line["error"].is_null());
     EXPECT_EQ(line["id"], Json::parse(batch::success_line(item, reply, record))["id"]);  // stable per custom_id
 
-    reply.raw_body.clear();  // a streamed reply: the assembled chat.completion
     reply.choices.push_back({0, agentio::llm::Message::assistant("hi"), "stop"});
-    const Json assembled = Json::parse(batch::success_line(item, reply, record));
-    EXPECT_EQ(assembled["response"]["body"]["object"], "chat.completion");
-    EXPECT_EQ(assembled["response"]["body"]["choices"][0]["message"]["content"], "hi");
+    // A streamed reply has no body of its own, and a body whose unread rest
+    // is not JSON is not copied: either way, the assembled chat.completion.
+    for (const std::string& raw : {std::string(), std::string(R"({"id":"chatcmpl-1","choices":[],"x":tru})")}) {
+        reply.raw_body = raw;
+        const Json assembled = Json::parse(batch::success_line(item, reply, record));
+        EXPECT_EQ(assembled["response"]["body"]["object"], "chat.completion");
+        EXPECT_EQ(assembled["response"]["body"]["choices"][0]["message"]["content"], "hi");
+    }
 }
 
 TEST(BatchCommandTest, ARunWritesOneLinePerInputInTheBatchOutputFormat) {

@@ -3,8 +3,11 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "agentio/core/errors.hpp"
 #include "agentio/llm/errors.hpp"
@@ -52,15 +55,17 @@ Json completion_body(const llm::ChatResponse& reply) {
     return body;
 }
 
-// The server's own body when there is one (a plain call), so that nothing it
-// sent is lost; else the reply as assembled from a stream.
-Json body_of(const llm::ChatResponse& reply) {
-    if (!reply.raw_body.empty()) {
-        Json body = Json::parse(reply.raw_body, nullptr, false);
-        if (body.is_object()) return body;
-    }
-    return completion_body(reply);
+// Whether `text` is one whole JSON document. The client's on-demand parse
+// reads only the fields it knows and may skip over a malformed rest, and a
+// body written into the output unchecked could leave a line that no resume
+// can read.
+bool is_valid_json(const std::string& text) {
+    thread_local simdjson::dom::parser parser;
+    return !parser.parse(text).error();
 }
+
+// A JSON string, as the output writes every string it did not receive whole.
+std::string quoted(const std::string& text) { return Json(text).dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 }  // namespace
 
@@ -87,14 +92,24 @@ std::string failure_code(const std::exception_ptr& error) {
 }
 
 std::string success_line(const Item& item, const llm::ChatResponse& reply, const llm::RequestRecord& record) {
-    const Json line = {{"id", request_id(item)},
-                       {"custom_id", item.custom_id},
-                       {"response",
-                        {{"status_code", record.status == 0 ? 200 : record.status},
-                         {"request_id", record.request_id},
-                         {"body", body_of(reply)}}},
-                       {"error", nullptr}};
-    return line.dump(-1, ' ', false, Json::error_handler_t::replace);
+    const int status = record.status == 0 ? 200 : record.status;
+    // A streamed reply (or a body that is not whole JSON): the chat.completion as parsed or assembled.
+    if (reply.raw_body.empty() || !is_valid_json(reply.raw_body)) {
+        const Json line = {{"id", request_id(item)},
+                           {"custom_id", item.custom_id},
+                           {"response", {{"status_code", status}, {"request_id", record.request_id}, {"body", completion_body(reply)}}},
+                           {"error", nullptr}};
+        return line.dump(-1, ' ', false, Json::error_handler_t::replace);
+    }
+    // A plain reply: the server's body as it came, every field kept. A line break in valid JSON can only be whitespace between tokens, so
+    // it becomes a space and the line stays one line.
+    std::string line = fmt::format(R"({{"id": {}, "custom_id": {}, "response": {{"status_code": {}, "request_id": {}, "body": )",
+                                   quoted(request_id(item)), quoted(item.custom_id), status, quoted(record.request_id));
+    const std::size_t body_at = line.size();
+    line += reply.raw_body;
+    std::replace_if(line.begin() + static_cast<std::ptrdiff_t>(body_at), line.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    line += "}, \"error\": null}";
+    return line;
 }
 
 std::string failure_line(const Item& item, const std::exception_ptr& error) {
