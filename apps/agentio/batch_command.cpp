@@ -83,19 +83,23 @@ std::string shell_quoted(const std::string& arg) {
 }
 
 // The command line as typed, to tell the user how to resume; an API key
-// given as a flag is shown as $OPENAI_API_KEY, never in clear.
+// given as a flag is shown as $OPENAI_API_KEY, never in clear (and the
+// hint says to set it).
 std::string own_command_line() {
     std::ifstream file("/proc/self/cmdline", std::ios::binary);
     std::vector<std::string> args;
     for (std::string arg; std::getline(file, arg, '\0');) args.push_back(std::move(arg));
     std::string line;
+    bool key_hidden = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string shown = shell_quoted(args[i]);
         if (i > 0 && args[i - 1] == "--api-key") shown = "\"$OPENAI_API_KEY\"";
         if (args[i].rfind("--api-key=", 0) == 0) shown = "--api-key=\"$OPENAI_API_KEY\"";
+        key_hidden = key_hidden || shown.find("$OPENAI_API_KEY") != std::string::npos;
         if (!line.empty()) line += ' ';
         line += shown;
     }
+    if (key_hidden) line += "\n  (with OPENAI_API_KEY set to the key given with --api-key)";
     return line;
 }
 
@@ -110,12 +114,13 @@ struct Run {
     std::size_t next = 0;       // the next item to admit
     bool stopping = false;      // no more admissions (Ctrl-C, or the output failed)
     std::exception_ptr write_error{};
+    std::exception_ptr internal_error{};  // a line that could not be made; the run stops
     // --ordered: a line is admitted only with a permit, given back when its
     // line is written, so lines finished ahead of a slow one wait in memory
     // in bounded number (and a kill loses few finished calls).
     std::unique_ptr<Semaphore> window{};
     struct Held {
-        std::string line;
+        std::optional<std::string> line;  // none: nothing to write (a re-run redoes it)
         Semaphore::Permit permit;
     };
     std::map<std::size_t, Held> held{};  // by item index
@@ -132,12 +137,17 @@ void append(Run& run, const std::string& line) {
     }
 }
 
-void write_line(Run& run, std::size_t index, std::string line, Semaphore::Permit permit) {
-    if (!run.flags.ordered) return append(run, line);
+// Every finished call comes here, with a line or without one, so that
+// --ordered moves past it either way and the window never stalls.
+void write_line(Run& run, std::size_t index, std::optional<std::string> line, Semaphore::Permit permit) {
+    if (!run.flags.ordered) {
+        if (line) append(run, *line);
+        return;
+    }
     run.held.emplace(index, Run::Held{std::move(line), std::move(permit)});
     for (auto it = run.held.begin(); it != run.held.end() && it->first == run.next_to_write;
          it = run.held.erase(it), ++run.next_to_write)
-        append(run, it->second.line);
+        if (it->second.line) append(run, *it->second.line);
 }
 
 // --ordered, after calls were cancelled: the lines that finished behind one
@@ -146,8 +156,9 @@ void write_line(Run& run, std::size_t index, std::string line, Semaphore::Permit
 std::size_t write_held_out_of_order(Run& run) {
     std::size_t written = 0;
     for (auto& [index, held] : run.held) {
-        append(run, held.line);
-        ++written;
+        if (!held.line) continue;
+        append(run, *held.line);
+        if (!run.write_error) ++written;
     }
     run.held.clear();
     return written;
@@ -174,10 +185,16 @@ Task<> one_call(Run& run, std::size_t index, int slot, Semaphore::Permit permit)
     }
     const bool ok = !error;
     // The result line first: it is what the run is for; the rest is reporting.
-    write_line(run, index, ok ? batch::success_line(item, *reply, record) : batch::failure_line(item, error),
-               std::move(permit));
+    std::optional<std::string> line;
+    try {
+        line = ok ? batch::success_line(item, *reply, record) : batch::failure_line(item, error);
+    } catch (...) {
+        if (!run.internal_error) run.internal_error = std::current_exception();
+        run.stopping = true;
+    }
+    write_line(run, index, std::move(line), std::move(permit));
     std::string status = ok ? std::to_string(record.status == 0 ? 200 : record.status) : batch::failure_code(error);
-    if (!ok && record.status > 0) status = fmt::format("{} {}", record.status, status);
+    if (const int answered = ok ? 0 : batch::failure_status(error); answered > 0) status = fmt::format("{} {}", answered, status);
     run.tally.add(record, status, ok);
     if (run.trace) {
         run.trace->add(slot, item.custom_id, record);
@@ -231,6 +248,9 @@ Task<int> run_batch(BatchFlags flags) {
 
     if (batch::OutputFile::is_same_file(flags.output, flags.input))
         throw Error("the output " + flags.output + " is the input file; give -o another path");
+    if (!flags.trace.empty() && (flags.trace == flags.output || batch::OutputFile::is_same_file(flags.trace, flags.input) ||
+                                 batch::OutputFile::is_same_file(flags.trace, flags.output)))
+        throw Error("the trace " + flags.trace + " would overwrite the input or the output; give --trace another path");
     batch::Input input = batch::read_input(flags.input, flags.model);
     for (const std::string& problem : input.problems) fmt::print(stderr, "{}\n", problem);
     if (!input.problems.empty()) {
@@ -243,7 +263,10 @@ Task<int> run_batch(BatchFlags flags) {
     }
 
     batch::Existing found;
-    batch::OutputFile output = batch::OutputFile::open(flags.output, found, flags.retry_failed);
+    std::unordered_set<std::string> input_ids;  // --retry-failed redoes failures of this input only
+    if (flags.retry_failed)
+        for (const batch::Item& item : input.items) input_ids.insert(item.custom_id);
+    batch::OutputFile output = batch::OutputFile::open(flags.output, found, flags.retry_failed ? &input_ids : nullptr);
     if (found.repaired) fmt::print(stderr, "agentio batch: {}: removed a torn last line (it is redone)\n", flags.output);
     if (found.dropped > 0)
         fmt::print(stderr, "agentio batch: {}: removed {} failed line(s) to redo them (--retry-failed)\n", flags.output,
@@ -307,14 +330,13 @@ Task<int> run_batch(BatchFlags flags) {
         create_task(watch_signals(std::move(first_signal), run, workers, interrupted), "batch signals");
 
     bool cancelled = false;
-    std::exception_ptr failure;  // a worker's own bug; the others still finish
     for (TaskHandle<>& w : workers) {
         try {
             co_await w;
         } catch (const CancelledError&) {
             cancelled = true;
-        } catch (...) {
-            if (!failure) failure = std::current_exception();
+        } catch (...) {  // a worker's own bug; the others still finish
+            if (!run.internal_error) run.internal_error = std::current_exception();
             run.stopping = true;
         }
     }
@@ -338,7 +360,7 @@ Task<int> run_batch(BatchFlags flags) {
     if (out_of_turn > 0)
         fmt::print(stderr, "agentio batch: {} finished line(s) were written out of input order, behind calls that were cancelled\n",
                    out_of_turn);
-    if (failure) fmt::print(stderr, "agentio batch: {}\n", describe(failure));
+    if (run.internal_error) fmt::print(stderr, "agentio batch: {}\n", describe(run.internal_error));
     const std::size_t unwritten = run.items.size() - static_cast<std::size_t>(output.lines_written());
     if (run.write_error) {
         fmt::print(stderr, "agentio batch: {}\n", describe(run.write_error));
@@ -352,7 +374,7 @@ Task<int> run_batch(BatchFlags flags) {
         co_return exit_some_failed;
     }
     if (interrupted || cancelled) fmt::print(stderr, "agentio batch: interrupted, but every line was already done\n");
-    co_return tally.failed() > 0 || failure ? exit_some_failed : exit_done;
+    co_return tally.failed() > 0 || run.internal_error ? exit_some_failed : exit_done;
 }
 
 int run_batch_command(const BatchFlags& flags) {
@@ -381,17 +403,23 @@ Subcommand add_batch_command(CLI::App& app) {
     sub->add_option("--rpm", flags->rpm, "Requests per minute the client allows itself")->check(positive_number());
     sub->add_option("--tpm", flags->tpm, "Tokens per minute the client allows itself")->check(positive_number());
     sub->add_option("--max-retries", flags->max_retries, "Retries per request")->capture_default_str()->check(CLI::Range(0, 100));
-    sub->add_option("--timeout", flags->timeout_s, "Seconds per request, retries and rate-limit waits included (default: none; each attempt gets 600)")->check(positive_number());
+    sub->add_option("--timeout", flags->timeout_s,
+                    "Seconds per request, retries and rate-limit waits included (default: none; each attempt gets 600)")
+        ->check(seconds());
     sub->add_option("--first-token-timeout", flags->first_token_timeout_s, "Seconds to the first token (streaming)")
-        ->check(positive_number());
+        ->check(seconds());
     sub->add_flag("--stream", flags->stream, "Stream each reply (time to first token is measured)");
     sub->get_option("--first-token-timeout")->needs("--stream");
     sub->add_flag("--ordered", flags->ordered, "Write output lines in input order");
     sub->add_flag("--skip-invalid", flags->skip_invalid, "Skip invalid input lines instead of refusing to start");
     sub->add_flag("--retry-failed", flags->retry_failed, "Redo the lines a previous run wrote as failed");
     sub->add_option("--trace", flags->trace, "Write a Chrome trace (Perfetto) of the run");
-    sub->add_option("--sim-ttft-ms", flags->sim_ttft_ms, "Embedded simulator: time to first token")->capture_default_str();
-    sub->add_option("--sim-itl-ms", flags->sim_itl_ms, "Embedded simulator: time between tokens")->capture_default_str();
+    sub->add_option("--sim-ttft-ms", flags->sim_ttft_ms, "Embedded simulator: time to first token")
+        ->capture_default_str()
+        ->check(milliseconds());
+    sub->add_option("--sim-itl-ms", flags->sim_itl_ms, "Embedded simulator: time between tokens")
+        ->capture_default_str()
+        ->check(milliseconds());
     sub->footer(
         "Examples:\n"
         "  agentio batch examples/prompts.jsonl -o out.jsonl                 # the embedded simulator\n"

@@ -115,30 +115,35 @@ Task<> one_request(llm::Client& client, llm::ChatRequest request, double send_at
     }
 }
 
-// Opened before the run, so that a path that cannot be written is said at
-// once, not after the whole benchmark.
-std::optional<std::ofstream> open_report(const std::string& path) {
-    if (path.empty()) return std::nullopt;
-    std::optional<std::ofstream> file(std::in_place, path, std::ios::binary | std::ios::trunc);
-    if (!*file) throw UsageError("cannot write " + path + ": " + std::strerror(errno));
-    return file;
+// Checked before the run, so that a path that cannot be written is said at
+// once, not after the whole benchmark; opened for appending, so that a run
+// that fails leaves an earlier report as it was.
+void check_writable(const std::string& path) {
+    if (path.empty()) return;
+    std::ofstream file(path, std::ios::binary | std::ios::app);
+    if (!file) throw UsageError("cannot write " + path + ": " + std::strerror(errno));
 }
 
-void write_report(std::ofstream& file, const std::string& path, const std::string& text) {
+void write_report(const std::string& path, const std::string& text) {
+    if (path.empty()) return;
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
     file << text;
     if (!file.flush()) throw Error("cannot write " + path + ": " + std::strerror(errno));
     fmt::print(stderr, "agentio bench: wrote {}\n", path);
 }
 
 Task<int> bench(BenchFlags flags, loadtest::Slo slo) {
-    std::optional<std::ofstream> json_file = open_report(flags.json_path);
-    std::optional<std::ofstream> html_file = open_report(flags.html_path);
+    if (!flags.json_path.empty() && flags.json_path == flags.html_path)
+        throw UsageError("--json and --html name the same file, " + flags.json_path);
+    check_writable(flags.json_path);
+    check_writable(flags.html_path);
     llm::ClientOptions options = llm::ClientOptions::from_env();
     std::optional<sim::Server> simulator =
         co_await resolve_endpoint(options, flags.base_url, flags.api_key, sim::Config(), "bench");
     options.retry.max_retries = 0;  // a load test measures the server, not our retries
-    options.timeouts.total.reset();
+    // No retries and no limiter here, so the whole call is the one attempt.
     options.timeouts.attempt = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(flags.request_timeout_s));
+    options.timeouts.total = options.timeouts.attempt;
     options.http.max_connections_per_origin =
         flags.max_concurrency > 0 ? static_cast<std::size_t>(flags.max_concurrency) : static_cast<std::size_t>(flags.num_prompts);
     llm::Client client(options);
@@ -176,8 +181,8 @@ Task<int> bench(BenchFlags flags, loadtest::Slo slo) {
                                    {"seed", flags.seed}};
     const nlohmann::json json = loadtest::to_json(summary, results, config);
     // Replace, not throw, on bytes that are not UTF-8 (an error page's text).
-    if (json_file) write_report(*json_file, flags.json_path, json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
-    if (html_file) write_report(*html_file, flags.html_path, loadtest::html_report(json));
+    write_report(flags.json_path, json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (!flags.html_path.empty()) write_report(flags.html_path, loadtest::html_report(json));
     if (summary.failed > 0) {
         for (const auto& r : results)
             if (!r.ok) {
@@ -213,7 +218,7 @@ Subcommand add_bench_command(CLI::App& app) {
         ->check(number_in(0, 1));
     sub->add_option("--request-timeout", flags->request_timeout_s, "Seconds a request may take before it counts as failed")
         ->capture_default_str()
-        ->check(positive_number());
+        ->check(seconds());
     sub->add_option("--seed", flags->seed, "Seed of the prompts and the schedule")->capture_default_str();
     sub->add_option("--goodput", flags->goodput, "SLOs in ms, e.g. ttft:300 tpot:50 e2el:2000")->expected(1, 3);
     sub->add_option("--json", flags->json_path, "Write the result (and every request's timings) as JSON");

@@ -171,10 +171,10 @@ Subcommand add_sim_command(CLI::App& app) {
         ->capture_default_str();
     sub->add_option("--ttft-ms", flags->ttft_ms, "Time to first token, in milliseconds")
         ->capture_default_str()
-        ->check(non_negative_number());
+        ->check(milliseconds());
     sub->add_option("--itl-ms", flags->itl_ms, "Time between tokens, in milliseconds")
         ->capture_default_str()
-        ->check(non_negative_number());
+        ->check(milliseconds());
     sub->add_option("--spread", config.latency.spread, "Each delay is drawn from [d*(1-spread), d*(1+spread)]")
         ->capture_default_str()
         ->check(number_in(0, 1));

@@ -38,13 +38,17 @@ CLI::Validator positive_number() {
     return checking("a number > 0", [](double v) { return std::isfinite(v) && v > 0; });
 }
 
-CLI::Validator non_negative_number() {
-    return checking("a number >= 0", [](double v) { return std::isfinite(v) && v >= 0; });
-}
-
 CLI::Validator number_in(double low, double high) {
     return checking(fmt::format("a number from {:g} to {:g}", low, high),
                     [low, high](double v) { return std::isfinite(v) && v >= low && v <= high; });
+}
+
+CLI::Validator seconds() {
+    return checking("a number of seconds from 0.001 to 1e6", [](double v) { return std::isfinite(v) && v >= 1e-3 && v <= 1e6; });
+}
+
+CLI::Validator milliseconds() {
+    return checking("a number of milliseconds from 0 to 1e9", [](double v) { return std::isfinite(v) && v >= 0 && v <= 1e9; });
 }
 
 CLI::Validator positive_or_inf() {

@@ -13,11 +13,14 @@ namespace agentio::cli {
 
 // A finite number > 0.
 CLI::Validator positive_number();
-// A finite number >= 0.
-CLI::Validator non_negative_number();
 // A finite number in [low, high].
 CLI::Validator number_in(double low, double high);
 // A number > 0, or `inf` (unbounded).
 CLI::Validator positive_or_inf();
+// A duration in seconds, from 1 ms to 10^6 s (11 days): longer would
+// overflow the loop clock's nanoseconds once added to the time of day.
+CLI::Validator seconds();
+// A duration in milliseconds, from 0 to 10^9 (the same 11 days).
+CLI::Validator milliseconds();
 
 }  // namespace agentio::cli

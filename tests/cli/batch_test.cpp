@@ -196,7 +196,7 @@ TEST(BatchInputTest, ABatchLineWithoutCustomIdIsNamedAndShortLinesKeepEveryReque
     Scratch scratch;
     const std::string path = scratch.write(
         "in.jsonl", R"({"body": {"messages": [{"role": "user", "content": "hi"}]}})" "\n"
-                    R"({"prompt": "hi", "seed": 7, "top_p": 0.5, "max_tokens": 3})" "\n");
+                    R"({"prompt": "hi", "seed": 7, "top_p": 0.5, "max_tokens": 3, "stream": true})" "\n");
     const batch::Input input = batch::read_input(path, "m");
     ASSERT_EQ(input.problems.size(), 1u);
     EXPECT_EQ(input.problems[0], path + ":1: \"custom_id\" must be a non-empty string");
@@ -205,6 +205,7 @@ TEST(BatchInputTest, ABatchLineWithoutCustomIdIsNamedAndShortLinesKeepEveryReque
     EXPECT_EQ(input.items[0].request.max_tokens, 3);
     EXPECT_EQ(input.items[0].request.seed, 7);
     EXPECT_EQ(input.items[0].request.top_p, 0.5);
+    EXPECT_FALSE(input.items[0].request.extra.contains("stream"));  // streaming is --stream's to decide
 }
 
 TEST(BatchOutputTest, ACompleteLineThatIsNotOursIsRefusedEvenLast) {
@@ -225,22 +226,26 @@ TEST(BatchOutputTest, RetryFailedRemovesOnlyTheLinesThatRecordAFailure) {
     const std::string ok = R"({"custom_id": "a", "response": {"status_code": 200, "body": {}}, "error": null})";
     const std::string api_error = R"({"custom_id": "b", "response": {"status_code": 500, "body": {}}, "error": null})";
     const std::string no_status = R"({"custom_id": "c", "response": null, "error": {"code": "timeout", "message": "t"}})";
-    const std::string path = scratch.write("out.jsonl", ok + "\n" + api_error + "\n" + no_status + "\n" + R"({"custom_id": "d", "re)");
+    const std::string other_input = R"({"custom_id": "z", "response": null, "error": {"code": "timeout", "message": "t"}})";
+    const std::string path =
+        scratch.write("out.jsonl", ok + "\n" + api_error + "\n" + no_status + "\n" + other_input + "\n" + R"({"custom_id": "d", "re)");
     batch::Existing found;
     {
         batch::OutputFile out = batch::OutputFile::open(path, found);  // a plain resume keeps failures
-        EXPECT_EQ(found.done.size(), 3u);
-        EXPECT_EQ(found.failed, 2u);
+        EXPECT_EQ(found.done.size(), 4u);
+        EXPECT_EQ(found.failed, 3u);
         EXPECT_EQ(found.dropped, 0u);
     }
     {
-        batch::OutputFile out = batch::OutputFile::open(path, found, /*retry_failed=*/true);
-        EXPECT_EQ(found.done, (std::unordered_set<std::string>{"a"}));
-        EXPECT_EQ(found.failed, 0u);
+        // Only this input's failures go: "z" belongs to another input, which alone can redo it.
+        const std::unordered_set<std::string> input_ids = {"a", "b", "c", "d"};
+        batch::OutputFile out = batch::OutputFile::open(path, found, &input_ids);
+        EXPECT_EQ(found.done, (std::unordered_set<std::string>{"a", "z"}));
+        EXPECT_EQ(found.failed, 1u);
         EXPECT_EQ(found.dropped, 2u);
         out.append(R"({"custom_id": "b", "response": {"status_code": 200}, "error": null})");
     }
-    EXPECT_EQ(read(path), ok + "\n" + R"({"custom_id": "b", "response": {"status_code": 200}, "error": null})" "\n");
+    EXPECT_EQ(read(path), ok + "\n" + other_input + "\n" + R"({"custom_id": "b", "response": {"status_code": 200}, "error": null})" "\n");
     EXPECT_FALSE(fs::exists(path + ".rewrite"));
 }
 
@@ -459,6 +464,7 @@ TEST(BatchCommandTest, CtrlCLetsCallsInFlightFinishAndSaysHowToResume) {
     EXPECT_NE(err.find("resume with:"), std::string::npos) << err;
     EXPECT_NE(err.find("--api-key \"$OPENAI_API_KEY\""), std::string::npos) << err;
     EXPECT_EQ(err.find("sk-never-in-the-hint"), std::string::npos) << err;
+    EXPECT_NE(err.find("with OPENAI_API_KEY set to the key given with --api-key"), std::string::npos) << err;
     const std::size_t written = output_ids(out).size();
     EXPECT_LT(written, 300u);
 
@@ -539,6 +545,12 @@ TEST(BatchCommandTest, BadCombinationsAreRefusedBeforeAnythingRuns) {
     EXPECT_EQ(wait(no_stream), 2);
     EXPECT_NE(read(no_stream.stderr_path).find("--stream"), std::string::npos) << read(no_stream.stderr_path);
     EXPECT_FALSE(fs::exists(scratch.path("out.jsonl")));
+
+    const Child trace_over_output = start({in, "-o", scratch.path("out.jsonl"), "--trace", scratch.path("out.jsonl")}, scratch.path("err3"));
+    EXPECT_EQ(wait(trace_over_output), 2);
+    EXPECT_NE(read(trace_over_output.stderr_path).find("would overwrite the input or the output"), std::string::npos)
+        << read(trace_over_output.stderr_path);
+    EXPECT_EQ(read(in), prompts(3));
 }
 
 TEST(BatchCommandTest, TimeoutFlagsEndCallsToAServerThatStallsWithAnErrorLineEach) {

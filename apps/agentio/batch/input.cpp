@@ -77,6 +77,9 @@ Item short_line(const Json& line, std::size_t number, const std::string& default
     } catch (const std::exception& e) {
         throw Error(e.what());
     }
+    // As in the Batch API form: streaming is the runner's choice (--stream).
+    item.request.extra.erase("stream");
+    item.request.extra.erase("stream_options");
     if (item.request.model.empty()) item.request.model = default_model;
     return item;
 }

@@ -72,12 +72,16 @@ int open_locked(const std::string& path) {
     return fd;
 }
 
-// `text` as the whole content of `path`, by way of a new file renamed over
-// it (atomic: a crash leaves the old file or the new one, whole).
-void replace_contents(const std::string& path, const std::string& text) {
+// `text` as the whole content of `path` (open as `old_fd`), by way of a new
+// file renamed over it (atomic: a crash leaves the old file or the new one,
+// whole), with the old one's permissions.
+void replace_contents(const std::string& path, int old_fd, const std::string& text) {
     const std::string temporary = path + ".rewrite";
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    struct stat old {};
+    const mode_t mode = ::fstat(old_fd, &old) == 0 ? (old.st_mode & 07777) : 0644;
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd < 0) fail("cannot create", temporary, errno);
+    (void)::fchmod(fd, mode);  // as the old file, whatever the umask
     std::size_t written = 0;
     while (written < text.size()) {
         const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
@@ -92,10 +96,11 @@ void replace_contents(const std::string& path, const std::string& text) {
             fail("cannot write", temporary, error);
         }
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        const int error = errno;
+    const int synced = ::fsync(fd) == 0 ? 0 : errno;
+    const int closed = ::close(fd) == 0 ? 0 : errno;
+    if (synced != 0 || closed != 0) {
         ::unlink(temporary.c_str());
-        fail("cannot write", temporary, error);
+        fail("cannot write", temporary, synced != 0 ? synced : closed);
     }
     if (::rename(temporary.c_str(), path.c_str()) != 0) {
         const int error = errno;
@@ -106,7 +111,7 @@ void replace_contents(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-OutputFile OutputFile::open(const std::string& path, Existing& found, bool retry_failed) {
+OutputFile OutputFile::open(const std::string& path, Existing& found, const std::unordered_set<std::string>* retry_failed) {
     found = Existing{};
     OutputFile file(path, open_locked(path), 0);  // closes its fd on every throw below
     const std::string text = read_existing(file.fd_, path);
@@ -124,7 +129,7 @@ OutputFile OutputFile::open(const std::string& path, Existing& found, bool retry
         LineInfo info = read_line(line);
         if (info.custom_id.empty())
             throw Error(path + ":" + std::to_string(number) + ": not a batch output line; refusing to append to this file");
-        if (retry_failed && info.failed) {
+        if (retry_failed && info.failed && retry_failed->count(info.custom_id)) {
             ++found.dropped;
         } else {
             found.failed += info.failed ? 1 : 0;
@@ -136,7 +141,7 @@ OutputFile OutputFile::open(const std::string& path, Existing& found, bool retry
     }
     found.repaired = keep != text.size();
     if (found.dropped > 0) {
-        replace_contents(path, kept);
+        replace_contents(path, file.fd_, kept);
         file.reopen();
         file.size_ = kept.size();
         return file;

@@ -33,12 +33,13 @@ public:
     // Opens (creating) and locks `path` for appending, and says in `found`
     // what it held. An unterminated last line is cut. With `retry_failed`,
     // lines that record a failure (an "error", or a status that is not 2xx)
-    // are removed too, by writing the rest to a new file renamed over the old
+    // and whose custom_id is in that set (this run's input) are removed too, by writing the rest to a new file renamed over the old
     // one: a crash at any point leaves either file whole. Throws
     // agentio::Error naming the file (and line) when a complete line is not
     // a batch output line (that file is not ours to append to), when another
     // run holds the lock, or when the file cannot be read or rewritten.
-    static OutputFile open(const std::string& path, Existing& found, bool retry_failed = false);
+    static OutputFile open(const std::string& path, Existing& found,
+                           const std::unordered_set<std::string>* retry_failed = nullptr);
 
     // Whether both paths exist and name one file (so -o would overwrite the input).
     static bool is_same_file(const std::string& path, const std::string& other);

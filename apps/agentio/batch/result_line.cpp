@@ -91,6 +91,16 @@ std::string failure_code(const std::exception_ptr& error) {
     }
 }
 
+int failure_status(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const llm::ApiError& e) {
+        return e.status();
+    } catch (...) {
+        return 0;
+    }
+}
+
 std::string success_line(const Item& item, const llm::ChatResponse& reply, const llm::RequestRecord& record) {
     const int status = record.status == 0 ? 200 : record.status;
     // A streamed reply (or a body that is not whole JSON): the chat.completion as parsed or assembled.

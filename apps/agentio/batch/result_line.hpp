@@ -31,4 +31,8 @@ std::string failure_line(const Item& item, const std::exception_ptr& error);
 // "connection_error", "stream_error", "error".
 std::string failure_code(const std::exception_ptr& error);
 
+// The HTTP status the server answered the failed call with, or 0 when it
+// answered none (connection, timeout, a broken stream).
+int failure_status(const std::exception_ptr& error);
+
 }  // namespace agentio::cli::batch
