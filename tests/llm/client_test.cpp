@@ -552,6 +552,37 @@ TEST(LlmClientTest, PerAttemptTimeoutEndsASilentServerEvenWithNoTotalTimeout) {
     EXPECT_EQ(records.all[0].retries, 1);
 }
 
+TEST(LlmClientTest, PerAttemptTimeoutBoundsAStreamBeforeItsFirstTokenButNotTheLimitersWait) {
+    auto script = std::make_shared<Script>();
+    script->answers = {reply_stream({kRoleChunk, chunk(R"({"content":"late"})")}, 3s), reply_json(kReply)};
+    Records records;
+    with_script(script, [&](http::Server& server) -> Task<> {
+        llm::ClientOptions options = options_for(server);
+        options.timeouts.total.reset();
+        options.timeouts.attempt = 1s;  // no first-token timeout: this one bounds the wait for content
+        options.retry.max_retries = 0;
+        options.rate_limits.requests_per_minute = 1;  // the second call waits a minute in the limiter
+        records.attach(options);
+        llm::Client client(options);
+        bool timed_out = false;
+        try {
+            llm::ChatStream stream = co_await client.chat_stream(question());
+            while (co_await stream.next()) {
+            }
+        } catch (const llm::FirstTokenTimeout&) {
+            ADD_FAILURE() << "no first-token timeout was set";
+        } catch (const TimeoutError&) {
+            timed_out = true;
+        }
+        EXPECT_TRUE(timed_out);
+        const llm::ChatResponse reply = co_await client.chat(question());  // a minute's wait, then a quick answer
+        EXPECT_EQ(reply.text(), "Paris.");
+    });
+    ASSERT_EQ(records.all.size(), 2u);
+    EXPECT_GE(records.all[1].rate_limit_wait, 50s);
+    EXPECT_TRUE(records.all[1].ok());
+}
+
 TEST(LlmClientTest, EmbeddingsAndModelsParseTheirReplies) {
     auto script = std::make_shared<Script>();
     script->answers = {[](http::Request& request) -> Task<http::Response> {
