@@ -168,3 +168,31 @@ TEST(BenchHtmlReportTest, TextFromTheServerCannotEndOrBendTheScript) {
     const std::size_t json_at = data + std::string("window.RESULT = ").size();
     EXPECT_EQ(nlohmann::json::parse(html.substr(json_at, html.find(";</script>", json_at) - json_at)), result);
 }
+
+TEST(BenchCommandTest, AReplyWithoutContentCountsAsFailedAsVllmCountsIt) {
+    // The embedded simulator cannot be scripted, so this runs `agentio sim`
+    // with a script whose only reply is a tool call.
+    const fs::path dir = fs::temp_directory_path() / ("agentio-bench-tools-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "script.jsonl") << R"({"reply": {"tool_calls": [{"name": "lookup", "arguments": {"q": "x"}}]}})" "\n";
+    const std::string sim = "timeout 60 " + std::string(AGENTIO_BIN) + " sim --port 0 --ttft-ms 1 --itl-ms 1 --script " +
+                            (dir / "script.jsonl").string() + " > " + (dir / "sim.out").string() + " 2>&1 & echo $! > " +
+                            (dir / "sim.pid").string();
+    ASSERT_EQ(std::system(sim.c_str()), 0);
+    std::string base_url;
+    for (int i = 0; i < 500 && base_url.empty(); ++i) {
+        const std::string banner = read(dir / "sim.out");
+        if (const auto at = banner.find("API on "); at != std::string::npos)
+            base_url = banner.substr(at + 7, banner.find(' ', at + 7) - at - 7);
+        else ::usleep(10000);
+    }
+    ASSERT_FALSE(base_url.empty()) << read(dir / "sim.out");
+    std::string output;
+    EXPECT_EQ(bench("--base-url " + base_url + " --num-prompts 3 --json " + (dir / "r.json").string(), output), 1) << output;
+    const nlohmann::json result = nlohmann::json::parse(read(dir / "r.json"));
+    EXPECT_EQ(result["completed"], 0);
+    EXPECT_EQ(result["failed"], 3);
+    EXPECT_NE(result["requests"][0]["error"].get<std::string>().find("no content"), std::string::npos) << result.dump();
+    std::system(("kill $(cat " + (dir / "sim.pid").string() + ")").c_str());
+    fs::remove_all(dir);
+}
