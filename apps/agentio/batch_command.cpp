@@ -52,7 +52,7 @@ struct BatchFlags {
     std::string output;
     std::string base_url;
     std::string api_key;
-    std::string model = "sim-small";
+    std::string model;  // empty: each line's own, or the simulator's model
     std::size_t concurrency = 64;
     std::optional<double> rpm;
     std::optional<double> tpm;
@@ -251,7 +251,10 @@ Task<int> run_batch(BatchFlags flags) {
     if (!flags.trace.empty() && (flags.trace == flags.output || batch::OutputFile::is_same_file(flags.trace, flags.input) ||
                                  batch::OutputFile::is_same_file(flags.trace, flags.output)))
         throw Error("the trace " + flags.trace + " would overwrite the input or the output; give --trace another path");
-    batch::Input input = batch::read_input(flags.input, flags.model);
+    // A real endpoint has no default model: a line without one is refused
+    // here rather than sent to fail, thousands of times over.
+    const std::string default_model = !flags.model.empty() ? flags.model : endpoint_named(flags.base_url) ? "" : "sim-small";
+    batch::Input input = batch::read_input(flags.input, default_model);
     for (const std::string& problem : input.problems) fmt::print(stderr, "{}\n", problem);
     if (!input.problems.empty()) {
         if (!flags.skip_invalid) {
@@ -396,7 +399,7 @@ Subcommand add_batch_command(CLI::App& app) {
         ->required();
     sub->add_option("--base-url", flags->base_url, "API base URL (else OPENAI_BASE_URL, else the embedded simulator)");
     sub->add_option("--api-key", flags->api_key, "API key (else OPENAI_API_KEY)");
-    sub->add_option("--model", flags->model, "Model for lines that name none")->capture_default_str();
+    sub->add_option("--model", flags->model, "Model for lines that name none (default: the simulator's, sim-small)");
     sub->add_option("--concurrency", flags->concurrency, "Requests in flight at once")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));

@@ -7,12 +7,16 @@
 
 namespace agentio::cli {
 
-Task<std::optional<sim::Server>> resolve_endpoint(llm::ClientOptions& options, std::string base_url, std::string api_key,
-                                                  sim::Config simulator, std::string command) {
+bool endpoint_named(const std::string& base_url) {
     // An empty OPENAI_BASE_URL counts as unset, as it does for ClientOptions::from_env():
     // a run must never reach a real endpoint that nobody named.
     const char* from_env = std::getenv("OPENAI_BASE_URL");
-    const bool named = !base_url.empty() || (from_env != nullptr && *from_env != '\0');
+    return !base_url.empty() || (from_env != nullptr && *from_env != '\0');
+}
+
+Task<std::optional<sim::Server>> resolve_endpoint(llm::ClientOptions& options, std::string base_url, std::string api_key,
+                                                  sim::Config simulator, std::string command) {
+    const bool named = endpoint_named(base_url);
     if (!base_url.empty()) options.base_url = std::move(base_url);
     if (!api_key.empty()) options.api_key = std::move(api_key);
     std::optional<sim::Server> server;

@@ -15,6 +15,10 @@
 
 namespace agentio::cli {
 
+// Whether the requests go to an endpoint the user named (--base-url, or a
+// non-empty OPENAI_BASE_URL) rather than to the embedded simulator.
+bool endpoint_named(const std::string& base_url);
+
 // Sets options.base_url and options.api_key from the flags (when given) and
 // returns the simulator it started, if it started one (shut it down at the end).
 Task<std::optional<sim::Server>> resolve_endpoint(llm::ClientOptions& options, std::string base_url, std::string api_key,

@@ -410,7 +410,7 @@ TEST(BatchCommandTest, AnUnreachableEndpointGivesAnErrorLinePerInput) {
     Scratch scratch;
     const std::string in = scratch.write("in.jsonl", prompts(5));
     const std::string out = scratch.path("out.jsonl");
-    const Child child = start({in, "-o", out, "--base-url", "http://127.0.0.1:1/v1", "--max-retries", "1", "--api-key", "sk-x"},
+    const Child child = start({in, "-o", out, "--base-url", "http://127.0.0.1:1/v1", "--model", "m", "--max-retries", "1", "--api-key", "sk-x"},
                               scratch.path("err"));
     EXPECT_EQ(wait(child), 1);
     std::istringstream lines(read(out));
@@ -504,7 +504,7 @@ TEST(BatchCommandTest, AnApiErrorIsALineWithTheServersStatusAndBodyAsOpenAiWrite
     SimProcess sim(scratch, {"--ttft-ms", "1", "--itl-ms", "1", "--fault-500", "1"});
     const std::string in = scratch.write("in.jsonl", prompts(5));
     const std::string out = scratch.path("out.jsonl");
-    const Child child = start({in, "-o", out, "--base-url", sim.base_url, "--max-retries", "1"}, scratch.path("err"));
+    const Child child = start({in, "-o", out, "--base-url", sim.base_url, "--model", "sim-small", "--max-retries", "1"}, scratch.path("err"));
     EXPECT_EQ(wait(child), 1);  // some requests failed
     const std::string err = read(child.stderr_path);
     EXPECT_NE(err.find("sending to " + sim.base_url), std::string::npos) << err;
@@ -520,7 +520,7 @@ TEST(BatchCommandTest, AnApiErrorIsALineWithTheServersStatusAndBodyAsOpenAiWrite
     EXPECT_NE(err.find("500 server_error: 5"), std::string::npos) << err;  // the summary counts them by status
 
     // Re-run: nothing left to do, but the failures are said (exit 1)...
-    const Child again = start({in, "-o", out, "--base-url", sim.base_url}, scratch.path("err2"));
+    const Child again = start({in, "-o", out, "--base-url", sim.base_url, "--model", "sim-small"}, scratch.path("err2"));
     EXPECT_EQ(wait(again), 1);
     EXPECT_NE(read(again.stderr_path).find("5 line(s) in " + out + " record a failure; --retry-failed"), std::string::npos)
         << read(again.stderr_path);
@@ -546,6 +546,12 @@ TEST(BatchCommandTest, BadCombinationsAreRefusedBeforeAnythingRuns) {
     EXPECT_NE(read(no_stream.stderr_path).find("--stream"), std::string::npos) << read(no_stream.stderr_path);
     EXPECT_FALSE(fs::exists(scratch.path("out.jsonl")));
 
+    // A named endpoint has no default model: lines without one are refused up front.
+    const Child no_model = start({in, "-o", scratch.path("out.jsonl"), "--base-url", "http://127.0.0.1:1/v1"}, scratch.path("err4"));
+    EXPECT_EQ(wait(no_model), 2);
+    EXPECT_NE(read(no_model.stderr_path).find(in + ":1: no \"model\" (give one in the line, or pass --model)"), std::string::npos)
+        << read(no_model.stderr_path);
+
     const Child trace_over_output = start({in, "-o", scratch.path("out.jsonl"), "--trace", scratch.path("out.jsonl")}, scratch.path("err3"));
     EXPECT_EQ(wait(trace_over_output), 2);
     EXPECT_NE(read(trace_over_output.stderr_path).find("would overwrite the input or the output"), std::string::npos)
@@ -564,14 +570,14 @@ TEST(BatchCommandTest, TimeoutFlagsEndCallsToAServerThatStallsWithAnErrorLineEac
         return codes;
     };
     const std::string streamed = scratch.path("streamed.jsonl");
-    const Child first_token = start({in, "-o", streamed, "--base-url", sim.base_url, "--max-retries", "0", "--stream",
+    const Child first_token = start({in, "-o", streamed, "--base-url", sim.base_url, "--model", "sim-small", "--max-retries", "0", "--stream",
                                      "--first-token-timeout", "0.2"},
                                     scratch.path("err"));
     EXPECT_EQ(wait(first_token), 1) << read(first_token.stderr_path);
     EXPECT_EQ(error_codes(streamed), (std::map<std::string, int>{{"first_token_timeout", 4}}));
 
     const std::string plain = scratch.path("plain.jsonl");
-    const Child total = start({in, "-o", plain, "--base-url", sim.base_url, "--max-retries", "0", "--timeout", "0.2"},
+    const Child total = start({in, "-o", plain, "--base-url", sim.base_url, "--model", "sim-small", "--max-retries", "0", "--timeout", "0.2"},
                               scratch.path("err2"));
     EXPECT_EQ(wait(total), 1) << read(total.stderr_path);
     EXPECT_EQ(error_codes(plain), (std::map<std::string, int>{{"timeout", 4}}));

@@ -47,6 +47,7 @@ Item batch_api_line(const Json& line, std::size_t number, const std::string& def
     item.request.extra.erase("stream");
     item.request.extra.erase("stream_options");
     if (item.request.model.empty()) item.request.model = default_model;
+    if (item.request.model.empty()) throw Error("\"body\" has no \"model\" (give one, or pass --model)");
     if (item.request.messages.empty()) throw Error("\"body\" has no messages");
     return item;
 }
@@ -81,6 +82,7 @@ Item short_line(const Json& line, std::size_t number, const std::string& default
     item.request.extra.erase("stream");
     item.request.extra.erase("stream_options");
     if (item.request.model.empty()) item.request.model = default_model;
+    if (item.request.model.empty()) throw Error("no \"model\" (give one in the line, or pass --model)");
     return item;
 }
 

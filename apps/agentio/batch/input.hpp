@@ -33,7 +33,7 @@ struct Input {
 
 // Reads every line of `path`; blank lines are skipped. Lines with problems are
 // left out of `items` and described in `problems`. `default_model` fills
-// requests that name none. Throws agentio::Error when the file cannot be read.
+// requests that name none; when it is empty, such a request is a problem. Throws agentio::Error when the file cannot be read.
 Input read_input(const std::string& path, const std::string& default_model);
 
 // One line's request, or throws agentio::Error saying what is wrong with it
