@@ -64,9 +64,9 @@ struct Client::State {
     detail::Call prepare(std::string operation, std::string model, std::string_view path) const;
     // Starts the clocks and waits for a concurrency slot.
     Task<> begin(detail::Call& call);
-    // A call whose reply is one JSON body, parsed by `parse`.
+    // A call whose reply is one JSON body, handed whole to `parse`.
     template <class Reply>
-    Task<Reply> plain_call(detail::Call call, Reply (*parse)(std::string_view));
+    Task<Reply> plain_call(detail::Call call, Reply (*parse)(std::string body));
     // One HTTP exchange up to a 2xx head; a non-2xx status is thrown as ApiError.
     Task<http::ClientResponse> attempt(detail::Call& call);
     // After a failed attempt: returns once the next attempt may start, or

@@ -7,7 +7,6 @@
 #include "agentio/llm/client.hpp"
 
 #include <cstdlib>
-#include <type_traits>
 
 #include "agentio/core/sleep.hpp"
 #include "agentio/core/timeout.hpp"
@@ -284,7 +283,7 @@ void record_usage(RequestRecord&, const std::vector<Model>&) {}
 }  // namespace
 
 template <class Reply>
-Task<Reply> Client::State::plain_call(detail::Call call, Reply (*parse)(std::string_view)) {
+Task<Reply> Client::State::plain_call(detail::Call call, Reply (*parse)(std::string body)) {
     std::exception_ptr error;
     std::optional<Reply> reply;
     try {
@@ -296,8 +295,7 @@ Task<Reply> Client::State::plain_call(detail::Call call, Reply (*parse)(std::str
                 Task<std::string> reading = response.text();
                 const auto [deadline, bound] = attempt_limit(call);
                 std::string text = co_await bounded(deadline, bound, std::move(reading));
-                reply.emplace(parse(text));
-                if constexpr (std::is_same_v<Reply, ChatResponse>) reply->raw_body = std::move(text);
+                reply.emplace(parse(std::move(text)));
                 break;
             } catch (...) {
                 failed = std::current_exception();
@@ -326,18 +324,25 @@ Task<ChatResponse> Client::chat(ChatRequest request, RequestRecord* record) {
     call.record_out = record;
     call.body = to_json(request, false);
     call.estimated_tokens = estimate_tokens(request);
-    return state_->plain_call<ChatResponse>(std::move(call), &parse_chat_response);
+    // The reply keeps the body it was parsed from: every field, known or not.
+    return state_->plain_call<ChatResponse>(std::move(call), [](std::string body) {
+        ChatResponse reply = parse_chat_response(body);
+        reply.raw_body = std::move(body);
+        return reply;
+    });
 }
 
 Task<EmbeddingResponse> Client::embeddings(EmbeddingRequest request) {
     detail::Call call = state_->prepare("embeddings", request.model, "/embeddings");
     call.body = to_json(request);
     for (const std::string& input : request.input) call.estimated_tokens += static_cast<std::int64_t>(input.size() / 4 + 1);
-    return state_->plain_call<EmbeddingResponse>(std::move(call), &parse_embedding_response);
+    return state_->plain_call<EmbeddingResponse>(std::move(call),
+                                                 [](std::string body) { return parse_embedding_response(body); });
 }
 
 Task<std::vector<Model>> Client::models() {
-    return state_->plain_call<std::vector<Model>>(state_->prepare("models", "", "/models"), &parse_model_list);
+    return state_->plain_call<std::vector<Model>>(state_->prepare("models", "", "/models"),
+                                                  [](std::string body) { return parse_model_list(body); });
 }
 
 }  // namespace agentio::llm
