@@ -193,9 +193,7 @@ Task<> one_call(Run& run, std::size_t index, int slot, Semaphore::Permit permit)
         run.stopping = true;
     }
     write_line(run, index, std::move(line), std::move(permit));
-    std::string status = ok ? std::to_string(record.status == 0 ? 200 : record.status) : batch::failure_code(error);
-    if (const int answered = ok ? 0 : batch::failure_status(error); answered > 0) status = fmt::format("{} {}", answered, status);
-    run.tally.add(record, status, ok);
+    run.tally.add(record, batch::outcome_label(record, error), ok);
     if (run.trace) {
         run.trace->add(slot, item.custom_id, record);
         if (!run.trace->failure().empty()) {

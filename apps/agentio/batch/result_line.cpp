@@ -64,6 +64,9 @@ bool is_valid_json(const std::string& text) {
     return !parser.parse(text).error();
 }
 
+// The status of a call that succeeded (a client that saw none assumes 200).
+int answered_status(const llm::RequestRecord& record) { return record.status == 0 ? 200 : record.status; }
+
 // A JSON string, as the output writes every string it did not receive whole.
 std::string quoted(const std::string& text) { return Json(text).dump(-1, ' ', false, Json::error_handler_t::replace); }
 
@@ -91,35 +94,35 @@ std::string failure_code(const std::exception_ptr& error) {
     }
 }
 
-int failure_status(const std::exception_ptr& error) {
+std::string success_line(const Item& item, const llm::ChatResponse& reply, const llm::RequestRecord& record) {
+    std::string line = fmt::format(R"({{"id": {}, "custom_id": {}, "response": {{"status_code": {}, "request_id": {}, "body": )",
+                                   quoted(request_id(item)), quoted(item.custom_id), answered_status(record),
+                                   quoted(record.request_id));
+    if (!reply.raw_body.empty() && is_valid_json(reply.raw_body)) {
+        // A plain reply's body as the server sent it, every field kept. A
+        // line break in valid JSON can only be whitespace between tokens, so
+        // it becomes a space and the line stays one line.
+        const std::size_t body_at = line.size();
+        line += reply.raw_body;
+        std::replace_if(line.begin() + static_cast<std::ptrdiff_t>(body_at), line.end(),
+                        [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    } else {
+        // A streamed reply (or a body that is not whole JSON): the chat.completion as assembled.
+        line += completion_body(reply).dump(-1, ' ', false, Json::error_handler_t::replace);
+    }
+    line += R"(}, "error": null})";
+    return line;
+}
+
+std::string outcome_label(const llm::RequestRecord& record, const std::exception_ptr& error) {
+    if (!error) return std::to_string(answered_status(record));
     try {
         std::rethrow_exception(error);
     } catch (const llm::ApiError& e) {
-        return e.status();
+        if (e.status() > 0) return fmt::format("{} {}", e.status(), failure_code(error));
     } catch (...) {
-        return 0;
     }
-}
-
-std::string success_line(const Item& item, const llm::ChatResponse& reply, const llm::RequestRecord& record) {
-    const int status = record.status == 0 ? 200 : record.status;
-    // A streamed reply (or a body that is not whole JSON): the chat.completion as parsed or assembled.
-    if (reply.raw_body.empty() || !is_valid_json(reply.raw_body)) {
-        const Json line = {{"id", request_id(item)},
-                           {"custom_id", item.custom_id},
-                           {"response", {{"status_code", status}, {"request_id", record.request_id}, {"body", completion_body(reply)}}},
-                           {"error", nullptr}};
-        return line.dump(-1, ' ', false, Json::error_handler_t::replace);
-    }
-    // A plain reply: the server's body as it came, every field kept. A line break in valid JSON can only be whitespace between tokens, so
-    // it becomes a space and the line stays one line.
-    std::string line = fmt::format(R"({{"id": {}, "custom_id": {}, "response": {{"status_code": {}, "request_id": {}, "body": )",
-                                   quoted(request_id(item)), quoted(item.custom_id), status, quoted(record.request_id));
-    const std::size_t body_at = line.size();
-    line += reply.raw_body;
-    std::replace_if(line.begin() + static_cast<std::ptrdiff_t>(body_at), line.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
-    line += "}, \"error\": null}";
-    return line;
+    return failure_code(error);
 }
 
 std::string failure_line(const Item& item, const std::exception_ptr& error) {

@@ -31,8 +31,9 @@ std::string failure_line(const Item& item, const std::exception_ptr& error);
 // "connection_error", "stream_error", "error".
 std::string failure_code(const std::exception_ptr& error);
 
-// The HTTP status the server answered the failed call with, or 0 when it
-// answered none (connection, timeout, a broken stream).
-int failure_status(const std::exception_ptr& error);
+// A call's outcome as the summary counts it: "200" for a success, else the
+// status the server answered with and the failure code ("500 server_error"),
+// or the code alone when no status came ("timeout").
+std::string outcome_label(const llm::RequestRecord& record, const std::exception_ptr& error);
 
 }  // namespace agentio::cli::batch
