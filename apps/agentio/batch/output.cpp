@@ -45,17 +45,32 @@ LineInfo read_line(std::string_view line) {
     if (json.is_discarded() || !json.is_object()) return {};
     const auto id = json.find("custom_id");
     if (id == json.end() || !id->is_string()) return {};
-    LineInfo info{id->get<std::string>(), false};
+    const auto answered_2xx = [&json] {
+        const auto response = json.find("response");
+        if (response == json.end() || !response->is_object()) return false;
+        const auto status = response->find("status_code");
+        return status != response->end() && status->is_number_integer() && status->get<int>() / 100 == 2;
+    };
     const auto error = json.find("error");
-    const auto response = json.find("response");
-    info.failed = (error != json.end() && !error->is_null()) || response == json.end() || !response->is_object() ||
-                  !response->contains("status_code") || !(*response)["status_code"].is_number_integer() ||
-                  (*response)["status_code"].get<int>() / 100 != 2;
-    return info;
+    return {id->get<std::string>(), (error != json.end() && !error->is_null()) || !answered_2xx()};
 }
 
 [[noreturn]] void fail(const std::string& what, const std::string& path, int error) {
     throw Error(what + " " + path + ": " + std::strerror(error));
+}
+
+// Writes all of `text`, retrying short writes; 0, or the errno that stopped
+// it (a write of nothing counts as a full disk), with `written` saying how
+// far it got.
+int write_all(int fd, std::string_view text, std::size_t& written) {
+    written = 0;
+    while (written < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+        if (n > 0) written += static_cast<std::size_t>(n);
+        else if (n == 0) return ENOSPC;
+        else if (errno != EINTR) return errno;
+    }
+    return 0;
 }
 
 int open_locked(const std::string& path) {
@@ -83,18 +98,10 @@ void replace_contents(const std::string& path, int old_fd, const std::string& te
     if (fd < 0) fail("cannot create", temporary, errno);
     (void)::fchmod(fd, mode);  // as the old file, whatever the umask
     std::size_t written = 0;
-    while (written < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-        if (n > 0) {
-            written += static_cast<std::size_t>(n);
-        } else if (n < 0 && errno == EINTR) {
-            continue;
-        } else {
-            const int error = n < 0 ? errno : ENOSPC;
-            ::close(fd);
-            ::unlink(temporary.c_str());
-            fail("cannot write", temporary, error);
-        }
+    if (const int error = write_all(fd, text, written); error != 0) {
+        ::close(fd);
+        ::unlink(temporary.c_str());
+        fail("cannot write", temporary, error);
     }
     const int synced = ::fsync(fd) == 0 ? 0 : errno;
     const int closed = ::close(fd) == 0 ? 0 : errno;
@@ -178,14 +185,7 @@ void OutputFile::append(std::string_view line) {
     buffer_.assign(line);
     buffer_.push_back('\n');
     std::size_t written = 0;
-    while (written < buffer_.size()) {
-        const ssize_t n = ::write(fd_, buffer_.data() + written, buffer_.size() - written);
-        if (n > 0) {
-            written += static_cast<std::size_t>(n);
-            continue;
-        }
-        if (n < 0 && errno == EINTR) continue;
-        const int error = n < 0 ? errno : ENOSPC;
+    if (const int error = write_all(fd_, buffer_, written); error != 0) {
         // Cut the part that made it, so the file stays whole lines; should
         // that fail too, the next run's open() cuts the unterminated tail.
         if (written > 0) (void)::ftruncate(fd_, static_cast<off_t>(size_));
