@@ -68,10 +68,6 @@ struct BatchFlags {
     double sim_itl_ms = 10;
 };
 
-Duration seconds_to_duration(double s) {
-    return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
-}
-
 // `arg` as the shell reads it back.
 std::string shell_quoted(const std::string& arg) {
     const bool plain = !arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -92,12 +88,11 @@ std::string own_command_line() {
     std::string line;
     bool key_hidden = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string shown = shell_quoted(args[i]);
-        if (i > 0 && args[i - 1] == "--api-key") shown = "\"$OPENAI_API_KEY\"";
-        if (args[i].rfind("--api-key=", 0) == 0) shown = "--api-key=\"$OPENAI_API_KEY\"";
-        key_hidden = key_hidden || shown.find("$OPENAI_API_KEY") != std::string::npos;
+        const bool key_value = i > 0 && args[i - 1] == "--api-key";
+        const bool key_flag = args[i].starts_with("--api-key=");
+        key_hidden = key_hidden || key_value || key_flag;
         if (!line.empty()) line += ' ';
-        line += shown;
+        line += key_value ? "\"$OPENAI_API_KEY\"" : key_flag ? "--api-key=\"$OPENAI_API_KEY\"" : shell_quoted(args[i]);
     }
     if (key_hidden) line += "\n  (with OPENAI_API_KEY set to the key given with --api-key)";
     return line;
@@ -295,8 +290,8 @@ Task<int> run_batch(BatchFlags flags) {
 
     llm::ClientOptions options = llm::ClientOptions::from_env();
     sim::Config simulated;
-    simulated.latency.time_to_first_token = seconds_to_duration(flags.sim_ttft_ms / 1000);
-    simulated.latency.inter_token = seconds_to_duration(flags.sim_itl_ms / 1000);
+    simulated.latency.time_to_first_token = from_milliseconds(flags.sim_ttft_ms);
+    simulated.latency.inter_token = from_milliseconds(flags.sim_itl_ms);
     std::optional<sim::Server> simulator =
         co_await resolve_endpoint(options, flags.base_url, flags.api_key, simulated, "batch");
     if (!simulator) fmt::print(stderr, "agentio batch: sending to {}\n", options.base_url);
@@ -306,8 +301,8 @@ Task<int> run_batch(BatchFlags flags) {
     // The per-attempt timeout (10 min) bounds a server that never answers;
     // a total one would also count the limiter's wait, which --rpm makes long.
     options.timeouts.total.reset();
-    if (flags.timeout_s) options.timeouts.total = seconds_to_duration(*flags.timeout_s);
-    if (flags.first_token_timeout_s) options.timeouts.first_token = seconds_to_duration(*flags.first_token_timeout_s);
+    if (flags.timeout_s) options.timeouts.total = from_seconds(*flags.timeout_s);
+    if (flags.first_token_timeout_s) options.timeouts.first_token = from_seconds(*flags.first_token_timeout_s);
     const std::size_t slots = std::min(flags.concurrency, todo.size());
     options.http.max_connections_per_origin = slots;
     llm::Client client(options);

@@ -86,7 +86,7 @@ int drawn_length(int length, double ratio, std::mt19937_64& random) {
 Task<> one_request(llm::Client& client, llm::ChatRequest request, double send_at, TimePoint start,
                    Semaphore* slots, loadtest::RequestResult& result) {
     const double wait = send_at - since(start);
-    if (wait > 0) co_await sleep(std::chrono::duration_cast<Duration>(std::chrono::duration<double>(wait)));
+    if (wait > 0) co_await sleep(from_seconds(wait));
     std::optional<Semaphore::Permit> permit;
     if (slots) permit.emplace(co_await slots->acquire());
     const TimePoint sent = EventLoop::current()->now();
@@ -119,13 +119,11 @@ Task<> one_request(llm::Client& client, llm::ChatRequest request, double send_at
 // once, not after the whole benchmark; opened for appending, so that a run
 // that fails leaves an earlier report as it was.
 void check_writable(const std::string& path) {
-    if (path.empty()) return;
     std::ofstream file(path, std::ios::binary | std::ios::app);
     if (!file) throw UsageError("cannot write " + path + ": " + std::strerror(errno));
 }
 
 void write_report(const std::string& path, const std::string& text) {
-    if (path.empty()) return;
     std::ofstream file(path, std::ios::binary | std::ios::trunc);
     file << text;
     if (!file.flush()) throw Error("cannot write " + path + ": " + std::strerror(errno));
@@ -135,15 +133,16 @@ void write_report(const std::string& path, const std::string& text) {
 Task<int> bench(BenchFlags flags, loadtest::Slo slo) {
     if (!flags.json_path.empty() && flags.json_path == flags.html_path)
         throw UsageError("--json and --html name the same file, " + flags.json_path);
-    check_writable(flags.json_path);
-    check_writable(flags.html_path);
+    if (!flags.json_path.empty()) check_writable(flags.json_path);
+    if (!flags.html_path.empty()) check_writable(flags.html_path);
     llm::ClientOptions options = llm::ClientOptions::from_env();
     std::optional<sim::Server> simulator =
         co_await resolve_endpoint(options, flags.base_url, flags.api_key, sim::Config(), "bench");
     options.retry.max_retries = 0;  // a load test measures the server, not our retries
-    // No retries and no limiter here, so the whole call is the one attempt.
-    options.timeouts.attempt = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(flags.request_timeout_s));
-    options.timeouts.total = options.timeouts.attempt;
+    // No retries and no limiter here: the whole call is the request that
+    // --request-timeout bounds, streaming included.
+    options.timeouts.attempt.reset();
+    options.timeouts.total = from_seconds(flags.request_timeout_s);
     options.http.max_connections_per_origin =
         flags.max_concurrency > 0 ? static_cast<std::size_t>(flags.max_concurrency) : static_cast<std::size_t>(flags.num_prompts);
     llm::Client client(options);
@@ -181,7 +180,7 @@ Task<int> bench(BenchFlags flags, loadtest::Slo slo) {
                                    {"seed", flags.seed}};
     const nlohmann::json json = loadtest::to_json(summary, results, config);
     // Replace, not throw, on bytes that are not UTF-8 (an error page's text).
-    write_report(flags.json_path, json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (!flags.json_path.empty()) write_report(flags.json_path, json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     if (!flags.html_path.empty()) write_report(flags.html_path, loadtest::html_report(json));
     if (summary.failed > 0) {
         for (const auto& r : results)

@@ -53,10 +53,6 @@ double to_ms(Duration d) {
     return std::chrono::duration<double, std::milli>(d).count();
 }
 
-Duration from_ms(double ms) {
-    return std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(ms));
-}
-
 // The flags as given. CLI11 writes straight into `config` where the types
 // agree; the rest is carried over by finish_config().
 struct SimFlags {
@@ -86,8 +82,8 @@ void finish_config(SimFlags& flags) {
                                    fmt::format("{} is above --max-tokens {}", config.output.min_tokens,
                                                config.output.max_tokens));
     config.port = static_cast<std::uint16_t>(flags.port);
-    config.latency.time_to_first_token = from_ms(flags.ttft_ms);
-    config.latency.inter_token = from_ms(flags.itl_ms);
+    config.latency.time_to_first_token = from_milliseconds(flags.ttft_ms);
+    config.latency.inter_token = from_milliseconds(flags.itl_ms);
     if (flags.rpm_option->count() > 0) config.limits.requests_per_minute = flags.rpm;
     if (flags.tpm_option->count() > 0) config.limits.tokens_per_minute = flags.tpm;
 

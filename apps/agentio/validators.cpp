@@ -55,4 +55,12 @@ CLI::Validator positive_or_inf() {
     return checking("a number > 0 or inf", [](double v) { return !std::isnan(v) && v > 0; });
 }
 
+Duration from_seconds(double seconds) {
+    return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
+}
+
+Duration from_milliseconds(double milliseconds) {
+    return std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(milliseconds));
+}
+
 }  // namespace agentio::cli

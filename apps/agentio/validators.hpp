@@ -1,4 +1,5 @@
-// validators.hpp: the number checks of every subcommand's flags.
+// validators.hpp: the number checks of every subcommand's flags, and the
+// conversion of the durations they let through.
 //
 // CLI11's own checks let NaN through (every comparison with it is false, so
 // `--rate nan` would pass a range check and poison a schedule) and word
@@ -8,6 +9,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+
+#include "agentio/core/clock.hpp"
 
 namespace agentio::cli {
 
@@ -22,5 +25,9 @@ CLI::Validator positive_or_inf();
 CLI::Validator seconds();
 // A duration in milliseconds, from 0 to 10^9 (the same 11 days).
 CLI::Validator milliseconds();
+
+// A flag's seconds or milliseconds (checked above) as the loop's Duration.
+Duration from_seconds(double seconds);
+Duration from_milliseconds(double milliseconds);
 
 }  // namespace agentio::cli

@@ -26,7 +26,7 @@ std::string id_text(const Json& id) {
     throw Error("\"id\" must be a string or an integer");
 }
 
-Item batch_api_line(const Json& line, std::size_t number, const std::string& default_model) {
+Item batch_api_line(const Json& line, std::size_t number) {
     Item item;
     item.line = number;
     const auto id = line.find("custom_id");
@@ -43,16 +43,11 @@ Item batch_api_line(const Json& line, std::size_t number, const std::string& def
     } catch (const std::exception& e) {
         throw Error(std::string("\"body\": ") + e.what());
     }
-    // A streamed batch is the runner's choice (--stream), not the line's.
-    item.request.extra.erase("stream");
-    item.request.extra.erase("stream_options");
-    if (item.request.model.empty()) item.request.model = default_model;
-    if (item.request.model.empty()) throw Error("\"body\" has no \"model\" (give one, or pass --model)");
     if (item.request.messages.empty()) throw Error("\"body\" has no messages");
     return item;
 }
 
-Item short_line(const Json& line, std::size_t number, const std::string& default_model) {
+Item short_line(const Json& line, std::size_t number) {
     Item item;
     item.line = number;
     item.custom_id = line.contains("id") ? id_text(line["id"]) : "line-" + std::to_string(number);
@@ -78,11 +73,6 @@ Item short_line(const Json& line, std::size_t number, const std::string& default
     } catch (const std::exception& e) {
         throw Error(e.what());
     }
-    // As in the Batch API form: streaming is the runner's choice (--stream).
-    item.request.extra.erase("stream");
-    item.request.extra.erase("stream_options");
-    if (item.request.model.empty()) item.request.model = default_model;
-    if (item.request.model.empty()) throw Error("no \"model\" (give one in the line, or pass --model)");
     return item;
 }
 
@@ -92,8 +82,13 @@ Item parse_line(std::string_view text, std::size_t line, const std::string& defa
     Json json = Json::parse(text, nullptr, false);
     if (json.is_discarded()) throw Error("not JSON: " + excerpt(text));
     if (!json.is_object()) throw Error("a line must be a JSON object, got: " + excerpt(text));
-    if (json.contains("custom_id") || json.contains("body")) return batch_api_line(json, line, default_model);
-    return short_line(json, line, default_model);
+    Item item = json.contains("custom_id") || json.contains("body") ? batch_api_line(json, line) : short_line(json, line);
+    // Streaming is the runner's choice (--stream), not the line's.
+    item.request.extra.erase("stream");
+    item.request.extra.erase("stream_options");
+    if (item.request.model.empty()) item.request.model = default_model;
+    if (item.request.model.empty()) throw Error("no \"model\" (give one in the line, or pass --model)");
+    return item;
 }
 
 Input read_input(const std::string& path, const std::string& default_model) {

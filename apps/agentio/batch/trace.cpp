@@ -33,8 +33,10 @@ TraceWriter::TraceWriter(const std::string& path, TimePoint origin, int slots) :
 TraceWriter::~TraceWriter() { close(); }
 
 void TraceWriter::put(std::string_view text) {
-    if (!file_) return;
-    if (!text.empty() && std::fwrite(text.data(), 1, text.size(), file_) == text.size()) return;
+    if (file_ && std::fwrite(text.data(), 1, text.size(), file_) != text.size()) give_up();
+}
+
+void TraceWriter::give_up() {
     failure_ = "cannot write the trace " + path_ + ": " + std::strerror(errno) + "; it is cut short here";
     std::fclose(file_);
     file_ = nullptr;
@@ -81,7 +83,7 @@ void TraceWriter::add(int slot, std::string_view custom_id, const llm::RequestRe
     } else {
         span(slot, "response", at, end - at);
     }
-    if (file_ && std::fflush(file_) != 0) put({});
+    if (file_ && std::fflush(file_) != 0) give_up();
 }
 
 void TraceWriter::close() {

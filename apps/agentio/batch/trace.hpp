@@ -42,6 +42,8 @@ public:
 private:
     void span(int slot, std::string_view name, TimePoint start, Duration length, const std::string& args = {});
     void put(std::string_view text);
+    // After a failed write: says why in failure(), and writes no more.
+    void give_up();
 
     std::FILE* file_ = nullptr;
     std::string path_;
