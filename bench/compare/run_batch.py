@@ -86,7 +86,7 @@ def throughput(args, tmp):
         latency = min(one_latency(base) for _ in range(3))
         out = os.path.join(tmp, "agentio.out.jsonl")
         agentio = timed([os.path.join(args.bin, "agentio"), "batch", prompts, "-o", out, "--base-url", base,
-                         "--api-key", "sk-bench", "--concurrency", str(concurrency)], timeout=1200)
+                         "--api-key", "sk-bench", "--model", "sim-small", "--concurrency", str(concurrency)], timeout=1200)
         count_lines(out, n)
         out = os.path.join(tmp, "python.out.jsonl")
         python = timed(["/usr/bin/python3", os.path.join(HERE, "batch_cookbook.py"), prompts, out, "--base-url", base,
@@ -106,7 +106,7 @@ def rate(args, tmp):
     with Server("agentio-sim-rate", sim, tmp, port=port):
         base = f"http://127.0.0.1:{port}/v1"
         proc = subprocess.Popen([os.path.join(args.bin, "agentio"), "batch", prompts, "-o", out, "--base-url", base,
-                                 "--api-key", "sk-bench", "--concurrency", "1000", "--rpm", str(rpm)],
+                                 "--api-key", "sk-bench", "--model", "sim-small", "--concurrency", "1000", "--rpm", str(rpm)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         samples, start = [], time.monotonic()
         while proc.poll() is None and time.monotonic() - start < 1200:
