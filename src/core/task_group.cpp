@@ -34,11 +34,7 @@ void TaskGroup::task_finished(detail::SpawnedTaskBase& child) noexcept {
         errors_.push_back(error);
         if (state_ == State::Open) {
             abort();
-            if (!joining_) {
-                // Stop the body too, as asyncio does.
-                parent_cancel_requested_ = true;
-                parent_.cancel();
-            }
+            cancel_body();
         }
     }
     if (live_ == 0 && joining_) {
@@ -60,11 +56,26 @@ bool TaskGroup::start_join(std::coroutine_handle<> frame) {
     }
     if (live_ == 0) return false;
     joining_ = true;
-    parent_.wait_on(*this, frame);
+    parent_.wait_on(joiner_, frame);
     return true;
 }
 
+// While the body runs, it is stopped too, as asyncio does: one cancellation
+// request, withdrawn in finish_join. Once it is joining there is no body left
+// to stop (and cancelling the joiner would read as a cancel from outside).
+void TaskGroup::cancel_body() noexcept {
+    if (joining_ || parent_cancel_requested_) return;
+    parent_cancel_requested_ = true;
+    parent_.cancel();
+}
+
 void TaskGroup::cancel() noexcept {
+    if (state_ == State::Joined) return;
+    abort();
+    cancel_body();
+}
+
+void TaskGroup::joiner_cancelled() noexcept {
     // The caller was cancelled while joining: cancel the children and keep
     // waiting for them.
     propagate_cancel_ = true;

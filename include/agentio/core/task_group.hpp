@@ -15,6 +15,14 @@
 // - If the caller is cancelled, the children are cancelled and awaited, then
 //   CancelledError propagates (unless children failed: ExceptionGroup).
 // - create_task() after the group began shutting down throws InvalidStateError.
+// - cancel() (asyncio's TaskGroup.cancel(), Python 3.15) ends the group early
+//   without an error: the children and the body are cancelled, and
+//   task_group() returns normally once they have finished. Call it from the
+//   body or from a child, once the group's goal is met. It is idempotent and a
+//   no-op once the group has finished. A cancellation from outside that comes
+//   at the same time still propagates, and so do children's errors. A body
+//   that returns a value and is stopped before it returns has none to give:
+//   task_group() then throws InvalidStateError.
 // The group is a scope argument rather than an object with a destructor
 // because a destructor cannot wait for children: a scope can.
 #pragma once
@@ -31,7 +39,11 @@
 
 namespace agentio {
 
-class TaskGroup final : detail::Waiter, detail::CompletionListener {
+namespace detail {
+struct TaskGroupScope;
+}
+
+class TaskGroup final : detail::CompletionListener {
 public:
     TaskGroup(const TaskGroup&) = delete;
     TaskGroup& operator=(const TaskGroup&) = delete;
@@ -55,16 +67,22 @@ public:
     // Number of children not finished yet.
     std::size_t pending() const noexcept { return live_; }
 
-    // For task_group(): the end of the scope.
-    explicit TaskGroup(detail::TaskNode& parent) noexcept : parent_(parent) {}
+    // Ends the group early, without an error (see the file comment).
+    void cancel() noexcept;
+
     ~TaskGroup();
-    auto join(std::exception_ptr body_error) {
-        body_error_ = std::move(body_error);
-        return JoinAwaiter{*this};
-    }
 
 private:
+    friend struct detail::TaskGroupScope;
     enum class State { Open, Aborting, Joined };
+    // The scope's task waits on the join through this: a cancellation of that
+    // task arrives here (a separate object, so that it is not the public cancel()).
+    struct Joiner final : detail::Waiter {
+        TaskGroup& group;
+        explicit Joiner(TaskGroup& g) noexcept : group(g) {}
+        void cancel() noexcept override { group.joiner_cancelled(); }
+        std::string describe() const override { return group.describe(); }
+    };
     struct JoinAwaiter {
         TaskGroup& group;
         bool await_ready() const noexcept { return false; }
@@ -72,15 +90,22 @@ private:
         void await_resume() { group.finish_join(); }
     };
 
+    explicit TaskGroup(detail::TaskNode& parent) noexcept : parent_(parent) {}
+    auto join(std::exception_ptr body_error) {
+        body_error_ = std::move(body_error);
+        return JoinAwaiter{*this};
+    }
     void adopt(detail::SpawnedTaskBase& child);
     void abort() noexcept;
+    void cancel_body() noexcept;
     bool start_join(std::coroutine_handle<> frame);
     void finish_join();
     void task_finished(detail::SpawnedTaskBase& child) noexcept override;
-    void cancel() noexcept override;
-    std::string describe() const override;
+    void joiner_cancelled() noexcept;
+    std::string describe() const;
 
     detail::TaskNode& parent_;
+    Joiner joiner_{*this};
     std::vector<detail::SpawnedTaskBase*> children_;  // counted references
     std::vector<std::exception_ptr> errors_;
     std::exception_ptr body_error_;
@@ -91,12 +116,20 @@ private:
     bool propagate_cancel_ = false;
 };
 
+namespace detail {
+// What task_group() alone may do with a TaskGroup: make it and join it.
+struct TaskGroupScope {
+    static TaskGroup make(TaskNode& parent) noexcept { return TaskGroup(parent); }
+    static auto join(TaskGroup& group, std::exception_ptr body_error) { return group.join(std::move(body_error)); }
+};
+}  // namespace detail
+
 // Runs `body(group)` and waits for every child of the group (see above).
 // Returns what the body returns.
 template <class Body>
 auto task_group(Body body) -> Task<await_result_t<std::invoke_result_t<Body&, TaskGroup&>>> {
     using T = await_result_t<std::invoke_result_t<Body&, TaskGroup&>>;
-    TaskGroup group(detail::running_node("task_group()"));
+    TaskGroup group = detail::TaskGroupScope::make(detail::running_node("task_group()"));
     std::exception_ptr body_error;
     if constexpr (std::is_void_v<T>) {
         try {
@@ -104,7 +137,7 @@ auto task_group(Body body) -> Task<await_result_t<std::invoke_result_t<Body&, Ta
         } catch (...) {
             body_error = std::current_exception();
         }
-        co_await group.join(body_error);
+        co_await detail::TaskGroupScope::join(group, body_error);
     } else {
         std::optional<T> value;
         try {
@@ -112,7 +145,8 @@ auto task_group(Body body) -> Task<await_result_t<std::invoke_result_t<Body&, Ta
         } catch (...) {
             body_error = std::current_exception();
         }
-        co_await group.join(body_error);
+        co_await detail::TaskGroupScope::join(group, body_error);
+        if (!value) throw InvalidStateError("TaskGroup::cancel() stopped the body before it returned a value");
         co_return std::move(*value);
     }
 }
