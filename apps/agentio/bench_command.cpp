@@ -43,9 +43,7 @@ struct UsageError : Error {
 };
 
 struct BenchFlags {
-    std::string base_url;
-    std::string api_key;
-    std::string model = "sim-small";
+    EndpointFlags endpoint;
     int num_prompts = 200;
     double request_rate = std::numeric_limits<double>::infinity();
     double burstiness = 1.0;
@@ -135,9 +133,14 @@ Task<int> bench(BenchFlags flags, loadtest::Slo slo) {
         throw UsageError("--json and --html name the same file, " + flags.json_path);
     if (!flags.json_path.empty()) check_writable(flags.json_path);
     if (!flags.html_path.empty()) check_writable(flags.html_path);
+    std::string model;
+    try {
+        model = flags.endpoint.required_model();
+    } catch (const Error& e) {
+        throw UsageError(e.what());
+    }
     llm::ClientOptions options = llm::ClientOptions::from_env();
-    std::optional<sim::Server> simulator =
-        co_await resolve_endpoint(options, flags.base_url, flags.api_key, sim::Config(), "bench");
+    std::optional<sim::Server> simulator = co_await resolve_endpoint(options, flags.endpoint, sim::Config(), "bench");
     options.retry.max_retries = 0;  // a load test measures the server, not our retries
     // No retries and no limiter here: the whole call is the request that
     // --request-timeout bounds, streaming included.
@@ -156,7 +159,7 @@ Task<int> bench(BenchFlags flags, loadtest::Slo slo) {
     // them must not delay the first sends.
     std::vector<llm::ChatRequest> prompts(static_cast<std::size_t>(flags.num_prompts));
     for (llm::ChatRequest& request : prompts) {
-        request.model = flags.model;
+        request.model = model;
         request.messages = {llm::Message::user(prompt_of(drawn_length(flags.input_len, flags.range_ratio, random), random))};
         request.max_completion_tokens = drawn_length(flags.output_len, flags.range_ratio, random);
     }
@@ -173,7 +176,7 @@ Task<int> bench(BenchFlags flags, loadtest::Slo slo) {
 
     const loadtest::Summary summary = loadtest::summarize(results, duration, slo);
     fmt::print("{}", loadtest::table(summary));
-    const nlohmann::json config = {{"base_url", options.base_url},      {"model", flags.model},
+    const nlohmann::json config = {{"base_url", options.base_url},      {"model", model},
                                    {"num_prompts", flags.num_prompts},  {"request_rate", std::isfinite(flags.request_rate) ? nlohmann::json(flags.request_rate) : nlohmann::json("inf")},
                                    {"burstiness", flags.burstiness},    {"max_concurrency", flags.max_concurrency},
                                    {"input_len", flags.input_len},      {"output_len", flags.output_len},
@@ -197,9 +200,7 @@ Task<int> bench(BenchFlags flags, loadtest::Slo slo) {
 Subcommand add_bench_command(CLI::App& app) {
     auto flags = std::make_shared<BenchFlags>();
     CLI::App* sub = app.add_subcommand("bench", "Load-test an OpenAI-compatible endpoint (TTFT, TPOT, ITL, E2EL, goodput)");
-    sub->add_option("--base-url", flags->base_url, "API base URL (else OPENAI_BASE_URL, else the embedded simulator)");
-    sub->add_option("--api-key", flags->api_key, "API key (else OPENAI_API_KEY)");
-    sub->add_option("--model", flags->model, "Model")->capture_default_str();
+    flags->endpoint.add_options(*sub, "Model");
     sub->add_option("--num-prompts", flags->num_prompts, "Requests to send")->capture_default_str()->check(CLI::Range(1, 10000000));
     sub->add_option("--request-rate", flags->request_rate, "Requests per second (default: inf, all at once)")
         ->check(positive_or_inf());

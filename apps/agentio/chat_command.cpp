@@ -30,9 +30,7 @@ namespace {
 
 struct ChatFlags {
     std::string prompt;
-    std::string base_url;
-    std::string api_key;
-    std::string model = "sim-small";
+    EndpointFlags endpoint;
     std::string system;
     std::optional<int> max_tokens;
     std::optional<double> temperature;
@@ -44,10 +42,10 @@ Task<int> chat(ChatFlags flags) {
     simulated.latency.time_to_first_token = std::chrono::milliseconds(200);
     simulated.latency.inter_token = std::chrono::milliseconds(15);
     std::optional<sim::Server> simulator =
-        co_await resolve_endpoint(options, flags.base_url, flags.api_key, simulated, "chat");
+        co_await resolve_endpoint(options, flags.endpoint, simulated, "chat");
     llm::Client client(options);
     llm::ChatRequest request;
-    request.model = flags.model;
+    request.model = flags.endpoint.model_or_default();  // checked before the run
     if (!flags.system.empty()) request.messages.push_back(llm::Message::system(flags.system));
     request.messages.push_back(llm::Message::user(flags.prompt));
     request.max_completion_tokens = flags.max_tokens;
@@ -77,9 +75,7 @@ Subcommand add_chat_command(CLI::App& app) {
     auto flags = std::make_shared<ChatFlags>();
     CLI::App* sub = app.add_subcommand("chat", "Stream one reply to a prompt (from the argument or stdin)");
     sub->add_option("prompt", flags->prompt, "The prompt (default: all of stdin)");
-    sub->add_option("--base-url", flags->base_url, "API base URL (else OPENAI_BASE_URL, else the embedded simulator)");
-    sub->add_option("--api-key", flags->api_key, "API key (else OPENAI_API_KEY)");
-    sub->add_option("--model", flags->model, "Model")->capture_default_str();
+    flags->endpoint.add_options(*sub, "Model");
     sub->add_option("--system", flags->system, "A system message before the prompt");
     sub->add_option("--max-tokens", flags->max_tokens, "Longest reply, in tokens")->check(positive_number());
     sub->add_option("--temperature", flags->temperature, "Sampling temperature")->check(number_in(0, 2));
@@ -91,6 +87,12 @@ Subcommand add_chat_command(CLI::App& app) {
     Subcommand command;
     command.app = sub;
     command.run = [flags] {
+        try {
+            (void)flags->endpoint.required_model();
+        } catch (const Error& e) {
+            fmt::print(stderr, "agentio chat: {}\n", e.what());
+            return static_cast<int>(exit_bad_usage);
+        }
         if (flags->prompt.empty()) {
             if (::isatty(STDIN_FILENO) == 1) fmt::print(stderr, "agentio chat: type the prompt, then Ctrl-D\n");
             flags->prompt.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());

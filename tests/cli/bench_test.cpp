@@ -153,6 +153,9 @@ TEST(BenchCommandTest, AnInfiniteRateIsAcceptedAndBadNumbersOrPathsAreRefusedBef
     EXPECT_EQ(bench("--json /nonexistent-dir/r.json", output), 2);
     EXPECT_NE(output.find("cannot write /nonexistent-dir/r.json: No such file or directory"), std::string::npos) << output;
     EXPECT_EQ(output.find("requests, rate"), std::string::npos) << output;  // nothing was sent
+    EXPECT_EQ(bench("--base-url http://127.0.0.1:1/v1 --num-prompts 1", output), 2);
+    EXPECT_NE(output.find("no --model: an endpoint named by --base-url has no default model"), std::string::npos) << output;
+    EXPECT_EQ(output.find("requests, rate"), std::string::npos) << output;
 }
 
 TEST(BenchHtmlReportTest, TextFromTheServerCannotEndOrBendTheScript) {
@@ -188,7 +191,7 @@ TEST(BenchCommandTest, AReplyWithoutContentCountsAsFailedAsVllmCountsIt) {
     }
     ASSERT_FALSE(base_url.empty()) << read(dir / "sim.out");
     std::string output;
-    EXPECT_EQ(bench("--base-url " + base_url + " --num-prompts 3 --json " + (dir / "r.json").string(), output), 1) << output;
+    EXPECT_EQ(bench("--base-url " + base_url + " --model sim-small --num-prompts 3 --json " + (dir / "r.json").string(), output), 1) << output;
     const nlohmann::json result = nlohmann::json::parse(read(dir / "r.json"));
     EXPECT_EQ(result["completed"], 0);
     EXPECT_EQ(result["failed"], 3);

@@ -61,8 +61,16 @@ TEST(ChatCommandTest, ReadsThePromptFromStdinWhenNoneIsGiven) {
 }
 
 TEST(ChatCommandTest, AnUnreachableEndpointIsExitOneWithAMessageAndNoKey) {
-    const Result r = chat("hello --base-url http://127.0.0.1:1/v1 --api-key sk-chat-5ecret");
+    const Result r = chat("hello --base-url http://127.0.0.1:1/v1 --model m --api-key sk-chat-5ecret");
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("127.0.0.1:1"), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find("sk-chat-5ecret"), std::string::npos) << r.err;
+}
+
+// The simulator's model name would only fail there, so nothing is sent.
+TEST(ChatCommandTest, ANamedEndpointWithoutAModelIsBadUsage) {
+    const Result r = chat("hello --base-url http://127.0.0.1:1/v1");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("pass --model"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("127.0.0.1:1/v1/chat"), std::string::npos) << r.err;
 }
