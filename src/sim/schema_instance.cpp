@@ -1,0 +1,778 @@
+// schema_instance.cpp: walks a JSON Schema and builds a value it accepts.
+//
+// The walk is one recursive function, value(), bounded three ways: the
+// depth (kMaxSchemaDepth, counting $ref hops and merges, so a $ref cycle
+// ends), the steps taken (every schema visited, failed anyOf branches
+// included, so trying branches cannot take exponential time) and the values
+// built (kMaxInstanceValues). Schemas combined by allOf, or a $ref or anyOf
+// with sibling keywords, are merged into a copy; the nodes copied are
+// counted too.
+//
+// Two kinds of failure: Unsatisfiable (this schema admits nothing we can
+// build: the next anyOf branch or allowed type may do) and a plain
+// SchemaError (a malformed schema or a bound passed: no alternative helps).
+// After kFullRefHops $ref hops only what is required is built (minItems
+// items, required properties, the simplest type and branch), so recursive
+// definitions end as soon as they can.
+#include "agentio/sim/schema_instance.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agentio/sim/detail/pattern_sample.hpp"
+#include "agentio/sim/prng.hpp"
+#include "agentio/sim/text_generator.hpp"
+
+namespace agentio::sim {
+
+namespace {
+
+constexpr int kFullRefHops = 3;
+constexpr std::size_t kMaxSteps = 200'000;
+constexpr std::size_t kMaxCopiedNodes = 1'000'000;
+constexpr std::int64_t kMaxCount = 1000;  // minItems, minProperties
+constexpr std::int64_t kMaxStringLength = 10'000;
+constexpr double kMaxExactInteger = 9007199254740992.0;  // 2^53: beyond, JSON numbers lose integers
+constexpr int kUniqueTries = 8;
+constexpr int kPatternTries = 16;
+
+class Unsatisfiable : public SchemaError {
+public:
+    using SchemaError::SchemaError;
+};
+
+// Keywords that say nothing about which values are valid.
+bool is_annotation(std::string_view key) {
+    return key == "description" || key == "title" || key == "$comment" || key == "default" || key == "examples" ||
+           key == "$defs" || key == "definitions" || key == "$schema" || key == "$id" || key == "$anchor" ||
+           key == "deprecated" || key == "readOnly" || key == "writeOnly";
+}
+
+bool only_annotations_besides(const OrderedJson& schema, std::string_view keyword) {
+    for (const auto& [key, value] : schema.items())
+        if (key != keyword && !is_annotation(key)) return false;
+    return true;
+}
+
+std::string pointer_token(std::string_view name) {
+    std::string out;
+    for (const char c : name) {
+        if (c == '~') out += "~0";
+        else if (c == '/') out += "~1";
+        else out.push_back(c);
+    }
+    return out;
+}
+
+// Nodes of `json`, counting up to `limit` (then stops): what a copy costs.
+std::size_t node_count(const OrderedJson& json, std::size_t limit) {
+    std::size_t count = 0;
+    std::vector<const OrderedJson*> pending{&json};
+    while (!pending.empty() && count <= limit) {
+        const OrderedJson* node = pending.back();
+        pending.pop_back();
+        ++count;
+        if (node->is_structured())
+            for (const OrderedJson& child : *node) pending.push_back(&child);
+    }
+    return count;
+}
+
+std::vector<std::string> type_names(const OrderedJson& type) {
+    std::vector<std::string> names;
+    if (type.is_string()) names.push_back(type.get<std::string>());
+    else
+        for (const OrderedJson& name : type)
+            if (name.is_string()) names.push_back(name.get<std::string>());
+    return names;
+}
+
+bool is_a(const OrderedJson& value, std::string_view type) {
+    if (type == "null") return value.is_null();
+    if (type == "boolean") return value.is_boolean();
+    if (type == "object") return value.is_object();
+    if (type == "array") return value.is_array();
+    if (type == "string") return value.is_string();
+    if (type == "number") return value.is_number();
+    if (type == "integer")
+        return value.is_number_integer() || (value.is_number_float() && std::trunc(value.get<double>()) == value.get<double>());
+    return false;
+}
+
+// `extra`'s keywords added to `merged`: both schemas then apply (see the
+// file comment; where two values of one keyword cannot be combined, the
+// first one stays).
+void merge_into(OrderedJson& merged, const OrderedJson& extra) {
+    for (const auto& [key, value] : extra.items()) {
+        const auto found = merged.find(key);
+        if (found == merged.end()) {
+            merged[key] = value;
+            continue;
+        }
+        OrderedJson& mine = *found;
+        const bool both_numbers = mine.is_number() && value.is_number();
+        if (key == "properties" && mine.is_object() && value.is_object()) {
+            for (const auto& [name, schema] : value.items()) {
+                if (mine.contains(name)) mine[name] = OrderedJson{{"allOf", OrderedJson::array({mine[name], schema})}};
+                else mine[name] = schema;
+            }
+        } else if (key == "required" && mine.is_array() && value.is_array()) {
+            for (const OrderedJson& name : value)
+                if (std::find(mine.begin(), mine.end(), name) == mine.end()) mine.push_back(name);
+        } else if (key == "type") {
+            const std::vector<std::string> theirs = type_names(value);
+            OrderedJson both = OrderedJson::array();
+            for (const std::string& name : type_names(mine))
+                if (std::find(theirs.begin(), theirs.end(), name) != theirs.end()) both.push_back(name);
+            mine = std::move(both);
+        } else if (both_numbers && (key == "minimum" || key == "exclusiveMinimum" || key == "minLength" ||
+                                    key == "minItems" || key == "minProperties")) {
+            if (value.get<double>() > mine.get<double>()) mine = value;
+        } else if (both_numbers && (key == "maximum" || key == "exclusiveMaximum" || key == "maxLength" ||
+                                    key == "maxItems" || key == "maxProperties")) {
+            if (value.get<double>() < mine.get<double>()) mine = value;
+        } else if ((key == "items" || key == "additionalProperties") && !mine.is_array() && !value.is_array()) {
+            mine = OrderedJson{{"allOf", OrderedJson::array({mine, value})}};
+        } else if (key == "allOf" && mine.is_array() && value.is_array()) {
+            for (const OrderedJson& member : value) mine.push_back(member);
+        } else if (key == "anyOf" || key == "oneOf" || key == "$ref") {
+            OrderedJson& all = merged["allOf"];
+            if (!all.is_array()) all = OrderedJson::array();
+            all.push_back(OrderedJson{{key, value}});
+        } else if (key == "uniqueItems" && value == true) {
+            mine = true;
+        }
+    }
+}
+
+std::string two_digits(std::int64_t n) { return fmt::format("{:02}", n); }
+
+class Generator {
+public:
+    Generator(const OrderedJson& root, std::uint64_t seed) : root_(root), rng_(seed) {}
+
+    OrderedJson generate() { return value(root_, "#", 0, 0); }
+
+private:
+    [[noreturn]] static void fail(const std::string& path, const std::string& problem) {
+        throw SchemaError(shown(path) + ": " + problem);
+    }
+    [[noreturn]] static void unsatisfiable(const std::string& path, const std::string& problem) {
+        throw Unsatisfiable(shown(path) + ": " + problem);
+    }
+    static std::string shown(const std::string& path) {
+        constexpr std::size_t kShown = 200;
+        return path.size() <= kShown ? path : "..." + path.substr(path.size() - kShown);
+    }
+
+    void count_value(const std::string& path) {
+        if (++values_ > kMaxInstanceValues)
+            fail(path, fmt::format("the value would hold more than {} values", kMaxInstanceValues));
+    }
+
+    void charge_copy(const OrderedJson& json, const std::string& path) {
+        copied_ += node_count(json, kMaxCopiedNodes);
+        if (copied_ > kMaxCopiedNodes) fail(path, "the schema combines (allOf, $ref, anyOf) too much to satisfy");
+    }
+
+    // A non-negative integer keyword, or nullopt when absent.
+    static std::optional<std::int64_t> count_keyword(const OrderedJson& schema, const char* key, const std::string& path) {
+        const auto found = schema.find(key);
+        if (found == schema.end()) return std::nullopt;
+        if (!found->is_number() || found->get<double>() < 0 || std::trunc(found->get<double>()) != found->get<double>())
+            fail(path, fmt::format("{} must be a non-negative integer, not {}", key, found->dump()));
+        const double v = found->get<double>();
+        return v > 1e15 ? std::int64_t{1'000'000'000'000'000} : static_cast<std::int64_t>(v);
+    }
+
+    static std::optional<double> number_keyword(const OrderedJson& schema, const char* key, const std::string& path) {
+        const auto found = schema.find(key);
+        if (found == schema.end()) return std::nullopt;
+        if (!found->is_number()) fail(path, fmt::format("{} must be a number, not {}", key, found->dump()));
+        return found->get<double>();
+    }
+
+    OrderedJson value(const OrderedJson& schema, const std::string& path, int depth, int hops) {
+        if (++steps_ > kMaxSteps) fail(path, "the schema takes too many steps to satisfy");
+        if (depth > kMaxSchemaDepth)
+            unsatisfiable(path, fmt::format("nests deeper than {} levels (a recursive $ref that never ends?)", kMaxSchemaDepth));
+        if (schema.is_boolean()) {
+            if (!schema.get<bool>()) unsatisfiable(path, "the schema `false` allows no value");
+            return any_value(path);
+        }
+        if (!schema.is_object()) fail(path, "a schema must be an object or a boolean, not " + std::string(schema.type_name()));
+
+        if (const auto all = schema.find("allOf"); all != schema.end()) return all_of(schema, *all, path, depth, hops);
+        if (const auto ref = schema.find("$ref"); ref != schema.end()) return follow(schema, *ref, path, depth, hops);
+        for (const char* keyword : {"anyOf", "oneOf"})
+            if (const auto branches = schema.find(keyword); branches != schema.end())
+                return any_of(schema, keyword, *branches, path, depth, hops);
+        if (const auto constant = schema.find("const"); constant != schema.end()) {
+            count_value(path);
+            return *constant;
+        }
+        if (const auto members = schema.find("enum"); members != schema.end()) return enum_member(schema, *members, path, hops);
+        return typed(schema, path, depth, hops);
+    }
+
+    OrderedJson all_of(const OrderedJson& schema, const OrderedJson& all, const std::string& path, int depth, int hops) {
+        if (!all.is_array()) fail(path, "allOf must be an array of schemas");
+        charge_copy(schema, path);
+        OrderedJson merged = schema;
+        merged.erase("allOf");
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            const OrderedJson& member = all[i];
+            const std::string where = path + "/allOf/" + std::to_string(i);
+            if (member.is_boolean()) {
+                if (!member.get<bool>()) unsatisfiable(where, "the schema `false` allows no value");
+                continue;
+            }
+            if (!member.is_object()) fail(where, "a schema must be an object or a boolean");
+            charge_copy(member, where);
+            merge_into(merged, member);
+        }
+        return value(merged, path, depth + 1, hops);
+    }
+
+    const OrderedJson& resolve(const std::string& ref, const std::string& path) const {
+        if (ref.empty() || ref[0] != '#')
+            fail(path, fmt::format("$ref \"{}\" is not a reference into this schema (only \"#...\" ones are)", ref));
+        const OrderedJson* at = &root_;
+        if (ref.size() == 1) return *at;
+        if (ref[1] != '/') fail(path, fmt::format("$ref \"{}\": only JSON pointers (\"#/...\") are supported", ref));
+        std::size_t start = 2;
+        while (true) {
+            const std::size_t end = std::min(ref.find('/', start), ref.size());
+            std::string token;
+            for (std::size_t i = start; i < end; ++i) {
+                if (ref[i] == '~' && i + 1 < end && (ref[i + 1] == '0' || ref[i + 1] == '1')) {
+                    token.push_back(ref[i + 1] == '0' ? '~' : '/');
+                    ++i;
+                } else {
+                    token.push_back(ref[i]);
+                }
+            }
+            const OrderedJson* next = nullptr;
+            if (at->is_object()) {
+                const auto found = at->find(token);
+                if (found != at->end()) next = &*found;
+            } else if (at->is_array() && !token.empty() && token.size() < 10 &&
+                       std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+                const std::size_t index = std::stoul(token);
+                if (index < at->size()) next = &(*at)[index];
+            }
+            if (next == nullptr) fail(path, fmt::format("$ref \"{}\" points to nothing in the schema", ref));
+            at = next;
+            if (end == ref.size()) return *at;
+            start = end + 1;
+        }
+    }
+
+    OrderedJson follow(const OrderedJson& schema, const OrderedJson& ref, const std::string& path, int depth, int hops) {
+        if (!ref.is_string()) fail(path, "$ref must be a string");
+        const std::string target_path = ref.get<std::string>();
+        const OrderedJson& target = resolve(target_path, path);
+        if (only_annotations_besides(schema, "$ref")) return value(target, target_path, depth + 1, hops + 1);
+        // Keywords beside the $ref apply too.
+        charge_copy(schema, path);
+        OrderedJson merged = schema;
+        merged.erase("$ref");
+        if (target.is_boolean()) {
+            if (!target.get<bool>()) unsatisfiable(target_path, "the schema `false` allows no value");
+        } else if (target.is_object()) {
+            charge_copy(target, target_path);
+            merge_into(merged, target);
+        } else {
+            fail(target_path, "a schema must be an object or a boolean");
+        }
+        return value(merged, target_path, depth + 1, hops + 1);
+    }
+
+    // Tries `candidates` in order; the first that builds wins. If none does,
+    // the first one's reason is thrown.
+    template <class Candidate, class Build>
+    OrderedJson first_that_builds(const std::vector<Candidate>& candidates, Build build) {
+        std::optional<Unsatisfiable> first;
+        const std::size_t values = values_;
+        for (const Candidate& candidate : candidates) {
+            try {
+                return build(candidate);
+            } catch (const Unsatisfiable& e) {
+                values_ = values;  // what the failed try built is not in the result
+                if (!first) first = e;
+            }
+        }
+        throw *first;
+    }
+
+    static bool is_null_schema(const OrderedJson& schema) {
+        if (!schema.is_object()) return false;
+        const auto type = schema.find("type");
+        return type != schema.end() && type_names(*type) == std::vector<std::string>{"null"};
+    }
+
+    OrderedJson any_of(const OrderedJson& schema, const char* keyword, const OrderedJson& branches, const std::string& path,
+                       int depth, int hops) {
+        if (!branches.is_array() || branches.empty()) fail(path, fmt::format("{} must be a non-empty array of schemas", keyword));
+        const bool minimal = hops >= kFullRefHops;
+        // Which branches to try first: a full value prefers anything to null;
+        // a recursion that must end prefers null, then branches that do not
+        // go through a $ref.
+        auto rank = [minimal](const OrderedJson& branch) {
+            const bool null = is_null_schema(branch);
+            if (!minimal) return null ? 1 : 0;
+            if (null) return 0;
+            return branch.is_object() && branch.contains("$ref") ? 2 : 1;
+        };
+        std::vector<std::size_t> order(branches.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return rank(branches[a]) < rank(branches[b]); });
+        const bool alone = only_annotations_besides(schema, keyword);
+        return first_that_builds(order, [&](std::size_t i) {
+            const std::string where = path + "/" + keyword + "/" + std::to_string(i);
+            if (alone) return value(branches[i], where, depth + 1, hops);
+            // The keywords beside anyOf apply to every branch.
+            charge_copy(schema, path);
+            OrderedJson merged = schema;
+            merged.erase(keyword);
+            const OrderedJson& branch = branches[i];
+            if (branch.is_boolean() && !branch.get<bool>()) unsatisfiable(where, "the schema `false` allows no value");
+            if (branch.is_object()) {
+                charge_copy(branch, where);
+                merge_into(merged, branch);
+            } else if (!branch.is_boolean()) {
+                fail(where, "a schema must be an object or a boolean");
+            }
+            return value(merged, where, depth + 1, hops);
+        });
+    }
+
+    OrderedJson enum_member(const OrderedJson& schema, const OrderedJson& members, const std::string& path, int hops) {
+        if (!members.is_array()) fail(path, "enum must be an array");
+        std::vector<const OrderedJson*> allowed;
+        const auto type = schema.find("type");
+        const std::vector<std::string> types = type == schema.end() ? std::vector<std::string>{} : type_names(*type);
+        for (const OrderedJson& member : members)
+            if (types.empty() || std::any_of(types.begin(), types.end(), [&](const std::string& t) { return is_a(member, t); }))
+                allowed.push_back(&member);
+        if (allowed.empty())
+            unsatisfiable(path, members.empty() ? "enum lists no value" : "no member of enum has an allowed type");
+        count_value(path);
+        if (hops >= kFullRefHops) return *allowed.front();
+        return *allowed[static_cast<std::size_t>(rng_.next() % allowed.size())];
+    }
+
+    // The type to build when the schema names none, from its keywords.
+    static std::string implied_type(const OrderedJson& schema) {
+        auto has_any = [&schema](std::initializer_list<const char*> keys) {
+            return std::any_of(keys.begin(), keys.end(), [&schema](const char* key) { return schema.contains(key); });
+        };
+        if (has_any({"properties", "required", "additionalProperties", "minProperties", "maxProperties", "patternProperties"}))
+            return "object";
+        if (has_any({"items", "prefixItems", "minItems", "maxItems", "uniqueItems"})) return "array";
+        if (has_any({"minLength", "maxLength", "pattern", "format"})) return "string";
+        if (has_any({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"})) return "number";
+        return "any";
+    }
+
+    OrderedJson typed(const OrderedJson& schema, const std::string& path, int depth, int hops) {
+        std::vector<std::string> types;
+        if (const auto type = schema.find("type"); type != schema.end()) {
+            if (!type->is_string() && !type->is_array()) fail(path, "type must be a string or an array of strings");
+            for (const OrderedJson& name : type->is_array() ? *type : OrderedJson::array({*type})) {
+                if (!name.is_string()) fail(path, "type must be a string or an array of strings");
+                const std::string& t = name.get_ref<const std::string&>();
+                if (t != "null" && t != "boolean" && t != "object" && t != "array" && t != "string" && t != "number" &&
+                    t != "integer")
+                    fail(path, fmt::format("\"{}\" is not a JSON Schema type", t));
+                types.push_back(t);
+            }
+            if (types.empty()) unsatisfiable(path, "type allows no type");
+        } else {
+            types.push_back(implied_type(schema));
+        }
+        // A full value takes the first type named that is not null; a
+        // recursion that must end the simplest one.
+        auto rank = [minimal = hops >= kFullRefHops](const std::string& t) {
+            static constexpr std::string_view kSimplest[] = {"null", "boolean", "integer", "number", "string", "any", "object", "array"};
+            if (minimal) return static_cast<int>(std::find(std::begin(kSimplest), std::end(kSimplest), t) - std::begin(kSimplest));
+            return t == "null" ? 1 : 0;
+        };
+        std::stable_sort(types.begin(), types.end(), [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
+        return first_that_builds(types, [&](const std::string& t) { return of_type(t, schema, path, depth, hops); });
+    }
+
+    OrderedJson of_type(const std::string& type, const OrderedJson& schema, const std::string& path, int depth, int hops) {
+        if (type == "object") return object(schema, path, depth, hops);
+        if (type == "array") return array(schema, path, depth, hops);
+        count_value(path);
+        if (type == "string") return string(schema, path, hops);
+        if (type == "integer") return integer(schema, path, hops);
+        if (type == "number") return number(schema, path, hops);
+        if (type == "boolean") return hops >= kFullRefHops ? false : (rng_.next() & 1) != 0;
+        if (type == "null") return nullptr;
+        return words(hops >= kFullRefHops ? 1 : 2);
+    }
+
+    OrderedJson any_value(const std::string& path) {
+        count_value(path);
+        return words(2);
+    }
+
+    std::string word() {
+        const auto vocabulary = TextGenerator::vocabulary();
+        return std::string(vocabulary[static_cast<std::size_t>(rng_.next() % vocabulary.size())]);
+    }
+
+    std::string words(int count) {
+        std::string text = word();
+        for (int i = 1; i < count; ++i) text += " " + word();
+        return text;
+    }
+
+    OrderedJson object(const OrderedJson& schema, const std::string& path, int depth, int hops) {
+        count_value(path);
+        const bool minimal = hops >= kFullRefHops;
+        const OrderedJson empty = OrderedJson::object();
+        const OrderedJson* properties = &empty;
+        if (const auto found = schema.find("properties"); found != schema.end()) {
+            if (!found->is_object()) fail(path, "properties must be an object");
+            properties = &*found;
+        }
+        std::vector<std::string> required;
+        if (const auto found = schema.find("required"); found != schema.end()) {
+            if (!found->is_array()) fail(path, "required must be an array of strings");
+            for (const OrderedJson& name : *found) {
+                if (!name.is_string()) fail(path, "required must be an array of strings");
+                if (std::find(required.begin(), required.end(), name.get<std::string>()) == required.end())
+                    required.push_back(name.get<std::string>());
+            }
+        }
+        const OrderedJson* additional = nullptr;  // null: any value
+        bool closed = false;
+        if (const auto found = schema.find("additionalProperties"); found != schema.end()) {
+            if (found->is_boolean()) closed = !found->get<bool>();
+            else if (found->is_object()) additional = &*found;
+            else fail(path, "additionalProperties must be a boolean or a schema");
+        }
+        const std::optional<std::int64_t> min = count_keyword(schema, "minProperties", path);
+        const std::optional<std::int64_t> max = count_keyword(schema, "maxProperties", path);
+        if (min && *min > kMaxCount) fail(path, fmt::format("minProperties above {}", kMaxCount));
+        if (min && max && *min > *max) unsatisfiable(path, fmt::format("minProperties {} is above maxProperties {}", *min, *max));
+        if (max && static_cast<std::int64_t>(required.size()) > *max)
+            unsatisfiable(path, fmt::format("{} required properties, but maxProperties is {}", required.size(), *max));
+
+        auto is_required = [&required](const std::string& name) {
+            return std::find(required.begin(), required.end(), name) != required.end();
+        };
+        // Optional ones fill what maxProperties leaves after the required ones.
+        std::int64_t optional_room = max ? *max - static_cast<std::int64_t>(required.size()) : kMaxCount;
+        OrderedJson out = OrderedJson::object();
+        for (const auto& [name, property] : properties->items()) {
+            const bool needed = is_required(name);
+            if (!needed && (minimal || optional_room <= 0)) continue;
+            const std::string where = path + "/properties/" + pointer_token(name);
+            if (needed) {
+                out[name] = value(property, where, depth + 1, hops);
+                continue;
+            }
+            // An optional property that cannot be built (`false` forbids it) is left out.
+            const std::size_t values = values_;
+            try {
+                out[name] = value(property, where, depth + 1, hops);
+                --optional_room;
+            } catch (const Unsatisfiable&) {
+                values_ = values;
+            }
+        }
+        auto extra = [&](const std::string& name) {
+            if (closed) unsatisfiable(path, fmt::format("\"{}\" is required, but not in properties, and additionalProperties is false", name));
+            out[name] = additional ? value(*additional, path + "/additionalProperties", depth + 1, hops) : any_value(path);
+        };
+        for (const std::string& name : required)
+            if (!out.contains(name)) extra(name);
+        for (std::int64_t k = 1; min && static_cast<std::int64_t>(out.size()) < *min; ++k) {
+            const std::string name = "property_" + std::to_string(k);
+            if (!out.contains(name)) {
+                if (closed) unsatisfiable(path, fmt::format("minProperties is {}, but additionalProperties is false", *min));
+                extra(name);
+            }
+        }
+        return out;
+    }
+
+    OrderedJson array(const OrderedJson& schema, const std::string& path, int depth, int hops) {
+        count_value(path);
+        const bool minimal = hops >= kFullRefHops;
+        const OrderedJson* tuple = nullptr;
+        const OrderedJson* rest = nullptr;  // null: any value
+        const std::string tuple_path = path + (schema.contains("prefixItems") ? "/prefixItems" : "/items");
+        std::string rest_path = path + "/items";
+        if (const auto prefix = schema.find("prefixItems"); prefix != schema.end()) {
+            if (!prefix->is_array()) fail(path, "prefixItems must be an array of schemas");
+            tuple = &*prefix;
+            if (const auto items = schema.find("items"); items != schema.end()) rest = &*items;
+        } else if (const auto items = schema.find("items"); items != schema.end()) {
+            if (items->is_array()) {
+                tuple = &*items;
+                rest_path = path + "/additionalItems";
+                if (const auto more = schema.find("additionalItems"); more != schema.end()) rest = &*more;
+            } else {
+                rest = &*items;
+            }
+        }
+        if (rest != nullptr && !rest->is_boolean() && !rest->is_object()) fail(rest_path, "must be a schema");
+        const std::int64_t tuple_size = tuple ? static_cast<std::int64_t>(tuple->size()) : 0;
+        const std::int64_t lo = count_keyword(schema, "minItems", path).value_or(0);
+        std::int64_t hi = count_keyword(schema, "maxItems", path).value_or(std::numeric_limits<std::int64_t>::max());
+        if (lo > kMaxCount) fail(path, fmt::format("minItems above {}", kMaxCount));
+        if (rest != nullptr && rest->is_boolean() && !rest->get<bool>()) hi = std::min(hi, tuple_size);
+        if (lo > hi) unsatisfiable(path, fmt::format("minItems {} is above the {} items allowed", lo, hi));
+
+        std::int64_t target = lo;
+        if (!minimal) target = std::clamp<std::int64_t>(std::max<std::int64_t>(rng_.between(1, 3), tuple_size), lo, std::min(hi, kMaxCount));
+        const auto unique_keyword = schema.find("uniqueItems");
+        const bool unique = unique_keyword != schema.end() && *unique_keyword == true;
+
+        OrderedJson out = OrderedJson::array();
+        for (std::int64_t i = 0; i < target; ++i) {
+            const bool in_tuple = i < tuple_size;
+            const OrderedJson* item_schema = in_tuple ? &(*tuple)[static_cast<std::size_t>(i)] : rest;
+            const std::string where = in_tuple ? tuple_path + "/" + std::to_string(i) : rest_path;
+            OrderedJson item;
+            bool fresh = false;
+            for (int attempt = 0; attempt < (unique ? kUniqueTries : 1) && !fresh; ++attempt) {
+                item = item_schema ? value(*item_schema, where, depth + 1, hops) : any_value(where);
+                fresh = !unique || std::find(out.begin(), out.end(), item) == out.end();
+            }
+            if (!fresh) {
+                if (i >= lo) break;
+                unsatisfiable(where, fmt::format("cannot make {} distinct items (uniqueItems)", lo));
+            }
+            out.push_back(std::move(item));
+        }
+        return out;
+    }
+
+    std::optional<std::string> formatted(std::string_view format) {
+        const std::int64_t month = rng_.between(1, 12);
+        const std::int64_t day = rng_.between(1, 28);
+        const std::int64_t hour = rng_.between(0, 23);
+        const std::int64_t minute = rng_.between(0, 59);
+        const std::string date = "2024-" + two_digits(month) + "-" + two_digits(day);
+        const std::string time = two_digits(hour) + ":" + two_digits(minute) + ":00Z";
+        if (format == "date") return date;
+        if (format == "date-time") return date + "T" + time;
+        if (format == "time") return time;
+        if (format == "duration") return "P" + std::to_string(day) + "DT" + std::to_string(hour) + "H";
+        if (format == "email" || format == "idn-email") return word() + "." + word() + "@example.com";
+        if (format == "hostname" || format == "idn-hostname") return word() + ".example.com";
+        if (format == "uri" || format == "iri" || format == "uri-reference" || format == "iri-reference" || format == "url")
+            return "https://example.com/" + word();
+        if (format == "ipv4") return "192.0.2." + std::to_string(rng_.between(1, 254));
+        if (format == "ipv6") return fmt::format("2001:db8::{:x}", rng_.between(1, 0xffff));
+        if (format == "uuid") {
+            std::string hex = fmt::format("{:016x}{:016x}", rng_.next(), rng_.next());
+            hex[12] = '4';                              // version 4
+            hex[16] = "89ab"[rng_.next() % 4];          // the RFC 4122 variant
+            return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
+                   hex.substr(20, 12);
+        }
+        return std::nullopt;  // an unknown format asserts nothing
+    }
+
+    std::string string(const OrderedJson& schema, const std::string& path, int hops) {
+        const std::int64_t lo = count_keyword(schema, "minLength", path).value_or(0);
+        const std::int64_t hi = count_keyword(schema, "maxLength", path).value_or(std::numeric_limits<std::int64_t>::max());
+        if (lo > kMaxStringLength) fail(path, fmt::format("minLength above {}", kMaxStringLength));
+        if (lo > hi) unsatisfiable(path, fmt::format("minLength {} is above maxLength {}", lo, hi));
+        auto fits = [lo, hi](const std::string& text) {
+            const auto length = static_cast<std::int64_t>(detail::code_points(text));
+            return length >= lo && length <= hi;
+        };
+        if (const auto pattern = schema.find("pattern"); pattern != schema.end()) {
+            if (!pattern->is_string()) fail(path, "pattern must be a string");
+            for (int attempt = 0; attempt < kPatternTries; ++attempt) {
+                std::string text;
+                try {
+                    text = detail::pattern_sample(pattern->get_ref<const std::string&>(), rng_);
+                } catch (const SchemaError& e) {
+                    fail(path, e.what());
+                }
+                if (fits(text)) return text;
+            }
+            unsatisfiable(path, fmt::format("found no string of length {} to {} that matches the pattern", lo, hi));
+        }
+        if (const auto format = schema.find("format"); format != schema.end() && format->is_string()) {
+            if (std::optional<std::string> text = formatted(format->get_ref<const std::string&>())) {
+                if (!fits(*text))
+                    unsatisfiable(path, fmt::format("a {} does not fit minLength {} and maxLength {}", format->get<std::string>(), lo, hi));
+                return *text;
+            }
+        }
+        std::string text = words(hops >= kFullRefHops ? 1 : static_cast<int>(rng_.between(1, 3)));
+        while (static_cast<std::int64_t>(text.size()) < lo) text += " " + word();
+        if (static_cast<std::int64_t>(text.size()) > hi) text.resize(static_cast<std::size_t>(hi));
+        return text;
+    }
+
+    struct Bounds {
+        std::optional<double> lo;
+        std::optional<double> hi;
+        bool lo_exclusive = false;
+        bool hi_exclusive = false;
+    };
+
+    static Bounds bounds(const OrderedJson& schema, const std::string& path) {
+        Bounds b;
+        b.lo = number_keyword(schema, "minimum", path);
+        b.hi = number_keyword(schema, "maximum", path);
+        auto exclusive = [&](const char* key, std::optional<double>& bound, bool& flag, bool lower) {
+            const auto found = schema.find(key);
+            if (found == schema.end()) return;
+            if (found->is_boolean()) {  // draft 4: it qualifies minimum or maximum
+                flag = found->get<bool>() && bound.has_value();
+                return;
+            }
+            if (!found->is_number()) fail(path, fmt::format("{} must be a number", key));
+            const double v = found->get<double>();
+            if (!bound || (lower ? v >= *bound : v <= *bound)) {
+                bound = v;
+                flag = true;
+            }
+        };
+        exclusive("exclusiveMinimum", b.lo, b.lo_exclusive, true);
+        exclusive("exclusiveMaximum", b.hi, b.hi_exclusive, false);
+        // No bound, or one: a range of 100 (or of the bound's size) from it,
+        // so the number stays small and readable where it can.
+        constexpr double kLargest = std::numeric_limits<double>::max();
+        if (!b.lo && !b.hi) {
+            b.lo = 0;
+            b.hi = 100;
+        } else if (!b.lo) {
+            b.lo = std::max(-kLargest, *b.hi - std::max(100.0, std::abs(*b.hi)));
+        } else if (!b.hi) {
+            b.hi = std::min(kLargest, *b.lo + std::max(100.0, std::abs(*b.lo)));
+        }
+        return b;
+    }
+
+    // "no integer is >= 10 and <= 5"
+    static std::string empty_range(std::string_view kind, const Bounds& b) {
+        return fmt::format("no {} is {} {} and {} {}", kind, b.lo_exclusive ? ">" : ">=", *b.lo, b.hi_exclusive ? "<" : "<=", *b.hi);
+    }
+
+    static std::optional<double> multiple_of(const OrderedJson& schema, const std::string& path) {
+        const std::optional<double> m = number_keyword(schema, "multipleOf", path);
+        if (m && !(*m > 0)) fail(path, "multipleOf must be a number above 0");
+        return m;
+    }
+
+    // The multiples k * step in the bounds, as the range of k (|k| <= 2^53,
+    // so k * step is computed exactly enough); nullopt if none.
+    static std::optional<std::pair<std::int64_t, std::int64_t>> multiples(const Bounds& b, double step) {
+        const double first = std::max(std::ceil(*b.lo / step), -kMaxExactInteger);
+        const double last = std::min(std::floor(*b.hi / step), kMaxExactInteger);
+        if (!(first <= last)) return std::nullopt;  // NaN included
+        auto k_lo = static_cast<std::int64_t>(first);
+        auto k_hi = static_cast<std::int64_t>(last);
+        if (b.lo_exclusive && static_cast<double>(k_lo) * step <= *b.lo) ++k_lo;
+        if (b.hi_exclusive && static_cast<double>(k_hi) * step >= *b.hi) --k_hi;
+        if (k_lo > k_hi) return std::nullopt;
+        return std::pair{k_lo, k_hi};
+    }
+
+    // A k from the range: the first when a recursion must end, else one of
+    // the first 10,000 (a multiple near the lower bound reads better than one
+    // anywhere in a range of 2^53).
+    std::int64_t pick(std::int64_t lo, std::int64_t hi, int hops) {
+        if (hops >= kFullRefHops) return lo;
+        return rng_.between(lo, std::min(hi, lo + 10'000));
+    }
+
+    OrderedJson integer(const OrderedJson& schema, const std::string& path, int hops) {
+        Bounds b = bounds(schema, path);
+        // Integers only: an exclusive bound moves to the next integer inside it.
+        b.lo = b.lo_exclusive ? std::floor(*b.lo) + 1 : std::ceil(*b.lo);
+        b.hi = b.hi_exclusive ? std::ceil(*b.hi) - 1 : std::floor(*b.hi);
+        b.lo_exclusive = b.hi_exclusive = false;
+        if (*b.lo > kMaxExactInteger || *b.hi < -kMaxExactInteger)
+            unsatisfiable(path, "no integer in the bounds is one that JSON numbers hold exactly (|n| <= 2^53)");
+        b.lo = std::max(*b.lo, -kMaxExactInteger);
+        b.hi = std::min(*b.hi, kMaxExactInteger);
+        double step = 1;
+        if (const std::optional<double> m = multiple_of(schema, path)) {
+            if (std::trunc(*m) == *m) {
+                step = *m;
+            } else {
+                // The smallest integer multiple of m, if a small one exists (0.5 -> 1, 0.4 -> 2).
+                step = 0;
+                for (int k = 1; k <= 1000 && step == 0; ++k)
+                    if (const double v = k * *m; std::abs(v - std::round(v)) < 1e-9 && std::round(v) >= 1) step = std::round(v);
+                if (step == 0) unsatisfiable(path, fmt::format("no small integer is a multiple of {}", *m));
+            }
+        }
+        if (*b.lo > *b.hi) unsatisfiable(path, empty_range("integer", b));
+        const auto range = multiples(b, step);
+        if (!range) unsatisfiable(path, fmt::format("no integer from {} to {} is a multiple of {}", *b.lo, *b.hi, step));
+        return static_cast<std::int64_t>(static_cast<double>(pick(range->first, range->second, hops)) * step);
+    }
+
+    static bool inside(double v, const Bounds& b) {
+        return (b.lo_exclusive ? v > *b.lo : v >= *b.lo) && (b.hi_exclusive ? v < *b.hi : v <= *b.hi);
+    }
+
+    // `v` with as few decimals as keep it inside the bounds and (within
+    // rounding) a multiple of `step`: 0.30000000000000004 comes out 0.3.
+    static double tidy(double v, const Bounds& b, std::optional<double> step) {
+        double scale = 1;
+        for (int decimals = 0; decimals <= 15; ++decimals, scale *= 10) {
+            const double r = std::round(v * scale) / scale;
+            if (!std::isfinite(r) || !inside(r, b)) continue;
+            if (step ? std::abs(r - v) <= *step * 1e-9 : std::abs(r - v) <= std::abs(*b.hi - *b.lo) * 1e-4) return r;
+        }
+        return v;
+    }
+
+    OrderedJson number(const OrderedJson& schema, const std::string& path, int hops) {
+        const Bounds b = bounds(schema, path);
+        if (*b.lo > *b.hi || (*b.lo == *b.hi && (b.lo_exclusive || b.hi_exclusive))) unsatisfiable(path, empty_range("number", b));
+        if (const std::optional<double> m = multiple_of(schema, path)) {
+            const auto range = multiples(b, *m);
+            if (!range) unsatisfiable(path, fmt::format("no number from {} to {} is a multiple of {}", *b.lo, *b.hi, *m));
+            return tidy(static_cast<double>(pick(range->first, range->second, hops)) * *m, b, m);
+        }
+        if (*b.lo == *b.hi) return *b.lo;
+        // Somewhere well inside the range; lo * (1 - u) + hi * u cannot overflow.
+        const double u = hops >= kFullRefHops ? 0.5 : 0.1 + 0.8 * rng_.uniform();
+        double v = *b.lo * (1 - u) + *b.hi * u;
+        if (!inside(v, b)) v = std::nextafter(*b.lo, *b.hi);
+        if (!inside(v, b)) unsatisfiable(path, empty_range("number", b));
+        return tidy(v, b, std::nullopt);
+    }
+
+    const OrderedJson& root_;
+    Rng rng_;
+    std::size_t steps_ = 0;
+    std::size_t values_ = 0;
+    std::size_t copied_ = 0;
+};
+
+}  // namespace
+
+OrderedJson schema_instance(const OrderedJson& schema, std::uint64_t seed) {
+    try {
+        return Generator(schema, seed).generate();
+    } catch (const Unsatisfiable& e) {
+        throw SchemaError(e.what());  // the caller sees one kind
+    }
+}
+
+}  // namespace agentio::sim
