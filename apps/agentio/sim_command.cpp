@@ -75,7 +75,7 @@ struct SimFlags {
     double fault_rate = 0;
     std::array<double, fault_kind_count> fault_rates{};
     std::string api_key;
-    std::vector<std::string> models;
+    std::vector<std::string> models;    // comma-separated lists, one per --models
     std::vector<std::string> profiles;  // NAME:TTFT,ITL each
 
     // Whether a flag was given at all is what sets a limit or a fault kind.
@@ -151,9 +151,16 @@ void finish_config(SimFlags& flags) {
     if (!flags.api_key.empty()) config.api_key = flags.api_key;
 
     config.models.clear();
-    for (const std::string& name : flags.models) {
-        if (name.empty()) throw CLI::ValidationError("--models", "an empty model name (names are separated by commas)");
-        if (std::find(config.models.begin(), config.models.end(), name) == config.models.end()) config.models.push_back(name);
+    for (const std::string& list : flags.models) {
+        for (std::size_t start = 0;;) {
+            const std::size_t comma = std::min(list.find(',', start), list.size());
+            const std::string name = list.substr(start, comma - start);
+            if (name.empty())
+                throw CLI::ValidationError("--models", fmt::format("\"{}\" names an empty model (names are separated by commas)", list));
+            if (std::find(config.models.begin(), config.models.end(), name) == config.models.end()) config.models.push_back(name);
+            if (comma == list.size()) break;
+            start = comma + 1;
+        }
     }
     config.model_profiles.clear();
     for (const std::string& text : flags.profiles) {
@@ -265,7 +272,6 @@ Subcommand add_sim_command(CLI::App& app) {
     sub->add_option("--models", flags->models,
                     "Serve only these model names (comma-separated; repeatable), others get 404 model_not_found "
                     "(default: any name, echoed back)")
-        ->delimiter(',')
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     sub->add_option("--model-profile", flags->profiles,
                     "NAME:TTFT,ITL: that model's own latency, e.g. gpt-4o:500ms,30ms (a bare number is ms; repeatable)")
