@@ -11,9 +11,11 @@
 // Two kinds of failure: Unsatisfiable (this schema admits nothing we can
 // build: the next anyOf branch or allowed type may do) and a plain
 // SchemaError (a malformed schema or a bound passed: no alternative helps).
-// After kFullRefHops $ref hops only what is required is built (minItems
-// items, required properties, the simplest type and branch), so recursive
-// definitions end as soon as they can.
+// A $ref to a schema already being built further up the same path is a
+// recursion; past kFullRecursions of them only what is required is built
+// (minItems items, required properties, the simplest type and branch), so
+// recursive definitions end as soon as they can, while a deep but
+// non-recursive schema is built in full.
 #include "agentio/sim/schema_instance.hpp"
 
 #include <fmt/format.h>
@@ -35,7 +37,7 @@ namespace {
 using detail::count_keyword;
 using detail::Unsatisfiable;
 
-constexpr int kFullRefHops = 3;
+constexpr int kFullRecursions = 2;
 constexpr std::size_t kMaxSteps = 200'000;
 constexpr std::size_t kMaxCopiedNodes = 1'000'000;
 constexpr std::int64_t kMaxCount = 1000;  // minItems, minProperties
@@ -149,7 +151,10 @@ class Generator {
 public:
     Generator(const OrderedJson& root, std::uint64_t seed) : root_(root), rng_(seed), scalars_(rng_) {}
 
-    OrderedJson generate() { return value(root_, "#", 0, 0); }
+    OrderedJson generate() {
+        building_.push_back(&root_);
+        return value(root_, "#", 0, 0);
+    }
 
 private:
     [[noreturn]] static void fail(const std::string& path, const std::string& problem) { detail::schema_fail(path, problem); }
@@ -167,7 +172,7 @@ private:
         if (copied_ > kMaxCopiedNodes) fail(path, "the schema combines (allOf, $ref, anyOf) too much to satisfy");
     }
 
-    OrderedJson value(const OrderedJson& schema, const std::string& path, int depth, int hops) {
+    OrderedJson value(const OrderedJson& schema, const std::string& path, int depth, int recursions) {
         if (++steps_ > kMaxSteps) fail(path, "the schema takes too many steps to satisfy");
         if (depth > kMaxSchemaDepth)
             unsatisfiable(path, fmt::format("nests deeper than {} levels (a recursive $ref that never ends?)", kMaxSchemaDepth));
@@ -177,20 +182,20 @@ private:
         }
         if (!schema.is_object()) fail(path, "a schema must be an object or a boolean, not " + std::string(schema.type_name()));
 
-        if (const auto all = schema.find("allOf"); all != schema.end()) return all_of(schema, *all, path, depth, hops);
-        if (const auto ref = schema.find("$ref"); ref != schema.end()) return follow(schema, *ref, path, depth, hops);
+        if (const auto all = schema.find("allOf"); all != schema.end()) return all_of(schema, *all, path, depth, recursions);
+        if (const auto ref = schema.find("$ref"); ref != schema.end()) return follow(schema, *ref, path, depth, recursions);
         for (const char* keyword : {"anyOf", "oneOf"})
             if (const auto branches = schema.find(keyword); branches != schema.end())
-                return any_of(schema, keyword, *branches, path, depth, hops);
+                return any_of(schema, keyword, *branches, path, depth, recursions);
         if (const auto constant = schema.find("const"); constant != schema.end()) {
             count_value(path);
             return *constant;
         }
-        if (const auto members = schema.find("enum"); members != schema.end()) return enum_member(schema, *members, path, hops);
-        return typed(schema, path, depth, hops);
+        if (const auto members = schema.find("enum"); members != schema.end()) return enum_member(schema, *members, path, recursions);
+        return typed(schema, path, depth, recursions);
     }
 
-    OrderedJson all_of(const OrderedJson& schema, const OrderedJson& all, const std::string& path, int depth, int hops) {
+    OrderedJson all_of(const OrderedJson& schema, const OrderedJson& all, const std::string& path, int depth, int recursions) {
         if (!all.is_array()) fail(path, "allOf must be an array of schemas");
         charge_copy(schema, path);
         OrderedJson merged = schema;
@@ -206,7 +211,7 @@ private:
             charge_copy(member, where);
             merge_into(merged, member);
         }
-        return value(merged, path, depth + 1, hops);
+        return value(merged, path, depth + 1, recursions);
     }
 
     const OrderedJson& resolve(const std::string& ref, const std::string& path) const {
@@ -243,11 +248,18 @@ private:
         }
     }
 
-    OrderedJson follow(const OrderedJson& schema, const OrderedJson& ref, const std::string& path, int depth, int hops) {
+    OrderedJson follow(const OrderedJson& schema, const OrderedJson& ref, const std::string& path, int depth, int recursions) {
         if (!ref.is_string()) fail(path, "$ref must be a string");
         const std::string target_path = ref.get<std::string>();
         const OrderedJson& target = resolve(target_path, path);
-        if (only_annotations_besides(schema, "$ref")) return value(target, target_path, depth + 1, hops + 1);
+        const bool again = std::find(building_.begin(), building_.end(), &target) != building_.end();
+        recursions += again ? 1 : 0;
+        building_.push_back(&target);
+        const struct Unwind {
+            std::vector<const OrderedJson*>& building;
+            ~Unwind() { building.pop_back(); }
+        } unwind{building_};
+        if (only_annotations_besides(schema, "$ref")) return value(target, target_path, depth + 1, recursions);
         // Keywords beside the $ref apply too.
         charge_copy(schema, path);
         OrderedJson merged = schema;
@@ -260,7 +272,7 @@ private:
         } else {
             fail(target_path, "a schema must be an object or a boolean");
         }
-        return value(merged, target_path, depth + 1, hops + 1);
+        return value(merged, target_path, depth + 1, recursions);
     }
 
     // Tries `candidates` in order; the first that builds wins. If none does,
@@ -287,9 +299,9 @@ private:
     }
 
     OrderedJson any_of(const OrderedJson& schema, const char* keyword, const OrderedJson& branches, const std::string& path,
-                       int depth, int hops) {
+                       int depth, int recursions) {
         if (!branches.is_array() || branches.empty()) fail(path, fmt::format("{} must be a non-empty array of schemas", keyword));
-        const bool minimal = hops >= kFullRefHops;
+        const bool minimal = recursions >= kFullRecursions;
         // Which branches to try first: a full value prefers anything to null;
         // a recursion that must end prefers null, then branches that do not
         // go through a $ref.
@@ -306,7 +318,7 @@ private:
         const bool alone = only_annotations_besides(schema, keyword);
         return first_that_builds(order, [&](std::size_t i) {
             const std::string where = path + "/" + keyword + "/" + std::to_string(i);
-            if (alone) return value(branches[i], where, depth + 1, hops);
+            if (alone) return value(branches[i], where, depth + 1, recursions);
             // The keywords beside anyOf apply to every branch.
             charge_copy(schema, path);
             OrderedJson merged = schema;
@@ -319,11 +331,11 @@ private:
             } else if (!branch.is_boolean()) {
                 fail(where, "a schema must be an object or a boolean");
             }
-            return value(merged, where, depth + 1, hops);
+            return value(merged, where, depth + 1, recursions);
         });
     }
 
-    OrderedJson enum_member(const OrderedJson& schema, const OrderedJson& members, const std::string& path, int hops) {
+    OrderedJson enum_member(const OrderedJson& schema, const OrderedJson& members, const std::string& path, int recursions) {
         if (!members.is_array()) fail(path, "enum must be an array");
         std::vector<const OrderedJson*> allowed;
         const auto type = schema.find("type");
@@ -334,7 +346,7 @@ private:
         if (allowed.empty())
             unsatisfiable(path, members.empty() ? "enum lists no value" : "no member of enum has an allowed type");
         count_value(path);
-        if (hops >= kFullRefHops) return *allowed.front();
+        if (recursions >= kFullRecursions) return *allowed.front();
         return *allowed[static_cast<std::size_t>(rng_.next() % allowed.size())];
     }
 
@@ -351,7 +363,7 @@ private:
         return "any";
     }
 
-    OrderedJson typed(const OrderedJson& schema, const std::string& path, int depth, int hops) {
+    OrderedJson typed(const OrderedJson& schema, const std::string& path, int depth, int recursions) {
         std::vector<std::string> types;
         if (const auto type = schema.find("type"); type != schema.end()) {
             if (!type->is_string() && !type->is_array()) fail(path, "type must be a string or an array of strings");
@@ -369,20 +381,20 @@ private:
         }
         // A full value takes the first type named that is not null; a
         // recursion that must end the simplest one.
-        auto rank = [minimal = hops >= kFullRefHops](const std::string& t) {
+        auto rank = [minimal = recursions >= kFullRecursions](const std::string& t) {
             static constexpr std::string_view kSimplest[] = {"null", "boolean", "integer", "number", "string", "any", "object", "array"};
             if (minimal) return static_cast<int>(std::find(std::begin(kSimplest), std::end(kSimplest), t) - std::begin(kSimplest));
             return t == "null" ? 1 : 0;
         };
         std::stable_sort(types.begin(), types.end(), [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
-        return first_that_builds(types, [&](const std::string& t) { return of_type(t, schema, path, depth, hops); });
+        return first_that_builds(types, [&](const std::string& t) { return of_type(t, schema, path, depth, recursions); });
     }
 
-    OrderedJson of_type(const std::string& type, const OrderedJson& schema, const std::string& path, int depth, int hops) {
-        if (type == "object") return object(schema, path, depth, hops);
-        if (type == "array") return array(schema, path, depth, hops);
+    OrderedJson of_type(const std::string& type, const OrderedJson& schema, const std::string& path, int depth, int recursions) {
+        if (type == "object") return object(schema, path, depth, recursions);
+        if (type == "array") return array(schema, path, depth, recursions);
         count_value(path);
-        const bool minimal = hops >= kFullRefHops;
+        const bool minimal = recursions >= kFullRecursions;
         if (type == "string") return scalars_.string(schema, path, minimal);
         if (type == "integer") return scalars_.integer(schema, path, minimal);
         if (type == "number") return scalars_.number(schema, path, minimal);
@@ -396,9 +408,9 @@ private:
         return scalars_.words(2);
     }
 
-    OrderedJson object(const OrderedJson& schema, const std::string& path, int depth, int hops) {
+    OrderedJson object(const OrderedJson& schema, const std::string& path, int depth, int recursions) {
         count_value(path);
-        const bool minimal = hops >= kFullRefHops;
+        const bool minimal = recursions >= kFullRecursions;
         const OrderedJson empty = OrderedJson::object();
         const OrderedJson* properties = &empty;
         if (const auto found = schema.find("properties"); found != schema.end()) {
@@ -439,13 +451,13 @@ private:
             if (!needed && (minimal || optional_room <= 0)) continue;
             const std::string where = path + "/properties/" + pointer_token(name);
             if (needed) {
-                out[name] = value(property, where, depth + 1, hops);
+                out[name] = value(property, where, depth + 1, recursions);
                 continue;
             }
             // An optional property that cannot be built (`false` forbids it) is left out.
             const std::size_t values = values_;
             try {
-                out[name] = value(property, where, depth + 1, hops);
+                out[name] = value(property, where, depth + 1, recursions);
                 --optional_room;
             } catch (const Unsatisfiable&) {
                 values_ = values;
@@ -453,7 +465,7 @@ private:
         }
         auto extra = [&](const std::string& name) {
             if (closed) unsatisfiable(path, fmt::format("\"{}\" is required, but not in properties, and additionalProperties is false", name));
-            out[name] = additional ? value(*additional, path + "/additionalProperties", depth + 1, hops) : any_value(path);
+            out[name] = additional ? value(*additional, path + "/additionalProperties", depth + 1, recursions) : any_value(path);
         };
         for (const std::string& name : required)
             if (!out.contains(name)) extra(name);
@@ -467,9 +479,9 @@ private:
         return out;
     }
 
-    OrderedJson array(const OrderedJson& schema, const std::string& path, int depth, int hops) {
+    OrderedJson array(const OrderedJson& schema, const std::string& path, int depth, int recursions) {
         count_value(path);
-        const bool minimal = hops >= kFullRefHops;
+        const bool minimal = recursions >= kFullRecursions;
         const OrderedJson* tuple = nullptr;
         const OrderedJson* rest = nullptr;  // null: any value
         const std::string tuple_path = path + (schema.contains("prefixItems") ? "/prefixItems" : "/items");
@@ -508,7 +520,7 @@ private:
             OrderedJson item;
             bool fresh = false;
             for (int attempt = 0; attempt < (unique ? kUniqueTries : 1) && !fresh; ++attempt) {
-                item = item_schema ? value(*item_schema, where, depth + 1, hops) : any_value(where);
+                item = item_schema ? value(*item_schema, where, depth + 1, recursions) : any_value(where);
                 fresh = !unique || std::find(out.begin(), out.end(), item) == out.end();
             }
             if (!fresh) {
@@ -523,6 +535,7 @@ private:
     const OrderedJson& root_;
     Rng rng_;
     detail::ScalarMaker scalars_;
+    std::vector<const OrderedJson*> building_;  // the schemas $ref led to on the current path, the root first
     std::size_t steps_ = 0;
     std::size_t values_ = 0;
     std::size_t copied_ = 0;

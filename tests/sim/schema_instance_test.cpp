@@ -139,6 +139,19 @@ TEST(SchemaInstanceTest, RecursiveDefinitionsEndAndStillValidate) {
     expect_valid_for_many_seeds(R"({"type": ["object", "null"], "properties": {"child": {"$ref": "#"}}, "required": ["child"]})");
 }
 
+TEST(SchemaInstanceTest, DeepButNotRecursiveReferencesAreBuiltInFull) {
+    const OrderedJson schema = OrderedJson::parse(R"({
+        "$defs": {"a": {"type": "object", "properties": {"b": {"$ref": "#/$defs/b"}, "note": {"type": "string"}}},
+                  "b": {"type": "object", "properties": {"c": {"$ref": "#/$defs/c"}, "note": {"type": "string"}}},
+                  "c": {"type": "object", "properties": {"d": {"$ref": "#/$defs/d"}, "note": {"type": "string"}}},
+                  "d": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "integer"}, "minItems": 0}}}},
+        "$ref": "#/$defs/a"})");
+    const OrderedJson value = sim::schema_instance(schema, 4);
+    // Optional properties and arrays beyond their minimum, four references down.
+    EXPECT_TRUE(value["b"]["c"].contains("note")) << value.dump();
+    EXPECT_FALSE(value["b"]["c"]["d"]["items"].empty()) << value.dump();
+}
+
 TEST(SchemaInstanceTest, AnEmptySchemaOrTrueAllowsAnything) {
     EXPECT_TRUE(sim::schema_instance(OrderedJson::parse("{}"), 1).is_string());
     EXPECT_TRUE(sim::schema_instance(OrderedJson(true), 1).is_string());

@@ -26,10 +26,10 @@
 // out.
 //
 // The schema is untrusted input (it comes in a request), so every kind of
-// work is bounded: $ref hops and nesting (kMaxSchemaDepth; past a few hops of
-// recursion only what is required is generated: minItems items, required
-// properties, a terminating anyOf branch), values generated (kMaxInstanceValues),
-// string lengths and array sizes. Past a bound, or for a schema nothing can
+// work is bounded: $ref hops and nesting (kMaxSchemaDepth; past two
+// recursions into a definition only what is required is generated:
+// minItems items, required properties, a terminating anyOf branch), values
+// generated (kMaxInstanceValues), string lengths and array sizes. Past a bound, or for a schema nothing can
 // satisfy (minimum above maximum, `false`, an enum of no value, a $ref to
 // nowhere, an unknown type, a keyword of the wrong JSON type), SchemaError is
 // thrown, its message naming the place in the schema (a JSON pointer) and
