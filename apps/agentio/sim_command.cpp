@@ -6,20 +6,30 @@
 // it. It serves until SIGINT or SIGTERM, then shuts down gracefully and exits
 // 0. The signals are blocked before the server starts, so a signal sent as
 // soon as that line is read is never lost. The API key is never printed.
+//
+// Any model name is served unless --models lists the ones to serve;
+// --model-profile gives one model its own latency ("gpt-4o:500ms,30ms").
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "agentio/core/run.hpp"
 #include "agentio/net/signals.hpp"
@@ -65,12 +75,55 @@ struct SimFlags {
     double fault_rate = 0;
     std::array<double, fault_kind_count> fault_rates{};
     std::string api_key;
+    std::vector<std::string> models;    // comma-separated lists, one per --models
+    std::vector<std::string> profiles;  // NAME:TTFT,ITL each
 
     // Whether a flag was given at all is what sets a limit or a fault kind.
     CLI::Option* rpm_option = nullptr;
     CLI::Option* tpm_option = nullptr;
     std::array<CLI::Option*, fault_kind_count> fault_options{};
 };
+
+// A delay as --model-profile writes it: "300ms", "0.02s", or a bare number
+// of milliseconds (as --ttft-ms reads it); 0 to 1e9 ms.
+std::optional<Duration> duration_of(std::string_view text) {
+    double scale = 1;  // to milliseconds
+    if (text.size() > 2 && text.substr(text.size() - 2) == "ms") {
+        text.remove_suffix(2);
+    } else if (text.size() > 1 && text.back() == 's') {
+        text.remove_suffix(1);
+        scale = 1000;
+    }
+    if (text.empty()) return std::nullopt;
+    const std::string number(text);
+    char* end = nullptr;
+    errno = 0;
+    const double value = std::strtod(number.c_str(), &end);
+    if (end != number.c_str() + number.size() || errno == ERANGE || !std::isfinite(value)) return std::nullopt;
+    const double ms = value * scale;
+    if (!(ms >= 0 && ms <= 1e9)) return std::nullopt;
+    return from_milliseconds(ms);
+}
+
+// "NAME:TTFT,ITL" into the profile of NAME. The name ends at the last ':',
+// so names with colons ("ft:gpt-4o-mini:acme::abc123") work.
+std::pair<std::string, sim::ModelProfile> parse_profile(const std::string& text, const sim::LatencyModel& defaults) {
+    const std::size_t colon = text.rfind(':');
+    const std::size_t comma = text.find(',', colon == std::string::npos ? 0 : colon);
+    const auto wrong = [&text](const std::string& why) {
+        return CLI::ValidationError("--model-profile",
+                                    fmt::format("\"{}\": {} (expected NAME:TTFT,ITL, e.g. gpt-4o:500ms,30ms)", text, why));
+    };
+    if (colon == std::string::npos || colon == 0 || comma == std::string::npos) throw wrong("not NAME:TTFT,ITL");
+    const std::optional<Duration> ttft = duration_of(std::string_view(text).substr(colon + 1, comma - colon - 1));
+    const std::optional<Duration> itl = duration_of(std::string_view(text).substr(comma + 1));
+    if (!ttft || !itl) throw wrong("a delay is not a duration from 0 to 1e9 ms (300ms, 0.3s or 300)");
+    sim::ModelProfile profile;
+    profile.latency = defaults;
+    profile.latency.time_to_first_token = *ttft;
+    profile.latency.inter_token = *itl;
+    return {text.substr(0, colon), profile};
+}
 
 // Called by CLI11 once the subcommand's flags are parsed: checks that span
 // flags, then the config. A CLI::ValidationError here exits 2 like any
@@ -96,6 +149,26 @@ void finish_config(SimFlags& flags) {
 
     // An empty key (an exported but empty AGENTIO_SIM_API_KEY) means none.
     if (!flags.api_key.empty()) config.api_key = flags.api_key;
+
+    config.models.clear();
+    for (const std::string& list : flags.models) {
+        for (std::size_t start = 0;;) {
+            const std::size_t comma = std::min(list.find(',', start), list.size());
+            const std::string name = list.substr(start, comma - start);
+            if (name.empty())
+                throw CLI::ValidationError("--models", fmt::format("\"{}\" names an empty model (names are separated by commas)", list));
+            if (std::find(config.models.begin(), config.models.end(), name) == config.models.end()) config.models.push_back(name);
+            if (comma == list.size()) break;
+            start = comma + 1;
+        }
+    }
+    config.model_profiles.clear();
+    for (const std::string& text : flags.profiles) {
+        auto [name, profile] = parse_profile(text, config.latency);
+        if (!config.models.empty() && std::find(config.models.begin(), config.models.end(), name) == config.models.end())
+            throw CLI::ValidationError("--model-profile", fmt::format("\"{}\" is not among --models, so it is never served", name));
+        config.model_profiles[name] = profile;  // a later profile of the same name wins
+    }
 }
 
 std::string limit_text(const std::optional<std::int64_t>& limit) {
@@ -113,6 +186,10 @@ std::string banner(const sim::Server& server) {
         if (const double rate = config.faults.*kind.rate; rate > 0)
             faults += fmt::format("{}{} {:g}%", faults.empty() ? "" : " ", kind.label, 100 * rate);
     if (!faults.empty()) text += fmt::format(", faults {}", faults);
+    if (!config.models.empty()) text += fmt::format(", models {}", fmt::join(config.models, ","));
+    for (const auto& [name, profile] : config.model_profiles)
+        text += fmt::format(", {}: ttft {:g}ms itl {:g}ms", name, to_ms(profile.latency.time_to_first_token),
+                            to_ms(profile.latency.inter_token));
     if (!config.script_path.empty()) text += fmt::format(", script {}", config.script_path);
     if (config.api_key) text += ", API key required";
     text += ")";
@@ -192,6 +269,17 @@ Subcommand add_sim_command(CLI::App& app) {
         flags->fault_options[i] =
             sub->add_option(fault_kinds[i].flag, flags->fault_rates[i], fault_kinds[i].help)->check(fraction);
 
+    sub->add_option("--models", flags->models,
+                    "Serve only these model names (comma-separated; repeatable), others get 404 model_not_found "
+                    "(default: any name, echoed back)")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    sub->add_option("--model-profile", flags->profiles,
+                    "NAME:TTFT,ITL: that model's own latency, e.g. gpt-4o:500ms,30ms (a bare number is ms; repeatable)")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    sub->add_option("--embedding-dimensions", config.embedding_dimensions,
+                    "Length of an embedding when the request sets no `dimensions`")
+        ->capture_default_str()
+        ->check(CLI::Range(1, sim::kMaxEmbeddingDimensions));
     sub->add_option("--script", config.script_path, "JSONL file of scripted replies (tool calls included)")
         ->check(CLI::ExistingFile);
     // No default shown, and never echoed: the key is a secret.
@@ -200,12 +288,16 @@ Subcommand add_sim_command(CLI::App& app) {
 
     sub->footer(
         "Routes: /v1/chat/completions (plain and streaming), /v1/embeddings, /v1/models, /health, /metrics.\n"
+        "Any model name is served (gpt-4o-mini, text-embedding-3-small, ...) unless --models restricts them.\n"
+        "Chat honours n (1-128 choices) and response_format (json_object; json_schema: a reply that validates\n"
+        "against the schema). Embeddings are lexical: texts that share words are close by cosine similarity.\n"
         "Replies are deterministic for a seed. Serves until SIGINT or SIGTERM, then stops gracefully.\n"
         "\n"
         "Examples:\n"
         "  agentio sim\n"
         "  agentio sim --port 0 --ttft-ms 50 --itl-ms 5\n"
         "  agentio sim --rpm 60 --tpm 40000 --fault-rate 0.05\n"
+        "  agentio sim --models gpt-4o-mini,text-embedding-3-small --model-profile gpt-4o-mini:200ms,10ms\n"
         "  agentio sim --script replies.jsonl --api-key sk-test\n"
         "\n"
         "Exit codes: 0 stopped by SIGINT/SIGTERM, 2 bad flags or the server cannot start (port, script).");

@@ -3,10 +3,15 @@
 // A plain reply waits as long as the same reply streamed would take (the
 // first-token delay plus one gap per further event) and then sends it whole.
 // A streamed reply sends the role chunk at once, then one event per token
-// (or tool-call piece) on the latency model's schedule, then the finish
-// chunk, the usage chunk when asked for, and `data: [DONE]`. Events are due
-// at fixed times from the first token on (sleep_until), so a slow write does
-// not push every later token back.
+// (or tool-call piece) on the latency model's schedule (the model's profile,
+// if it has one), then the finish chunk, the usage chunk when asked for,
+// and `data: [DONE]`. Events are due at fixed times from the first token on
+// (sleep_until), so a slow write does not push every later token back.
+//
+// With n > 1 choices, each step of the schedule carries one event of every
+// choice that still has one, in index order (written together), and the
+// finish chunks of all choices come at the end; a plain reply waits for the
+// longest choice. Usage counts the prompt once and every choice's completion.
 //
 // The hot path is the stream: every event is formatted into one buffer the
 // stream reuses (wire_writer.hpp), and a generated token is produced straight
@@ -23,6 +28,7 @@
 #include "agentio/sim/latency.hpp"
 #include "agentio/sim/prng.hpp"
 #include "agentio/sim/reply.hpp"
+#include "agentio/sim/response_format.hpp"
 #include "agentio/sim/text_generator.hpp"
 #include "agentio/sim/wire_writer.hpp"
 #include "service.hpp"
@@ -38,12 +44,27 @@ int event_count(const Reply& reply) {
     return events;
 }
 
+// How many steps a stream of these choices takes: its longest choice's events.
+int step_count(const std::vector<Reply>& replies) {
+    int steps = 0;
+    for (const Reply& reply : replies) steps = std::max(steps, event_count(reply));
+    return steps;
+}
+
+// The usage of every choice together: the prompt once, each completion.
+TokenCounts total_tokens(const std::vector<Reply>& replies) {
+    TokenCounts total;
+    total.prompt = replies.front().tokens.prompt;
+    for (const Reply& reply : replies) total.completion += reply.tokens.completion;
+    return total;
+}
+
 // Walks a reply's events in the order they are streamed: text tokens, then
 // the tool calls, one after the other or interleaved by index.
 class EventCursor {
 public:
-    EventCursor(const Reply& reply, const ChunkWriter& writer)
-        : reply_(reply), writer_(writer), generator_(reply.seed, reply.text_tokens, reply.complete) {
+    EventCursor(const Reply& reply, const ChunkWriter& writer, int choice)
+        : reply_(reply), writer_(writer), choice_(choice), generator_(reply.seed, reply.text_tokens, reply.complete) {
         if (reply.interleave) {
             // Every call's first delta, then one fragment of each call in turn.
             for (std::size_t call = 0; call < reply.tool_calls.size(); ++call) order_.push_back({call, kStart});
@@ -69,10 +90,10 @@ public:
     bool next(std::string& out) {
         if (text_sent_ < reply_.text_tokens) {
             token_.clear();
-            if (reply_.scripted) token_ = reply_.pieces[static_cast<std::size_t>(text_sent_)];
+            if (reply_.fixed_text) token_ = reply_.pieces[static_cast<std::size_t>(text_sent_)];
             else generator_.append_next(token_);
             ++text_sent_;
-            writer_.content(out, token_);
+            writer_.content(out, choice_, token_);
             return true;
         }
         if (step_ == order_.size()) return false;
@@ -80,11 +101,12 @@ public:
         const llm::ToolCall& tool_call = reply_.tool_calls[call];
         const int index = static_cast<int>(call);
         if (fragment == kStart) {
-            writer_.tool_call_start(out, index, tool_call.id, tool_call.name);
+            writer_.tool_call_start(out, choice_, index, tool_call.id, tool_call.name);
         } else {
             const auto& ends = reply_.fragment_ends[call];
             const std::size_t begin = fragment == 0 ? 0 : ends[fragment - 1];
-            writer_.tool_call_arguments(out, index, std::string_view(tool_call.arguments).substr(begin, ends[fragment] - begin));
+            writer_.tool_call_arguments(out, choice_, index,
+                                        std::string_view(tool_call.arguments).substr(begin, ends[fragment] - begin));
         }
         return true;
     }
@@ -94,6 +116,7 @@ private:
 
     const Reply& reply_;
     const ChunkWriter& writer_;
+    int choice_;
     TextGenerator generator_;
     std::string token_;
     int text_sent_ = 0;
@@ -104,11 +127,12 @@ private:
 // Everything a stream needs after its handler has returned.
 struct StreamJob {
     std::shared_ptr<Service> service;
-    Reply reply;
+    std::vector<Reply> replies;  // one per choice
     ChunkWriter writer;
+    LatencyModel latency;
     bool include_usage = false;
     Fault fault = Fault::none;
-    int fault_at = 0;  // the event a reset comes before, or the one sent malformed
+    int fault_at = 0;  // the step a reset comes before, or the one sent malformed
     TimePoint started;
 };
 
@@ -128,36 +152,45 @@ private:
     StreamJob& job_;
 };
 
-// Replaces the complete event in `event` by its first half: not JSON.
-void break_event(std::string& event) {
-    event.resize(event.size() / 2);
-    event.append("\n\n");
+// Replaces the first event in `events` (which ends at `first_end`) by its
+// first half: not JSON. The events after it stay whole.
+void break_first_event(std::string& events, std::size_t first_end) {
+    const std::string rest = events.substr(first_end);
+    events.resize(first_end / 2);
+    events.append("\n\n");
+    events.append(rest);
 }
 
 Task<> run_stream(std::shared_ptr<StreamJob> job, http::ResponseStream& out) {
     StreamScope scope(*job);
     const Config& config = job->service->config();
-    const Reply& reply = job->reply;
+    const std::vector<Reply>& replies = job->replies;
+    const int choices = static_cast<int>(replies.size());
     std::string event;
-    event.reserve(512);
+    event.reserve(512 * replies.size());
 
-    job->writer.role(event, !reply.has_text);
+    for (int c = 0; c < choices; ++c) job->writer.role(event, c, !replies[static_cast<std::size_t>(c)].has_text);
     co_await out.write(event);
     if (job->fault == Fault::stall) co_await sleep(config.faults.stall_for);
 
-    LatencySampler latency(config.latency, Hasher(reply.seed).add("latency").value());
+    LatencySampler latency(job->latency, Hasher(replies.front().seed).add("latency").value());
     TimePoint due = now() + latency.time_to_first_token();
-    EventCursor cursor(reply, job->writer);
-    for (int i = 0;; ++i) {
+    std::vector<EventCursor> cursors;
+    cursors.reserve(replies.size());
+    for (int c = 0; c < choices; ++c) cursors.emplace_back(replies[static_cast<std::size_t>(c)], job->writer, c);
+    for (int step = 0;; ++step) {
         event.clear();
-        if (!cursor.next(event)) break;
-        if (i > 0) due += latency.inter_token();
+        std::size_t first_end = 0;
+        for (EventCursor& cursor : cursors)
+            if (cursor.next(event) && first_end == 0) first_end = event.size();
+        if (event.empty()) break;
+        if (step > 0) due += latency.inter_token();
         co_await sleep_until(due);
-        if (job->fault == Fault::reset && i == job->fault_at) {
+        if (job->fault == Fault::reset && step == job->fault_at) {
             out.abort();
             co_return;
         }
-        if (job->fault == Fault::malformed && i == job->fault_at) break_event(event);
+        if (job->fault == Fault::malformed && step == job->fault_at) break_first_event(event, first_end);
         co_await out.write(event);
     }
     if (job->fault == Fault::reset) {  // a reply too short to reach fault_at
@@ -165,12 +198,17 @@ Task<> run_stream(std::shared_ptr<StreamJob> job, http::ResponseStream& out) {
         co_return;
     }
     event.clear();
-    job->writer.finish(event, reply.finish_reason);
-    if (job->fault == Fault::malformed && job->fault_at >= event_count(reply)) break_event(event);
-    if (job->include_usage) job->writer.usage(event, reply.tokens);
+    std::size_t first_end = 0;
+    for (int c = 0; c < choices; ++c) {
+        job->writer.finish(event, c, replies[static_cast<std::size_t>(c)].finish_reason);
+        if (c == 0) first_end = event.size();
+    }
+    if (job->fault == Fault::malformed && job->fault_at >= step_count(replies)) break_first_event(event, first_end);
+    const TokenCounts tokens = total_tokens(replies);
+    if (job->include_usage) job->writer.usage(event, tokens);
     ChunkWriter::done(event);
     co_await out.write(event);
-    if (job->fault != Fault::malformed) job->service->count_completed(reply.tokens.prompt, reply.tokens.completion);
+    if (job->fault != Fault::malformed) job->service->count_completed(tokens.prompt, tokens.completion);
 }
 
 bool flag(const llm::Json& object, const char* key) {
@@ -244,9 +282,34 @@ Task<http::Response> Service::chat(std::shared_ptr<Service> self, http::Request&
                                 fmt::format("Invalid '{}': integer below minimum value. Expected a value >= 1, but got {} instead.", name, *cap),
                                 "invalid_request_error", name, "integer_below_min_value");
     }
-    if (chat.n && *chat.n != 1)
-        co_return service.error(exchange, kChatRoute, 400, "The simulator answers with one choice: n must be 1.",
-                                "invalid_request_error", "n");
+    if (chat.n && (*chat.n < 1 || *chat.n > kMaxChoices)) {
+        const bool low = *chat.n < 1;
+        co_return service.error(exchange, kChatRoute, 400,
+                                low ? fmt::format("Invalid 'n': integer below minimum value. Expected a value >= 1, but got {} "
+                                                  "instead.",
+                                                  *chat.n)
+                                    : fmt::format("Invalid 'n': integer above maximum value. Expected a value <= {}, but got "
+                                                  "{} instead.",
+                                                  kMaxChoices, *chat.n),
+                                "invalid_request_error", "n", low ? "integer_below_min_value" : "integer_above_max_value");
+    }
+    // The content of every choice is decided now: a response_format the API
+    // would refuse (or a schema no value satisfies) is a 400 like the others.
+    const ScriptRule* rule = service.script_.match(chat);
+    std::vector<Reply> replies;
+    try {
+        ResponseFormat format;
+        // Read again, keeping key order: a schema's properties come out in its order.
+        if (!chat.response_format.is_null()) format = ResponseFormat::read(OrderedJson::parse(body).at("response_format"));
+        if (rule != nullptr && format.is_json()) (void)format.content(0);  // the script answers, but the schema is checked
+        replies = plan_replies(service.config_, rule, chat, &format);
+    } catch (const ResponseFormatError& e) {
+        problem = Problem{e.what(), e.param(), e.code()};
+    }
+    if (problem) {
+        co_return service.error(exchange, kChatRoute, 400, problem->message, "invalid_request_error", problem->param,
+                                problem->code);
+    }
     if (!service.serves(chat.model))
         co_return service.error(exchange, kChatRoute, 404,
                                 fmt::format("The model `{}` does not exist or you do not have access to it.", chat.model),
@@ -254,48 +317,55 @@ Task<http::Response> Service::chat(std::shared_ptr<Service> self, http::Request&
     exchange.model = chat.model;
 
     const Shape shape = shape_of(chat);
-    const std::int64_t prompt_tokens = estimate_prompt_tokens(chat);
-    const RateLimitVerdict verdict =
-        service.limits_.admit(prompt_tokens + (cap ? *cap : service.config_.output.max_tokens), exchange.started);
+    const TokenCounts tokens = total_tokens(replies);
+    const std::int64_t most_output = static_cast<std::int64_t>(cap ? *cap : service.config_.output.max_tokens) *
+                                      static_cast<std::int64_t>(replies.size());
+    const RateLimitVerdict verdict = service.limits_.admit(tokens.prompt + most_output, exchange.started);
     if (!verdict.allowed) co_return service.limited(exchange, kChatRoute, verdict);
 
     const auto [fault, fault_seed] = service.pick(exchange);
     if (fault == Fault::status_429 || fault == Fault::status_500 || fault == Fault::status_503)
         co_return service.injected_status(exchange, kChatRoute, fault, fault_seed);
 
-    Reply reply = plan_reply(service.config_, service.script_.match(chat), chat);
     const std::string id = make_id("chatcmpl-", Hasher(service.config_.seed).add("completion").add(exchange.number).value(), 24);
     const std::int64_t created = unix_time();
-    const int events = event_count(reply);
+    const int steps = step_count(replies);
+    const LatencyModel& latency_model = service.config_.latency_for(chat.model);
 
     if (!shape.stream) {
-        LatencySampler latency(service.config_.latency, Hasher(reply.seed).add("latency").value());
-        Duration wait = latency.total(events);
+        LatencySampler latency(latency_model, Hasher(replies.front().seed).add("latency").value());
+        Duration wait = latency.total(steps);
         if (fault == Fault::stall) wait += service.config_.faults.stall_for;
         co_await sleep(wait);
         // Closed before a byte of the response: the client sees the connection end.
         if (fault == Fault::reset) throw net::ConnectionError("simulated connection reset (fault injection)");
-        const std::string text = reply.text();
+        std::vector<std::string> texts;
+        texts.reserve(replies.size());
         ChatCompletionBody completion;
         completion.id = id;
         completion.created = created;
         completion.model = chat.model;
-        if (reply.has_text) completion.content = text;
-        completion.tool_calls = &reply.tool_calls;
-        completion.finish_reason = reply.finish_reason;
-        completion.tokens = reply.tokens;
+        completion.tokens = tokens;
+        for (const Reply& reply : replies) {
+            texts.push_back(reply.has_text ? reply.text() : std::string());
+            ChoiceBody choice;
+            if (reply.has_text) choice.content = texts.back();
+            choice.tool_calls = &reply.tool_calls;
+            choice.finish_reason = reply.finish_reason;
+            completion.choices.push_back(choice);
+        }
         std::string json = chat_completion_json(completion);
         if (fault == Fault::malformed) json.resize(json.size() / 2);
-        else service.count_completed(reply.tokens.prompt, reply.tokens.completion);
+        else service.count_completed(tokens.prompt, tokens.completion);
         co_return service.finish(exchange, kChatRoute, http::Response::json(std::move(json)));
     }
 
-    auto job = std::make_shared<StreamJob>(StreamJob{self, std::move(reply), ChunkWriter(id, created, chat.model, shape.include_usage),
-                                                     shape.include_usage, fault, 0, exchange.started});
+    auto job = std::make_shared<StreamJob>(StreamJob{self, std::move(replies), ChunkWriter(id, created, chat.model, shape.include_usage),
+                                                     latency_model, shape.include_usage, fault, 0, exchange.started});
     if (fault == Fault::reset || fault == Fault::malformed) {
-        // A few events in, so a client has seen content when it breaks.
+        // A few steps in, so a client has seen content when it breaks.
         Rng rng(fault_seed);
-        const int last = std::max(0, std::min(events, 3) - 1);
+        const int last = std::max(0, std::min(steps, 3) - 1);
         job->fault_at = fault == Fault::reset ? static_cast<int>(rng.between(1, last + 1)) : static_cast<int>(rng.between(0, last));
     }
     // The writer is not a coroutine: the stream's task owns its own copy of the job.

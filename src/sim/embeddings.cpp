@@ -2,8 +2,10 @@
 //
 // Input may be a string, an array of strings, an array of token ids or an
 // array of such arrays, as the API accepts; token ids are embedded as their
-// decimal text. The reply comes after one time-to-first-token delay. Faults
-// apply as to a plain chat reply.
+// decimal text. Vectors are lexical (embedding.hpp), of the request's
+// `dimensions` or Config::embedding_dimensions. The reply comes after one
+// time-to-first-token delay of the model's latency. Faults apply as to a
+// plain chat reply.
 #include <fmt/format.h>
 
 #include "agentio/core/sleep.hpp"
@@ -81,7 +83,7 @@ std::optional<Refusal> read_input(const Json& input, EmbeddingCall& call) {
     return std::nullopt;
 }
 
-std::optional<Refusal> read_call(std::string_view body, int max_dimensions, EmbeddingCall& call) {
+std::optional<Refusal> read_call(std::string_view body, int default_dimensions, int max_dimensions, EmbeddingCall& call) {
     Json json;
     try {
         json = Json::parse(body);
@@ -89,7 +91,7 @@ std::optional<Refusal> read_call(std::string_view body, int max_dimensions, Embe
         return Refusal{std::string("We could not parse the JSON body of your request: ") + e.what(), std::nullopt};
     }
     if (!json.is_object()) return Refusal{std::string("The body must be a JSON object, not ") + json.type_name() + ".", std::nullopt};
-    call.dimensions = max_dimensions;
+    call.dimensions = default_dimensions;
     const auto model = json.find("model");
     if (model == json.end() || !model->is_string() || model->get_ref<const std::string&>().empty())
         return Refusal{"you must provide a model parameter", std::nullopt};
@@ -98,12 +100,20 @@ std::optional<Refusal> read_call(std::string_view body, int max_dimensions, Embe
     if (input == json.end()) return Refusal{"Missing required parameter: 'input'.", "input"};
     if (auto refusal = read_input(*input, call)) return refusal;
     if (const auto dimensions = json.find("dimensions"); dimensions != json.end() && !dimensions->is_null()) {
-        if (!dimensions->is_number_integer() || dimensions->get<std::int64_t>() < 1)
-            return Refusal{"Invalid 'dimensions': expected an integer >= 1.", "dimensions"};
-        if (dimensions->get<std::int64_t>() > max_dimensions)
+        if (!dimensions->is_number_integer())
+            return Refusal{fmt::format("Invalid type for 'dimensions': expected an integer, but got {} instead.",
+                                       dimensions->type_name()),
+                           "dimensions"};
+        // A JSON integer >= 0 is unsigned here, one below 0 signed.
+        if (!dimensions->is_number_unsigned() || dimensions->get<std::uint64_t>() < 1)
+            return Refusal{fmt::format("Invalid 'dimensions': integer below minimum value. Expected a value >= 1, but got "
+                                       "{} instead.",
+                                       dimensions->dump()),
+                           "dimensions"};
+        if (dimensions->get<std::uint64_t>() > static_cast<std::uint64_t>(max_dimensions))
             return Refusal{fmt::format("This model does not support specifying dimensions larger than {}.", max_dimensions),
                            "dimensions"};
-        call.dimensions = static_cast<int>(dimensions->get<std::int64_t>());
+        call.dimensions = static_cast<int>(dimensions->get<std::uint64_t>());
     }
     if (const auto format = json.find("encoding_format"); format != json.end() && !format->is_null()) {
         if (*format == "base64") call.base64 = true;
@@ -123,7 +133,8 @@ Task<http::Response> Service::embeddings(std::shared_ptr<Service> self, http::Re
 
     const std::string body = co_await request.text();
     EmbeddingCall call;
-    if (auto refusal = read_call(body, std::max(1, service.config_.embedding_dimensions), call))
+    const int default_dimensions = std::max(1, service.config_.embedding_dimensions);
+    if (auto refusal = read_call(body, default_dimensions, std::max(default_dimensions, kMaxEmbeddingDimensions), call))
         co_return service.error(exchange, kEmbeddingsRoute, 400, refusal->message, "invalid_request_error", refusal->param);
     if (!service.serves(call.model))
         co_return service.error(exchange, kEmbeddingsRoute, 404,
@@ -139,7 +150,7 @@ Task<http::Response> Service::embeddings(std::shared_ptr<Service> self, http::Re
 
     Hasher request_hash(service.config_.seed);
     for (const std::string& input : call.inputs) request_hash.add(input);
-    LatencySampler latency(service.config_.latency, request_hash.add("latency").value());
+    LatencySampler latency(service.config_.latency_for(call.model), request_hash.add("latency").value());
     Duration wait = latency.time_to_first_token();
     if (fault == Fault::stall) wait += service.config_.faults.stall_for;
     co_await sleep(wait);
@@ -147,7 +158,7 @@ Task<http::Response> Service::embeddings(std::shared_ptr<Service> self, http::Re
 
     std::vector<std::vector<float>> vectors;
     vectors.reserve(call.inputs.size());
-    for (const std::string& input : call.inputs) vectors.push_back(embed(service.config_.seed, call.model, input, call.dimensions));
+    for (const std::string& input : call.inputs) vectors.push_back(embed(input, call.dimensions));
     std::string json = embeddings_json(call.model, vectors, call.tokens, call.base64);
     if (fault == Fault::malformed) json.resize(json.size() / 2);
     else service.count_completed(call.tokens, 0);

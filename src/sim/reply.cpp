@@ -69,10 +69,22 @@ std::vector<std::size_t> fragment_ends(const std::string& arguments, std::uint64
     return ends;
 }
 
+// The text cut into pieces at `ends`.
+std::vector<std::string> cut(const std::string& text, const std::vector<std::size_t>& ends) {
+    std::vector<std::string> pieces;
+    pieces.reserve(ends.size());
+    std::size_t begin = 0;
+    for (const std::size_t end : ends) {
+        pieces.push_back(text.substr(begin, end - begin));
+        begin = end;
+    }
+    return pieces;
+}
+
 }  // namespace
 
 std::string Reply::text() const {
-    if (!scripted) return TextGenerator::text(seed, text_tokens, complete);
+    if (!fixed_text) return TextGenerator::text(seed, text_tokens, complete);
     std::string out;
     for (int i = 0; i < text_tokens; ++i) out += pieces[static_cast<std::size_t>(i)];
     return out;
@@ -90,20 +102,26 @@ std::int64_t estimate_prompt_tokens(const llm::ChatRequest& request) {
     }
     for (const llm::Tool& tool : request.tools)
         tokens += text_tokens(tool.name.size() + tool.description.size() + tool.parameters.dump().size());
+    if (!request.response_format.is_null())
+        tokens += text_tokens(request.response_format.dump(-1, ' ', false, llm::Json::error_handler_t::replace).size());
     return tokens;
 }
+
+int choice_count(const llm::ChatRequest& request) { return request.n ? *request.n : 1; }
 
 std::optional<int> requested_max_tokens(const llm::ChatRequest& request) {
     if (request.max_completion_tokens) return request.max_completion_tokens;
     return request.max_tokens;
 }
 
-Reply plan_reply(const Config& config, const ScriptRule* rule, const llm::ChatRequest& request) {
+Reply plan_reply(const Config& config, const ScriptRule* rule, const llm::ChatRequest& request, int choice,
+                 const ResponseFormat* format) {
     Reply reply;
     reply.seed = content_seed(config.seed, request);
+    if (choice > 0) reply.seed = Hasher(reply.seed).add("choice").add(static_cast<std::uint64_t>(choice)).value();
     const std::optional<int> cap = requested_max_tokens(request);
     if (rule != nullptr) {
-        reply.scripted = true;
+        reply.fixed_text = true;
         const ScriptedReply& scripted = rule->reply;
         reply.has_text = scripted.content.has_value();
         if (scripted.content) reply.pieces = split_words(*scripted.content);
@@ -127,6 +145,15 @@ Reply plan_reply(const Config& config, const ScriptRule* rule, const llm::ChatRe
             reply.finish_reason = "stop";
         }
         reply.tokens.completion = reply.text_tokens + call_tokens;
+    } else if (format != nullptr && format->is_json()) {
+        reply.fixed_text = true;
+        const std::string json = format->content(Hasher(reply.seed).add("json").value());
+        reply.pieces = cut(json, fragment_ends(json, Hasher(reply.seed).add("json pieces").value()));
+        reply.text_tokens = static_cast<int>(reply.pieces.size());
+        reply.complete = !(cap && *cap < reply.text_tokens);
+        if (!reply.complete) reply.text_tokens = std::max(*cap, 0);
+        reply.finish_reason = reply.complete ? "stop" : "length";
+        reply.tokens.completion = reply.text_tokens;
     } else {
         const int shortest = std::max(1, std::min(config.output.min_tokens, config.output.max_tokens));
         const int longest = std::max(shortest, config.output.max_tokens);
@@ -139,6 +166,15 @@ Reply plan_reply(const Config& config, const ScriptRule* rule, const llm::ChatRe
     }
     reply.tokens.prompt = estimate_prompt_tokens(request);
     return reply;
+}
+
+std::vector<Reply> plan_replies(const Config& config, const ScriptRule* rule, const llm::ChatRequest& request,
+                                const ResponseFormat* format) {
+    std::vector<Reply> replies;
+    const int count = choice_count(request);
+    replies.reserve(static_cast<std::size_t>(count));
+    for (int choice = 0; choice < count; ++choice) replies.push_back(plan_reply(config, rule, request, choice, format));
+    return replies;
 }
 
 }  // namespace agentio::sim

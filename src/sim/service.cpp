@@ -185,7 +185,7 @@ void Service::add_routes(const std::shared_ptr<Service>& service, http::Server& 
         ++self.stats_.requests;
         if (auto denied = self.check_key(request, exchange, kModelsRoute)) return make_ready_response(std::move(*denied));
         return make_ready_response(
-            self.finish(exchange, kModelsRoute, http::Response::json(models_json(self.config_.models, kModelsCreated))));
+            self.finish(exchange, kModelsRoute, http::Response::json(models_json(self.config_.listed_models(), kModelsCreated))));
     });
     server.route("GET", std::string(kModelsRoute) + "/*", [service](http::Request& request) {
         Service& self = *service;

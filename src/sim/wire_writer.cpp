@@ -122,9 +122,15 @@ ChunkWriter::ChunkWriter(std::string_view id, std::int64_t created, std::string_
     prefix_.append(R"(,"system_fingerprint":"fp_sim","choices":[)");
 }
 
-void ChunkWriter::open_choice(std::string& out) const {
+void ChunkWriter::open_choice(std::string& out, int choice) const {
     out.append(prefix_);
-    out.append(R"({"index":0,"delta":{)");
+    if (choice == 0) {
+        out.append(R"({"index":0,"delta":{)");
+        return;
+    }
+    out.append(R"({"index":)");
+    append_int(out, choice);
+    out.append(R"(,"delta":{)");
 }
 
 void ChunkWriter::close_choice(std::string& out, std::string_view finish_reason) const {
@@ -136,22 +142,23 @@ void ChunkWriter::close_choice(std::string& out, std::string_view finish_reason)
     out.append("}\n\n");
 }
 
-void ChunkWriter::role(std::string& out, bool null_content) const {
-    open_choice(out);
+void ChunkWriter::role(std::string& out, int choice, bool null_content) const {
+    open_choice(out, choice);
     out.append(null_content ? R"("role":"assistant","content":null,"refusal":null)"
                             : R"("role":"assistant","content":"","refusal":null)");
     close_choice(out, {});
 }
 
-void ChunkWriter::content(std::string& out, std::string_view token) const {
-    open_choice(out);
+void ChunkWriter::content(std::string& out, int choice, std::string_view token) const {
+    open_choice(out, choice);
     out.append(R"("content":)");
     append_json_string(out, token);
     close_choice(out, {});
 }
 
-void ChunkWriter::tool_call_start(std::string& out, int index, std::string_view id, std::string_view name) const {
-    open_choice(out);
+void ChunkWriter::tool_call_start(std::string& out, int choice, int index, std::string_view id,
+                                  std::string_view name) const {
+    open_choice(out, choice);
     out.append(R"("tool_calls":[{"index":)");
     append_int(out, index);
     out.append(R"(,"id":)");
@@ -162,8 +169,8 @@ void ChunkWriter::tool_call_start(std::string& out, int index, std::string_view 
     close_choice(out, {});
 }
 
-void ChunkWriter::tool_call_arguments(std::string& out, int index, std::string_view fragment) const {
-    open_choice(out);
+void ChunkWriter::tool_call_arguments(std::string& out, int choice, int index, std::string_view fragment) const {
+    open_choice(out, choice);
     out.append(R"("tool_calls":[{"index":)");
     append_int(out, index);
     out.append(R"(,"function":{"arguments":)");
@@ -172,8 +179,8 @@ void ChunkWriter::tool_call_arguments(std::string& out, int index, std::string_v
     close_choice(out, {});
 }
 
-void ChunkWriter::finish(std::string& out, std::string_view reason) const {
-    open_choice(out);
+void ChunkWriter::finish(std::string& out, int choice, std::string_view reason) const {
+    open_choice(out, choice);
     close_choice(out, reason);
 }
 
@@ -188,23 +195,33 @@ void ChunkWriter::done(std::string& out) { out.append("data: [DONE]\n\n"); }
 
 std::string chat_completion_json(const ChatCompletionBody& body) {
     std::string out;
-    out.reserve(512 + (body.content ? body.content->size() : 0));
+    std::size_t text = 0;
+    for (const ChoiceBody& choice : body.choices) text += choice.content ? choice.content->size() : 0;
+    out.reserve(512 + 128 * body.choices.size() + text);
     out.append(R"({"id":)");
     append_json_string(out, body.id);
     out.append(R"(,"object":"chat.completion","created":)");
     append_int(out, body.created);
     out.append(R"(,"model":)");
     append_json_string(out, body.model);
-    out.append(R"(,"choices":[{"index":0,"message":{"role":"assistant","content":)");
-    append_optional_string(out, body.content);
-    out.append(R"(,"refusal":null)");
-    if (body.tool_calls != nullptr && !body.tool_calls->empty()) {
-        out.append(R"(,"tool_calls":)");
-        append_tool_calls(out, *body.tool_calls);
+    out.append(R"(,"choices":[)");
+    for (std::size_t i = 0; i < body.choices.size(); ++i) {
+        const ChoiceBody& choice = body.choices[i];
+        if (i > 0) out.push_back(',');
+        out.append(R"({"index":)");
+        append_int(out, static_cast<std::int64_t>(i));
+        out.append(R"(,"message":{"role":"assistant","content":)");
+        append_optional_string(out, choice.content);
+        out.append(R"(,"refusal":null)");
+        if (choice.tool_calls != nullptr && !choice.tool_calls->empty()) {
+            out.append(R"(,"tool_calls":)");
+            append_tool_calls(out, *choice.tool_calls);
+        }
+        out.append(R"(,"annotations":[]},"logprobs":null,"finish_reason":)");
+        append_json_string(out, choice.finish_reason);
+        out.push_back('}');
     }
-    out.append(R"(,"annotations":[]},"logprobs":null,"finish_reason":)");
-    append_json_string(out, body.finish_reason);
-    out.append(R"(}],"usage":)");
+    out.append(R"(],"usage":)");
     append_usage(out, body.tokens);
     out.append(R"(,"service_tier":"default","system_fingerprint":"fp_sim"})");
     return out;

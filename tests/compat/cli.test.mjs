@@ -29,7 +29,7 @@ test("--help lists the subcommands, examples and exit codes", () => {
     assert.equal(sim.status, 0);
     for (const flag of ["--host", "--port", "--seed", "--ttft-ms", "--itl-ms", "--spread", "--min-tokens", "--max-tokens",
         "--rpm", "--tpm", "--fault-rate", "--fault-429", "--fault-500", "--fault-503", "--fault-reset", "--fault-stall",
-        "--fault-malformed", "--script", "--api-key"])
+        "--fault-malformed", "--script", "--api-key", "--models", "--model-profile", "--embedding-dimensions"])
         assert.ok(sim.stdout.includes(flag), `agentio sim --help mentions ${flag}`);
 });
 
@@ -45,6 +45,15 @@ test("bad usage exits 2 with a message on stderr", () => {
         ["sim", "--min-tokens", "10", "--max-tokens", "5"],
         ["sim", "--rpm", "0"],
         ["sim", "--script", "/nonexistent/replies.jsonl"],
+        ["sim", "--models", "a,,b"],
+        ["sim", "--model-profile", "gpt-4o"],
+        ["sim", "--model-profile", "gpt-4o:300ms"],
+        ["sim", "--model-profile", "gpt-4o:fast,20ms"],
+        ["sim", "--model-profile", ":300ms,20ms"],
+        ["sim", "--model-profile", "gpt-4o:-1ms,20ms"],
+        ["sim", "--models", "a", "--model-profile", "b:1ms,1ms"],
+        ["sim", "--embedding-dimensions", "0"],
+        ["sim", "--embedding-dimensions", "3073"],
     ];
     for (const args of cases) {
         const { status, stdout, stderr } = agentio(...args);
@@ -93,3 +102,9 @@ test("the banner shows unlimited limits, the fault mix (--fault-rate spread, a p
         assert.match(faulty.banner,
             /, rpm unlimited, tpm 1000, faults 429 50% 500 1% 503 1% reset 1% stall 1% malformed 1%, script \/dev\/null\)$/);
     });
+
+test("the banner names the models served and their latency profiles", { timeout: 30_000 }, async () => {
+    const sim = await startSim(["--models", "gpt-4o-mini,gpt-4o", "--model-profile", "gpt-4o:0.5s,30"]);
+    assert.equal((await sim.stop()).code, 0);
+    assert.match(sim.banner, /, models gpt-4o-mini,gpt-4o, gpt-4o: ttft 500ms itl 30ms\)$/);
+});

@@ -46,12 +46,12 @@ test("embeddings are deterministic, of the requested dimension and unit norm", {
             model: "sim-embed", input: "the quick brown fox", encoding_format: "float",
         });
         assert.equal(single.data.length, 1);
-        assert.equal(single.data[0].embedding.length, 256);
+        assert.equal(single.data[0].embedding.length, 384);
         assert.ok(Math.abs(norm(single.data[0].embedding) - 1) < 1e-4);
     });
 });
 
-test("models.list names the configured models", { timeout: 30_000 }, async () => {
+test("models.list names the simulator's and the common models, or those of --models", { timeout: 30_000 }, async () => {
     await withSim([], async (sim) => {
         const openai = client(sim);
         const ids = [];
@@ -61,6 +61,12 @@ test("models.list names the configured models", { timeout: 30_000 }, async () =>
             assert.ok(Number.isInteger(model.created));
             ids.push(model.id);
         }
-        assert.deepEqual(ids.sort(), ["sim-embed", "sim-large", "sim-small"]);
+        for (const name of ["sim-embed", "sim-large", "sim-small", "gpt-4o-mini", "text-embedding-3-small"])
+            assert.ok(ids.includes(name), `${name} in ${ids}`);
+    });
+    await withSim(["--models", "sim-small,sim-embed"], async (sim) => {
+        const ids = [];
+        for await (const model of client(sim).models.list()) ids.push(model.id);
+        assert.deepEqual(ids, ["sim-small", "sim-embed"]);
     });
 });

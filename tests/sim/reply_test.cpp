@@ -101,6 +101,48 @@ TEST(ReplyTest, ScriptedToolCallsGetStableDistinctIdsAndWholeFragments) {
     EXPECT_EQ(reply.tokens.completion, expected_tokens);
 }
 
+TEST(ReplyTest, NChoicesDifferAndChoiceZeroIsTheSingleReply) {
+    sim::Config config;
+    llm::ChatRequest request = ask("Hello");
+    const sim::Reply single = sim::plan_reply(config, nullptr, request);
+    request.n = 4;
+    const std::vector<sim::Reply> replies = sim::plan_replies(config, nullptr, request);
+    ASSERT_EQ(replies.size(), 4u);
+    EXPECT_EQ(replies[0].text(), single.text());
+    std::set<std::string> texts;
+    for (const sim::Reply& reply : replies) texts.insert(reply.text());
+    EXPECT_EQ(texts.size(), 4u);
+    EXPECT_EQ(sim::plan_replies(config, nullptr, request)[3].text(), replies[3].text());
+
+    // A script answers every choice alike.
+    const sim::Script script = sim::Script::parse(R"({"reply": {"content": "Fixed."}})", "s");
+    for (const sim::Reply& reply : sim::plan_replies(config, script.match(request), request)) EXPECT_EQ(reply.text(), "Fixed.");
+}
+
+TEST(ReplyTest, AJsonReplyIsTheFormatsContentInPiecesAndCappedLikeText) {
+    using OrderedJson = nlohmann::ordered_json;
+    const sim::ResponseFormat format = sim::ResponseFormat::read(OrderedJson::parse(
+        R"({"type": "json_schema", "json_schema": {"name": "p", "schema": {"type": "object",
+            "properties": {"title": {"type": "string"}, "pages": {"type": "integer"}}, "required": ["title", "pages"]}}})"));
+    llm::ChatRequest request = ask("A book, please.");
+    const sim::Reply reply = sim::plan_reply(sim::Config{}, nullptr, request, 0, &format);
+    const OrderedJson value = OrderedJson::parse(reply.text());
+    EXPECT_TRUE(value["title"].is_string());
+    EXPECT_TRUE(value["pages"].is_number_integer());
+    EXPECT_EQ(reply.finish_reason, "stop");
+    EXPECT_EQ(reply.tokens.completion, static_cast<std::int64_t>(reply.pieces.size()));
+    for (const std::string& piece : reply.pieces) {
+        EXPECT_GE(piece.size(), 1u);
+        EXPECT_LE(piece.size(), 9u);
+    }
+    EXPECT_NE(sim::plan_reply(sim::Config{}, nullptr, request, 1, &format).text(), reply.text());
+
+    request.max_tokens = 2;
+    const sim::Reply capped = sim::plan_reply(sim::Config{}, nullptr, request, 0, &format);
+    EXPECT_EQ(capped.finish_reason, "length");
+    EXPECT_EQ(capped.text(), reply.pieces[0] + reply.pieces[1]);
+}
+
 TEST(ReplyTest, ThePromptEstimateIsAboutFourCharactersATokenPlusFourAMessage) {
     llm::ChatRequest request;
     request.messages = {llm::Message::user(std::string(400, 'x'))};

@@ -272,7 +272,7 @@ TEST(SimServerTest, EmbeddingsAreDeterministicUnitNormAndOfTheRequestedDimension
 
         const Json single = {{"model", "sim-embed"}, {"input", "the quick brown fox"}};
         const Answer full = co_await post(client, sim, "/v1/embeddings", single.dump());
-        EXPECT_EQ(full.json()["data"][0]["embedding"].size(), 256u);  // Config::embedding_dimensions
+        EXPECT_EQ(full.json()["data"][0]["embedding"].size(), 384u);  // Config::embedding_dimensions
 
         const Json too_wide = {{"model", "sim-embed"}, {"input", "x"}, {"dimensions", 100000}};
         const Answer refused = co_await post(client, sim, "/v1/embeddings", too_wide.dump());
@@ -303,6 +303,17 @@ TEST(SimServerTest, ModelsListsTheConfiguredModels) {
         const Answer missing = co_await agentio::testing::get(client, sim, "/v1/models/gamma");
         EXPECT_EQ(missing.status, 404);
         EXPECT_EQ(missing.json()["error"]["code"], "model_not_found");
+
+        // A restricted simulator refuses other names as the API does, chat and embeddings alike.
+        const Answer chat = co_await post(client, sim, kChat, chat_body("hi", "{}", "gpt-nope"));
+        EXPECT_EQ(chat.status, 404);
+        EXPECT_EQ(chat.json()["error"]["code"], "model_not_found");
+        EXPECT_NE(chat.json()["error"]["message"].get<std::string>().find("gpt-nope"), std::string::npos);
+        const Answer embeddings = co_await post(client, sim, "/v1/embeddings", R"({"model": "gamma", "input": "x"})");
+        EXPECT_EQ(embeddings.status, 404);
+        EXPECT_EQ(embeddings.json()["error"]["code"], "model_not_found");
+        const Answer served = co_await post(client, sim, kChat, chat_body("hi", "{}", "beta"));
+        EXPECT_EQ(served.status, 200);
     });
 }
 
@@ -371,7 +382,7 @@ TEST(SimServerTest, AnApiKeyIsRequiredAndNeverEchoed) {
     });
 }
 
-TEST(SimServerTest, BadRequestsAre400NamingTheProblemAndUnknownModels404) {
+TEST(SimServerTest, BadRequestsAre400NamingTheProblem) {
     with_sim(instant_config(), [](sim::Server& sim, http::Client& client) -> Task<> {
         const Answer bad_json = co_await post(client, sim, kChat, R"({"model": "sim-small", "messages": [)");
         EXPECT_EQ(bad_json.status, 400);
@@ -396,11 +407,6 @@ TEST(SimServerTest, BadRequestsAre400NamingTheProblemAndUnknownModels404) {
         const Answer zero = co_await post(client, sim, kChat, chat_body("hi", R"({"max_tokens": 0})"));
         EXPECT_EQ(zero.status, 400);
         EXPECT_EQ(zero.json()["error"]["param"], "max_tokens");
-
-        const Answer unknown = co_await post(client, sim, kChat, chat_body("hi", "{}", "gpt-nope"));
-        EXPECT_EQ(unknown.status, 404);
-        EXPECT_EQ(unknown.json()["error"]["code"], "model_not_found");
-        EXPECT_NE(unknown.json()["error"]["message"].get<std::string>().find("gpt-nope"), std::string::npos);
 
         const Answer elsewhere = co_await agentio::testing::get(client, sim, "/v1/nothing");
         EXPECT_EQ(elsewhere.status, 404);

@@ -28,7 +28,7 @@ TEST(WireWriterTest, StringsAreEscaped) {
 TEST(WireWriterTest, ChunksHaveTheApiFieldsAndAppendToTheBuffer) {
     const sim::ChunkWriter writer("chatcmpl-1", 1700000000, "sim-\"small\"", true);
     std::string buffer;
-    writer.role(buffer, false);
+    writer.role(buffer, 0, false);
     const Json role = event_json(buffer);
     EXPECT_EQ(role["id"], "chatcmpl-1");
     EXPECT_EQ(role["object"], "chat.completion.chunk");
@@ -40,20 +40,20 @@ TEST(WireWriterTest, ChunksHaveTheApiFieldsAndAppendToTheBuffer) {
     EXPECT_TRUE(role["usage"].is_null());
 
     buffer.clear();
-    writer.content(buffer, " word\n");
+    writer.content(buffer, 0, " word\n");
     EXPECT_EQ(event_json(buffer)["choices"][0]["delta"], Json({{"content", " word\n"}}));
 
     buffer.clear();
-    writer.tool_call_start(buffer, 1, "call_a", "get_weather");
+    writer.tool_call_start(buffer, 0, 1, "call_a", "get_weather");
     EXPECT_EQ(event_json(buffer)["choices"][0]["delta"]["tool_calls"][0],
               Json({{"index", 1}, {"id", "call_a"}, {"type", "function"}, {"function", {{"name", "get_weather"}, {"arguments", ""}}}}));
     buffer.clear();
-    writer.tool_call_arguments(buffer, 1, R"({"ci)");
+    writer.tool_call_arguments(buffer, 0, 1, R"({"ci)");
     EXPECT_EQ(event_json(buffer)["choices"][0]["delta"]["tool_calls"][0],
               Json({{"index", 1}, {"function", {{"arguments", R"({"ci)"}}}}));
 
     buffer.clear();
-    writer.finish(buffer, "length");
+    writer.finish(buffer, 0, "length");
     const Json finish = event_json(buffer);
     EXPECT_TRUE(finish["choices"][0]["delta"].empty());
     EXPECT_EQ(finish["choices"][0]["finish_reason"], "length");
@@ -72,7 +72,7 @@ TEST(WireWriterTest, ChunksHaveTheApiFieldsAndAppendToTheBuffer) {
 
     // Without include_usage the chunks have no usage field at all.
     std::string bare;
-    sim::ChunkWriter("id", 1, "m", false).content(bare, "x");
+    sim::ChunkWriter("id", 1, "m", false).content(bare, 0, "x");
     EXPECT_FALSE(event_json(bare).contains("usage"));
 }
 
@@ -82,8 +82,7 @@ TEST(WireWriterTest, ACompletionWithToolCallsHasNullContent) {
     body.id = "chatcmpl-2";
     body.created = 5;
     body.model = "sim-small";
-    body.tool_calls = &calls;
-    body.finish_reason = "tool_calls";
+    body.choices.push_back({std::nullopt, &calls, "tool_calls"});
     body.tokens = {3, 4};
     const Json json = Json::parse(sim::chat_completion_json(body));
     EXPECT_EQ(json["object"], "chat.completion");
@@ -92,6 +91,35 @@ TEST(WireWriterTest, ACompletionWithToolCallsHasNullContent) {
     EXPECT_EQ(message["tool_calls"][0]["function"]["arguments"], R"({"city":"Paris"})");
     EXPECT_EQ(json["choices"][0]["finish_reason"], "tool_calls");
     EXPECT_EQ(json["usage"]["total_tokens"], 7);
+}
+
+TEST(WireWriterTest, EveryChoiceCarriesItsIndexInChunksAndInTheCompletion) {
+    const sim::ChunkWriter writer("chatcmpl-3", 7, "m", false);
+    std::string buffer;
+    writer.role(buffer, 2, false);
+    EXPECT_EQ(event_json(buffer)["choices"][0]["index"], 2);
+    buffer.clear();
+    writer.content(buffer, 17, "x");
+    EXPECT_EQ(event_json(buffer)["choices"][0]["index"], 17);
+    EXPECT_EQ(event_json(buffer)["choices"][0]["delta"]["content"], "x");
+    buffer.clear();
+    writer.finish(buffer, 1, "stop");
+    EXPECT_EQ(event_json(buffer)["choices"][0]["index"], 1);
+
+    sim::ChatCompletionBody body;
+    body.id = "chatcmpl-3";
+    body.model = "m";
+    body.choices.push_back({"first", nullptr, "stop"});
+    body.choices.push_back({"second", nullptr, "length"});
+    body.tokens = {3, 9};
+    const Json json = Json::parse(sim::chat_completion_json(body));
+    ASSERT_EQ(json["choices"].size(), 2u);
+    EXPECT_EQ(json["choices"][0]["index"], 0);
+    EXPECT_EQ(json["choices"][0]["message"]["content"], "first");
+    EXPECT_EQ(json["choices"][1]["index"], 1);
+    EXPECT_EQ(json["choices"][1]["message"]["content"], "second");
+    EXPECT_EQ(json["choices"][1]["finish_reason"], "length");
+    EXPECT_EQ(json["usage"]["completion_tokens"], 9);
 }
 
 TEST(WireWriterTest, ErrorsModelsAndEmbeddings) {

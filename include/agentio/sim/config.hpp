@@ -6,8 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "agentio/core/clock.hpp"
@@ -50,6 +53,27 @@ struct Faults {
     static Faults spread(double rate);
 };
 
+// What differs for one model name. Only the latency today: the simulator
+// reports no cost (llm::Client prices usage from its own table, by the model
+// name the reply echoes), so a per-model price would be added here if it ever
+// does.
+struct ModelProfile {
+    LatencyModel latency;
+};
+
+// The names GET /v1/models lists when Config::models is empty (every name is
+// served then; these are the ones a client that lists models first finds):
+// the simulator's own and the common OpenAI chat and embedding models.
+inline constexpr std::string_view kListedModels[] = {
+    "sim-small",   "sim-large",    "sim-embed",    "gpt-4o",  "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini",
+    "gpt-4.1-nano", "o4-mini", "text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002",
+};
+
+// The largest `dimensions` an embedding request may ask for (what
+// text-embedding-3-large returns); Config::embedding_dimensions above it
+// raises the bound to itself.
+inline constexpr int kMaxEmbeddingDimensions = 3072;
+
 struct Config {
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;  // 0: an ephemeral port
@@ -60,10 +84,24 @@ struct Config {
     Faults faults;
     // JSONL replies matched by request (see script.hpp); empty: generated text.
     std::string script_path;
-    std::vector<std::string> models{"sim-small", "sim-large", "sim-embed"};
-    int embedding_dimensions = 256;
+    // The model names served, chat and embeddings alike. Empty (the default):
+    // any name, echoed back in the reply's `model`, so an app written for the
+    // real API works unchanged. Otherwise only these: another name gets 404
+    // model_not_found, as the API answers it.
+    std::vector<std::string> models;
+    // Per model name: overrides `latency` for requests naming it.
+    std::map<std::string, ModelProfile, std::less<>> model_profiles;
+    // An embedding's length when the request sets no `dimensions`.
+    int embedding_dimensions = 384;
     // When set, requests must send `Authorization: Bearer <key>` (else 401).
     std::optional<std::string> api_key;
+
+    // What GET /v1/models lists: `models` when set; else kListedModels and
+    // then the names of `model_profiles` not among them. Every name listed
+    // is served.
+    std::vector<std::string> listed_models() const;
+    // The latency model of requests naming `model`.
+    const LatencyModel& latency_for(std::string_view model) const;
 };
 
 }  // namespace agentio::sim

@@ -1,15 +1,23 @@
-// reply.hpp: Reply, what the simulator answers one chat request with, fixed
-// before the first byte goes out.
+// reply.hpp: Reply, what the simulator answers one choice of one chat
+// request with, fixed before the first byte goes out.
 //
 // The reply is a pure function of the config (seed, output lengths), the
-// script and the request's content: its model, messages and tools, and its
-// `seed` field if it set one; not of its max tokens, its `stream` flag or
-// when it came. So the plain and the streamed reply to a request agree, and
-// a reply capped by max tokens is the start of the uncapped one.
+// script and the request's content: its model, messages and tools, its
+// response_format and its `seed` field if it set one; not of its max
+// tokens, its `stream` flag or when it came. So the plain and the streamed
+// reply to a request agree, and a reply capped by max tokens is the start of
+// the uncapped one. A request with `n` > 1 gets n replies: choice 0 is the
+// reply the request would get with n = 1, choice i one seeded from it and i,
+// so their generated text (or JSON) differs; a scripted reply is the same
+// in every choice.
 //
 // - Generated text: the length is drawn from [output.min_tokens,
 //   output.max_tokens]; a request limit below it cuts the text there, with
 //   finish_reason "length", else "stop".
+// - JSON (response_format json_object or json_schema, when no script rule
+//   matched): response_format.hpp's content, split into tokens of 3 to 8
+//   bytes (never inside a UTF-8 sequence); a request limit cuts it the same
+//   way (the JSON is then incomplete, as the API's would be).
 // - Scripted content: split into tokens at spaces (each keeps its leading
 //   space); a request limit cuts it the same way.
 // - Scripted tool calls: each call's arguments are cut into fragments of
@@ -26,6 +34,7 @@
 
 #include "agentio/llm/chat.hpp"
 #include "agentio/sim/config.hpp"
+#include "agentio/sim/response_format.hpp"
 #include "agentio/sim/script.hpp"
 #include "agentio/sim/wire_writer.hpp"
 
@@ -33,10 +42,10 @@ namespace agentio::sim {
 
 struct Reply {
     std::uint64_t seed = 0;  // of the text, the latencies and the derived ids
-    bool scripted = false;
-    bool has_text = true;  // false: tool calls only (content null)
+    bool fixed_text = false;  // the text is `pieces` (scripted or JSON), not generated
+    bool has_text = true;     // false: tool calls only (content null)
     // Text: `text_tokens` tokens, generated from `seed` (TextGenerator with
-    // `complete`), or `pieces` when scripted.
+    // `complete`), or the first `text_tokens` of `pieces` when fixed_text.
     int text_tokens = 0;
     bool complete = true;
     std::vector<std::string> pieces;
@@ -52,13 +61,26 @@ struct Reply {
 };
 
 // ~4 characters a token, plus 4 per message: role, content, name, tool calls
-// and tool call ids, and the tools offered (as their JSON text). Deterministic.
+// and tool call ids, the tools offered and the response_format (as their JSON
+// text). Deterministic.
 std::int64_t estimate_prompt_tokens(const llm::ChatRequest& request);
+
+// How many choices the request asks for: `n`, else 1. The caller has checked
+// that n is in [1, kMaxChoices].
+int choice_count(const llm::ChatRequest& request);
+inline constexpr int kMaxChoices = 128;
 
 // max_completion_tokens, else max_tokens, else nullopt.
 std::optional<int> requested_max_tokens(const llm::ChatRequest& request);
 
-// The reply to `request`; `rule` is the script rule that matched, or null.
-Reply plan_reply(const Config& config, const ScriptRule* rule, const llm::ChatRequest& request);
+// The reply of choice `choice` (0-based) to `request`; `rule` is the script
+// rule that matched, or null; `format` the request's response format (null:
+// text). Throws ResponseFormatError when the format's schema admits no value.
+Reply plan_reply(const Config& config, const ScriptRule* rule, const llm::ChatRequest& request, int choice = 0,
+                 const ResponseFormat* format = nullptr);
+
+// Every choice's reply, choice 0 first.
+std::vector<Reply> plan_replies(const Config& config, const ScriptRule* rule, const llm::ChatRequest& request,
+                                const ResponseFormat* format = nullptr);
 
 }  // namespace agentio::sim

@@ -33,41 +33,46 @@ struct TokenCounts {
 void append_usage(std::string& out, TokenCounts tokens);
 
 // The events of one streamed chat completion. Each call appends one whole
-// event, "data: {...}\n\n", to `out`.
+// event, "data: {...}\n\n", to `out`, about the choice numbered `choice`
+// (its `index`; 0 unless the request asked for n > 1).
 class ChunkWriter {
 public:
     // `include_usage`: stream_options.include_usage was set; then every chunk
     // carries "usage":null and usage() writes the final usage chunk.
     ChunkWriter(std::string_view id, std::int64_t created, std::string_view model, bool include_usage);
 
-    // The first chunk: the role, and content "" (or null before tool calls).
-    void role(std::string& out, bool null_content) const;
-    void content(std::string& out, std::string_view token) const;
+    // A choice's first chunk: the role, and content "" (or null before tool calls).
+    void role(std::string& out, int choice, bool null_content) const;
+    void content(std::string& out, int choice, std::string_view token) const;
     // A tool call's first delta: its index, id, type and name, arguments "".
-    void tool_call_start(std::string& out, int index, std::string_view id, std::string_view name) const;
-    void tool_call_arguments(std::string& out, int index, std::string_view fragment) const;
+    void tool_call_start(std::string& out, int choice, int index, std::string_view id, std::string_view name) const;
+    void tool_call_arguments(std::string& out, int choice, int index, std::string_view fragment) const;
     // The empty delta with the finish_reason.
-    void finish(std::string& out, std::string_view reason) const;
-    // {"choices":[],"usage":{...}} after the finish chunk.
+    void finish(std::string& out, int choice, std::string_view reason) const;
+    // {"choices":[],"usage":{...}} after the finish chunks.
     void usage(std::string& out, TokenCounts tokens) const;
     static void done(std::string& out);
 
 private:
-    void open_choice(std::string& out) const;
+    void open_choice(std::string& out, int choice) const;
     void close_choice(std::string& out, std::string_view finish_reason) const;
 
     std::string prefix_;  // `data: {"id":...,"choices":[`
     bool include_usage_;
 };
 
+struct ChoiceBody {
+    std::optional<std::string_view> content;  // nullopt: null (tool calls only)
+    const std::vector<llm::ToolCall>* tool_calls = nullptr;
+    std::string_view finish_reason;
+};
+
 struct ChatCompletionBody {
     std::string_view id;
     std::int64_t created = 0;
     std::string_view model;
-    std::optional<std::string_view> content;  // nullopt: null (tool calls only)
-    const std::vector<llm::ToolCall>* tool_calls = nullptr;
-    std::string_view finish_reason;
-    TokenCounts tokens;
+    std::vector<ChoiceBody> choices;  // `index` is the place in this list
+    TokenCounts tokens;               // of every choice together
 };
 
 // A whole chat.completion object.

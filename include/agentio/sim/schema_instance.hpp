@@ -1,0 +1,64 @@
+// schema_instance.hpp: a JSON value that validates against a JSON Schema,
+// generated from the schema and a seed: what the simulator answers a
+// `response_format: {"type": "json_schema", ...}` request with.
+//
+// The same (schema, seed) always gives the same value; another seed usually
+// another one (other words, numbers, array lengths, enum members), so the n
+// choices of one request differ. Objects keep the schema's property order.
+//
+// Keywords honoured (the subset the API's structured outputs accept, and a
+// little more):
+//   type (a name or an array of names; "null" is chosen only when nothing
+//   else is allowed or a recursion must end), enum, const, anyOf, oneOf (the
+//   first branch that can be generated), allOf (its schemas merged, the
+//   properties and required lists united), $ref to "#", "#/$defs/...",
+//   "#/definitions/..." or any other pointer into the schema itself;
+//   object: properties, required, additionalProperties, minProperties,
+//   maxProperties; array: items (a schema, or an array of them as a tuple),
+//   prefixItems, minItems, maxItems, uniqueItems; string: minLength,
+//   maxLength, pattern (pattern_sample.hpp's subset of regular expressions),
+//   format (date, date-time, time, duration, email, uuid, uri, hostname,
+//   ipv4, ipv6); number and integer: minimum, maximum, exclusiveMinimum,
+//   exclusiveMaximum (numbers, or draft 4's booleans), multipleOf; boolean;
+//   null. Every property of an object is generated, the optional ones too.
+// Other keywords (description, title, default, not, if/then/else, ...) are
+// ignored. A schema of `true` or `{}` allows anything: a short string comes
+// out.
+//
+// The schema is untrusted input (it comes in a request), so every kind of
+// work is bounded: $ref hops and nesting (kMaxSchemaDepth; past two
+// recursions into a definition only what is required is generated:
+// minItems items, required properties, a terminating anyOf branch), values
+// generated (kMaxInstanceValues), string lengths and array sizes. Past a bound, or for a schema nothing can
+// satisfy (minimum above maximum, `false`, an enum of no value, a $ref to
+// nowhere, an unknown type, a keyword of the wrong JSON type), SchemaError is
+// thrown, its message naming the place in the schema (a JSON pointer) and
+// the problem: "#/properties/age: minimum 10 is above maximum 5".
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <nlohmann/json.hpp>
+
+#include "agentio/core/errors.hpp"
+
+namespace agentio::sim {
+
+using OrderedJson = nlohmann::ordered_json;
+
+class SchemaError : public Error {
+public:
+    using Error::Error;
+};
+
+// Nesting of the instance plus $ref hops.
+inline constexpr int kMaxSchemaDepth = 64;
+// Values in one instance (every scalar, object and array counts one).
+inline constexpr std::size_t kMaxInstanceValues = 10'000;
+
+// A value that validates against `schema` (an object or a boolean). Throws
+// SchemaError (see the file comment).
+OrderedJson schema_instance(const OrderedJson& schema, std::uint64_t seed);
+
+}  // namespace agentio::sim
