@@ -1,18 +1,21 @@
 // http_fuzz.cpp: fuzz target for the HTTP/1.1 codec (agentio/http/parser.hpp).
 //
 // Input layout: byte 0 picks the parser (request head, response head, chunked
-// body), byte 1 picks default or tiny limits (and, for responses, the method
-// answered), bytes 2..5 seed the split positions, the rest is the message.
+// body), byte 1 picks default or tiny limits (bit 0), the method a response
+// answers (bits 1-2) and Limits::lenient (bit 3), bytes 2..5 seed the split
+// positions, the rest is the message.
 //
 // Besides "no crash, no sanitizer report", it checks the contracts the
 // client and server rely on:
 // - heads: consumed <= size; every proper prefix of a head that parsed needs
 //   more bytes (never a different answer); a parsed head re-serializes and
-//   re-parses to the same fields; framing either answers or throws a
+//   re-parses, strictly, to the same fields; what the strict parser accepts
+//   the lenient one accepts the same way; framing either answers or throws a
 //   ParseError with a 4xx/5xx status;
 // - chunked: consumed <= size, data is a sub-span of the consumed input, a
-//   step without data takes all its input (so loops advance), and feeding in
-//   random splits gives exactly the one-shot result (body, end, error).
+//   step without data takes all its input (so loops advance), feeding in
+//   random splits gives exactly the one-shot result (body, end, error), and
+//   a body the strict decoder takes decodes the same way leniently.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -36,6 +39,7 @@ namespace {
 
 Limits pick_limits(std::uint8_t selector) {
     Limits limits;
+    limits.lenient = (selector & 8) != 0;
     if (selector & 1) {
         limits.max_start_line = 40;
         limits.max_head_bytes = 160;
@@ -87,6 +91,13 @@ void check_head(std::string_view input, const Limits& limits, std::string_view m
     Head again;
     CHECK(parse(input.substr(0, *used), again, limits) == used);
     CHECK(again == head);
+    if (!limits.lenient) {
+        Limits lenient = limits;
+        lenient.lenient = true;
+        Head relaxed;
+        CHECK(parse(input, relaxed, lenient) == used);
+        CHECK(relaxed == head);
+    }
 
     try {
         frame(head, method, limits);
@@ -196,6 +207,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             const ChunkedOutcome whole = decode_at_once(input, limits);
             const ChunkedOutcome split = decode_in_pieces(input, limits, seed);
             CHECK(whole == split);
+            if (!limits.lenient && whole.error == 0) {
+                Limits lenient = limits;
+                lenient.lenient = true;
+                CHECK(decode_at_once(input, lenient) == whole);
+            }
             break;
         }
     }

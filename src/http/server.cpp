@@ -87,7 +87,9 @@ private:
 }  // namespace
 
 struct ServerState {
-    explicit ServerState(ServerOptions o) : options(std::move(o)) {}
+    // Requests are always read strictly: a server that accepts what a proxy
+    // in front of it reads differently is a request-smuggling target.
+    explicit ServerState(ServerOptions o) : options(std::move(o)) { options.limits.lenient = false; }
 
     struct Connection {
         TaskHandle<> task;
@@ -200,17 +202,22 @@ private:
 
         slot_.busy = true;
         Request request(std::move(head), BodyReader(reader_, framing, options_.limits), peer_);
-        Response response = co_await call_handler(request);
+        bool body_failed = false;
+        Response response = co_await call_handler(request, body_failed);
         bool reusable = keep_alive(request.head()) && !server_.stopping && !response.headers.has_token("Connection", "close");
-        if (!request.body().done()) {
-            // What the handler did not read must go before the next request;
-            // a large remainder is cheaper to drop with the connection.
+        if (!request.body().done() && !body_failed) {
+            // What the handler did not read is read and dropped before the
+            // answer goes out, keep-alive or not: it must go before the next
+            // request, and a body whose framing is broken (a bad chunk line)
+            // is answered with its 400, not with a success the client could
+            // take for an accepted message. A large remainder is cheaper to
+            // drop with the connection.
             bool drained = false;
-            if (reusable) {
-                try {
-                    drained = co_await timeout(options_.io_timeout, request.body().drain(64 * 1024));
-                } catch (const Error&) {
-                }
+            try {
+                drained = co_await timeout(options_.io_timeout, request.body().drain(64 * 1024));
+            } catch (const ParseError& e) {
+                response = Response::error(e.status(), e.what());
+            } catch (const Error&) {
             }
             reusable = reusable && drained;
         }
@@ -219,7 +226,9 @@ private:
         co_return reusable;
     }
 
-    Task<Response> call_handler(Request& request) {
+    // `body_failed`: the body broke its framing or a limit while the handler
+    // read it, and the answer says so.
+    Task<Response> call_handler(Request& request, bool& body_failed) {
         std::string allow;
         const Handler* handler = server_.router.find(request.method(), request.path(), allow);
         if (handler == nullptr) {
@@ -233,6 +242,7 @@ private:
             co_return co_await (*handler)(request);
         } catch (const ParseError& e) {
             // The body broke a limit or its framing while the handler read it.
+            body_failed = true;
             Response response = Response::error(e.status(), e.what());
             response.headers.set("Connection", "close");
             co_return response;

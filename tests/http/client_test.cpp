@@ -287,6 +287,37 @@ TEST(ClientTest, ReadsABodyDelimitedByClose) {
     }());
 }
 
+// Limits::lenient, on in ClientOptions by default: what RFC 9112 lets a
+// client take from a real server (bare LF line ends, obs-fold), and only then.
+TEST(ClientTest, ReadsBareLfAndObsFoldResponsesUnlessMadeStrict) {
+    run([]() -> Task<> {
+        constexpr std::string_view reply =
+            "HTTP/1.1 200 OK\nTransfer-Encoding: chunked\nX-Folded: a\n  b\nConnection: close\n\n5\nhello\r\n0\n\n";
+        auto listener = net::TcpListener::bind("127.0.0.1", 0);
+        const std::string address = "http://127.0.0.1:" + std::to_string(listener.port()) + "/";
+        auto server = create_task(answer_once(listener, std::string(reply)));
+        http::Client client(direct());
+        http::ClientResponse response = co_await client.get(address);
+        EXPECT_EQ(response.status(), 200);
+        EXPECT_EQ(response.header("X-Folded"), "a b");
+        EXPECT_EQ(co_await response.text(), "hello");
+        co_await server;
+
+        server = create_task(answer_once(listener, std::string(reply)));
+        http::ClientOptions strict = direct();
+        strict.limits.lenient = false;
+        http::Client strict_client(strict);
+        bool rejected = false;
+        try {
+            co_await strict_client.get(address);
+        } catch (const http::ParseError& e) {
+            rejected = std::string(e.what()).find("bare LF") != std::string::npos;
+        }
+        EXPECT_TRUE(rejected);
+        co_await server;
+    }());
+}
+
 TEST(ClientTest, InvalidUrlsAreRejectedWithTheReason) {
     EXPECT_THROW(http::Url::parse("ftp://x/"), Error);
     EXPECT_THROW(http::Url::parse("http://user:pw@host/"), Error);

@@ -110,6 +110,64 @@ TEST(ServerTest, MalformedHeadIs400AndTheServerKeepsServing) {
     });
 }
 
+TEST(ServerTest, BareLfInTheHeaderSectionIs400AndCloses) {
+    with_server({}, [](http::Server& server) -> Task<> {
+        const std::string reply = co_await exchange(server.port(), "GET / HTTP/1.1\r\nHost: a\nX: y\r\n\r\n");
+        EXPECT_TRUE(reply.starts_with("HTTP/1.1 400 Bad Request\r\n")) << reply;
+        EXPECT_NE(reply.find("Connection: close\r\n"), std::string::npos) << reply;
+        EXPECT_NE(reply.find("bare LF (not preceded by CR) at byte 23"), std::string::npos) << reply;
+    });
+}
+
+TEST(ServerTest, ReadsRequestsStrictlyWhateverTheLimitsSay) {
+    http::ServerOptions options;
+    options.limits.lenient = true;  // for responses only: the server ignores it
+    with_server(options, [](http::Server& server) -> Task<> {
+        const std::string lf = co_await exchange(server.port(), "GET / HTTP/1.1\nHost: a\n\n");
+        EXPECT_TRUE(lf.starts_with("HTTP/1.1 400 ")) << lf;
+        const std::string chunk = co_await exchange(server.port(),
+            "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2 \r\nok\r\n0\r\n\r\n");
+        EXPECT_TRUE(chunk.starts_with("HTTP/1.1 400 ")) << chunk;
+    });
+}
+
+TEST(ServerTest, BrokenChunkFramingInABodyTheHandlerDidNotReadIs400) {
+    with_server({}, [](http::Server& server) -> Task<> {
+        // GET / ignores its body; the body is still read (and refused) before
+        // the answer goes out, keep-alive or not.
+        for (std::string_view connection : {"", "Connection: close\r\n"}) {
+            const std::string reply = co_await exchange(server.port(),
+                "GET / HTTP/1.1\r\nHost: a\r\n" + std::string(connection) +
+                "Transfer-Encoding: chunked\r\n\r\n5\r\r;ABCD\r\n34\r\nE\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n");
+            EXPECT_TRUE(reply.starts_with("HTTP/1.1 400 Bad Request\r\n")) << reply;
+            EXPECT_NE(reply.find("chunk-size line"), std::string::npos) << reply;
+            EXPECT_EQ(count(reply, "HTTP/1.1 "), 1u) << reply;
+        }
+        // A valid unread body is dropped and the connection carries on.
+        const std::string reply = co_await exchange(server.port(),
+            "GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3;x=\"y\"\r\nabc\r\n0\r\n\r\n"
+            "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        EXPECT_EQ(count(reply, "HTTP/1.1 200 OK\r\n"), 2u) << reply;
+    });
+}
+
+TEST(ServerTest, AMalformedPipelinedRequestIsAnsweredInTurnThenTheConnectionCloses) {
+    with_server({}, [](http::Server& server) -> Task<> {
+        const std::string reply = co_await exchange(server.port(),
+            "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nfirst"
+            "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+            "GET /nope HTTP/1.1\r\nHost: a\r\n\r\n");
+        EXPECT_TRUE(reply.starts_with("HTTP/1.1 200 OK\r\n")) << reply;
+        const std::size_t first = reply.find("first");
+        const std::size_t refused = reply.find("HTTP/1.1 400 Bad Request\r\n");
+        EXPECT_NE(first, std::string::npos) << reply;
+        EXPECT_NE(refused, std::string::npos) << reply;
+        EXPECT_LT(first, refused);
+        EXPECT_NE(reply.find("both Transfer-Encoding and Content-Length", refused), std::string::npos) << reply;
+        EXPECT_EQ(reply.find("404"), std::string::npos) << "a request after the malformed one was read: " << reply;
+    });
+}
+
 TEST(ServerTest, OversizedHeadIs431) {
     http::ServerOptions options;
     options.limits.max_head_bytes = 1024;
@@ -154,7 +212,7 @@ TEST(ServerTest, AHandlerThatThrowsIs500AndOthersStillWork) {
     with_server({}, [](http::Server& server) -> Task<> {
         const std::string reply = co_await exchange(server.port(), "GET /boom HTTP/1.1\r\nHost: x\r\n\r\n");
         EXPECT_TRUE(reply.starts_with("HTTP/1.1 500 Internal Server Error\r\n")) << reply;
-        const std::string next = co_await exchange(server.port(), "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+        const std::string next = co_await exchange(server.port(), "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         EXPECT_TRUE(next.starts_with("HTTP/1.1 200 ")) << next;
     });
 }
@@ -216,7 +274,7 @@ TEST(ServerTest, APeerThatResetsMidBodyEndsOnlyItsConnection) {
             linger hard_close{1, 0};
             ::setsockopt(client.fd(), SOL_SOCKET, SO_LINGER, &hard_close, sizeof hard_close);
         }
-        const std::string next = co_await exchange(server.port(), "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+        const std::string next = co_await exchange(server.port(), "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         EXPECT_TRUE(next.starts_with("HTTP/1.1 200 ")) << next;
     });
 }

@@ -52,7 +52,10 @@ struct ClientOptions {
     std::optional<ProxyConfig> proxy;
     // Sent with every request unless the request sets the same header.
     Headers default_headers;
-    Limits limits;
+    // Responses are read with Limits::lenient on (bare LF line ends, obs-fold),
+    // as RFC 9112 lets a client read what real servers send; set it to false
+    // for a client as strict as the server.
+    Limits limits{.lenient = true};
 };
 
 struct ClientRequest {

@@ -6,7 +6,7 @@
 // ASCII-case-insensitively, as RFC 9110 5.1 requires.
 //
 // Headers stores whatever it is given: it does not validate. The parser only
-// ever stores valid names and values; the writers (parser.hpp) refuse names
+// ever stores valid names and values; the writers (message_writer.hpp) refuse names
 // and values that would inject CR/LF, so a Headers built by hand is checked
 // when it is serialized, not when it is filled.
 //

@@ -12,12 +12,16 @@
 // (pipelined requests wait in the buffer). Keep-alive unless the client or
 // the handler says close.
 //
-// Bad input never crashes or stalls the server: a malformed head is answered
-// 400, a head over the limits 431, a body over max_body 413, a head that
-// takes longer than header_timeout 408 (slowloris), an unsupported
-// Transfer-Encoding 501, a handler that throws 500 (and the error goes to the
-// loop's exception handler); then the connection closes. A peer that resets
-// mid-request only ends its own connection.
+// Bad input never crashes or stalls the server: a malformed head or body
+// framing is answered 400, a head over the limits 431, a body over max_body
+// 413, a head that takes longer than header_timeout 408 (slowloris), a
+// transfer coding other than chunked 501, a handler that throws 500 (and the
+// error goes to the loop's exception handler); then the connection closes.
+// A body the handler did not read is still read (up to 64 KiB) before the
+// answer goes out, so broken framing in it gets its 400 instead of the
+// handler's answer. A malformed request pipelined behind valid ones is
+// answered in turn: the valid ones first, then its error, then the close.
+// A peer that resets mid-request only ends its own connection.
 //
 // shutdown(grace): stop accepting, close idle keep-alive connections, let
 // requests in progress finish (their responses say Connection: close) for
@@ -42,6 +46,8 @@ namespace agentio::http {
 struct ServerState;  // internal
 
 struct ServerOptions {
+    // Requests are always parsed strictly (RFC 9112 to the letter, see
+    // head_parser.hpp): limits.lenient is ignored.
     Limits limits;
     // From a connection's first byte (or its opening) to a complete head.
     Duration header_timeout = std::chrono::seconds(10);
