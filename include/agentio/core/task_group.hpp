@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "agentio/core/as_task.hpp"
+#include "agentio/core/capture.hpp"
 #include "agentio/core/create_task.hpp"
 #include "agentio/core/task.hpp"
 
@@ -95,26 +96,10 @@ private:
 // Returns what the body returns.
 template <class Body>
 auto task_group(Body body) -> Task<await_result_t<std::invoke_result_t<Body&, TaskGroup&>>> {
-    using T = await_result_t<std::invoke_result_t<Body&, TaskGroup&>>;
     TaskGroup group(detail::running_node("task_group()"));
-    std::exception_ptr body_error;
-    if constexpr (std::is_void_v<T>) {
-        try {
-            co_await body(group);
-        } catch (...) {
-            body_error = std::current_exception();
-        }
-        co_await group.join(body_error);
-    } else {
-        std::optional<T> value;
-        try {
-            value.emplace(co_await body(group));
-        } catch (...) {
-            body_error = std::current_exception();
-        }
-        co_await group.join(body_error);
-        co_return std::move(*value);
-    }
+    auto body_outcome = co_await capture(body(group));
+    co_await group.join(body_outcome.error());  // rethrows the body's error, with the children's
+    co_return std::move(body_outcome).value();
 }
 
 }  // namespace agentio
