@@ -25,6 +25,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "agentio/core/capture.hpp"
 #include "agentio/core/create_task.hpp"
 #include "agentio/core/errors.hpp"
 #include "agentio/core/run.hpp"
@@ -159,30 +160,27 @@ std::size_t write_held_out_of_order(Run& run) {
     return written;
 }
 
+// One line's reply: the whole body, or the stream assembled with --stream.
+Task<llm::ChatResponse> reply_to(Run& run, const batch::Item& item, llm::RequestRecord& record) {
+    if (!run.flags.stream) co_return co_await run.client.chat(item.request, record);
+    llm::ChatStream stream = co_await run.client.chat_stream(item.request, record);
+    while (co_await stream.next()) {
+    }
+    co_return stream.response();
+}
+
 Task<> one_call(Run& run, std::size_t index, int slot, Semaphore::Permit permit) {
     const batch::Item& item = run.items[index];
     llm::RequestRecord record;
-    std::optional<llm::ChatResponse> reply;
-    std::exception_ptr error;
-    try {
-        if (run.flags.stream) {
-            llm::ChatStream stream = co_await run.client.chat_stream(item.request, record);
-            while (co_await stream.next()) {
-            }
-            reply = stream.response();
-        } else {
-            reply = co_await run.client.chat(item.request, record);
-        }
-    } catch (const CancelledError&) {
-        throw;  // a second Ctrl-C: this line is not written, a re-run redoes it
-    } catch (...) {
-        error = std::current_exception();
-    }
+    Outcome<llm::ChatResponse> reply = co_await capture(reply_to(run, item, record));
+    // A second Ctrl-C: this line is not written, a re-run redoes it.
+    if (reply.cancelled()) std::rethrow_exception(reply.error());
+    const std::exception_ptr error = reply.error();
     const bool ok = !error;
     // The result line first: it is what the run is for; the rest is reporting.
     std::optional<std::string> line;
     try {
-        line = ok ? batch::success_line(item, *reply, record) : batch::failure_line(item, error);
+        line = ok ? batch::success_line(item, reply.value(), record) : batch::failure_line(item, error);
     } catch (...) {
         if (!run.internal_error) run.internal_error = std::current_exception();
         run.stopping = true;
