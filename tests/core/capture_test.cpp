@@ -65,17 +65,23 @@ TEST(Capture, HoldsTheErrorOfAnEmptyTask) {
     }());
 }
 
-TEST(Capture, AwaitsAHandleAndATimeoutScopeAsWell) {
+TEST(Capture, AwaitsAHandleAndNestsWithTimeoutScopes) {
     run_virtual([]() -> Task<> {
         auto h = create_task([]() -> Task<int> {
             co_await sleep(1s);
             co_return 5;
         });
         EXPECT_EQ((co_await capture(h)).value(), 5);
-        Timeout t(get_running_loop().now() + 1s);
-        Outcome<void> timed_out = co_await capture(t.run(sleep(2s)));
+        Timeout outer(get_running_loop().now() + 5s), inner(get_running_loop().now() + 1s);
+        Outcome<void> timed_out = co_await capture(outer.run(inner.run(sleep(2s))));
         EXPECT_THROW(timed_out.value(), TimeoutError);
-        EXPECT_TRUE(t.expired());
+        EXPECT_TRUE(inner.expired());
+        EXPECT_FALSE(outer.expired());
+        // And the other way round: a capture inside a timeout.
+        Timeout around(get_running_loop().now() + 1s);
+        Outcome<void> inside = co_await around.run(capture(sleep(2s)));
+        EXPECT_TRUE(inside.cancelled());  // the work saw the cancellation; the scope got an Outcome, not an error
+        EXPECT_TRUE(around.expired());
     }());
 }
 

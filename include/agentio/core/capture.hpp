@@ -32,7 +32,6 @@ namespace detail {
 template <class Inner>
 class [[nodiscard]] Captured {
 public:
-    static constexpr bool inline_awaiter = true;
     static_assert(std::is_void_v<decltype(std::declval<Inner&>().await_suspend(std::coroutine_handle<>{}))>,
                   "the inner awaiter always suspends (see inline_awaiter.hpp)");
 
