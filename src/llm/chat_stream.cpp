@@ -134,13 +134,13 @@ Task<ChatStream> Client::chat_stream(ChatRequest request, RequestRecord& record)
 Task<ChatStream> Client::chat_stream(ChatRequest request, RequestRecord* record) {
     auto stream = std::make_unique<ChatStream::State>();
     ChatStream::State& state = *stream;
-    state.client = state_;  // the record is the stream's to finish, whatever happens
     state.call = state_->prepare("chat_stream", request.model, "/chat/completions");
     state.call.record_out = record;
     state.call.body = to_json(request, true);
     state.call.stream = true;
     state.call.estimated_tokens = estimate_tokens(request);
     state.call.record.usage.prompt_tokens = estimate_prompt_tokens(request);
+    state.client = state_;  // from here on the record is the stream's to finish, whatever happens
     state_->start(state.call);
     Task<> opening = state_->retrying(
         state.call, [&state](bool) { return state.open(); }, [] { return false; });
