@@ -24,6 +24,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "agentio/core/capture.hpp"
 #include "agentio/core/create_task.hpp"
 #include "agentio/core/errors.hpp"
 #include "agentio/core/run.hpp"
@@ -157,30 +158,27 @@ struct Run {
     std::exception_ptr internal_error{};  // a line that could not be made, or a worker's bug
 };
 
+// One line's reply: the whole body, or the stream assembled with --stream.
+Task<llm::ChatResponse> reply_to(Run& run, const batch::Item& item, llm::RequestRecord& record) {
+    if (!run.flags.stream) co_return co_await run.client.chat(item.request, record);
+    llm::ChatStream stream = co_await run.client.chat_stream(item.request, record);
+    while (co_await stream.next()) {
+    }
+    co_return stream.response();
+}
+
 // One input line: the call, then its result line, then the reporting.
 Task<> one_call(Run& run, std::size_t index, int slot, Semaphore::Permit place) {
     const batch::Item& item = run.items[index];
     llm::RequestRecord record;
-    std::optional<llm::ChatResponse> reply;
-    std::exception_ptr error;
-    try {
-        if (run.flags.stream) {
-            llm::ChatStream stream = co_await run.client.chat_stream(item.request, record);
-            while (co_await stream.next()) {
-            }
-            reply = stream.response();
-        } else {
-            reply = co_await run.client.chat(item.request, record);
-        }
-    } catch (const CancelledError&) {
-        throw;  // a second Ctrl-C: this line is not written, a re-run redoes it
-    } catch (...) {
-        error = std::current_exception();
-    }
+    Outcome<llm::ChatResponse> reply = co_await capture(reply_to(run, item, record));
+    // A second Ctrl-C: this line is not written, a re-run redoes it.
+    if (reply.cancelled()) std::rethrow_exception(reply.error());
+    const std::exception_ptr error = reply.error();
     // The result line first: it is what the run is for; the rest is reporting.
     std::optional<std::string> line;
     try {
-        line = error ? batch::failure_line(item, error) : batch::success_line(item, *reply, record);
+        line = error ? batch::failure_line(item, error) : batch::success_line(item, reply.value(), record);
     } catch (...) {
         if (!run.internal_error) run.internal_error = std::current_exception();
         run.stopping = true;

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "agentio/core/capture.hpp"
 #include "agentio/core/errors.hpp"
 #include "agentio/core/run.hpp"
 #include "agentio/llm/client.hpp"
@@ -36,6 +37,17 @@ struct ChatFlags {
     std::optional<double> temperature;
 };
 
+// Streams the reply to stdout as its tokens arrive.
+Task<> print_reply(llm::Client& client, const llm::ChatRequest& request) {
+    llm::ChatStream stream = co_await client.chat_stream(request);
+    while (const llm::ChatChunk* chunk = co_await stream.next()) {
+        const std::string text = chunk->content();
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        std::fflush(stdout);
+    }
+    std::fputc('\n', stdout);
+}
+
 Task<int> chat(ChatFlags flags) {
     llm::ClientOptions options = llm::ClientOptions::from_env();
     sim::Config simulated;
@@ -51,21 +63,10 @@ Task<int> chat(ChatFlags flags) {
     request.max_completion_tokens = flags.max_tokens;
     request.temperature = flags.temperature;
 
-    std::exception_ptr error;
-    try {
-        llm::ChatStream stream = co_await client.chat_stream(request);
-        while (const llm::ChatChunk* chunk = co_await stream.next()) {
-            const std::string text = chunk->content();
-            std::fwrite(text.data(), 1, text.size(), stdout);
-            std::fflush(stdout);
-        }
-        std::fputc('\n', stdout);
-    } catch (...) {
-        error = std::current_exception();
-    }
+    const Outcome<void> printed = co_await capture(print_reply(client, request));
     if (simulator) co_await simulator->shutdown();
-    if (error) {
-        fmt::print(stderr, "\nagentio chat: {}\n", describe(error));
+    if (!printed) {
+        fmt::print(stderr, "\nagentio chat: {}\n", describe(printed.error()));
         co_return exit_some_failed;
     }
     co_return exit_done;

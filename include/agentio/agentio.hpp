@@ -3,6 +3,7 @@
 
 #include "agentio/core/as_completed.hpp"
 #include "agentio/core/as_task.hpp"
+#include "agentio/core/capture.hpp"
 #include "agentio/core/condition.hpp"
 #include "agentio/core/context.hpp"
 #include "agentio/core/create_task.hpp"

@@ -1,4 +1,4 @@
-// errors.cpp: ExceptionGroup's message and describe().
+// errors.cpp: ExceptionGroup's message, describe() and is_cancellation().
 #include "agentio/core/errors.hpp"
 
 namespace agentio {
@@ -27,5 +27,18 @@ std::string describe(const std::exception_ptr& error) {
         return "unknown exception (not derived from std::exception)";
     }
 }
+
+namespace detail {
+bool is_cancellation(const std::exception_ptr& error) noexcept {
+    if (!error) return false;
+    try {
+        std::rethrow_exception(error);
+    } catch (const CancelledError&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+}  // namespace detail
 
 }  // namespace agentio

@@ -5,17 +5,6 @@
 
 namespace agentio::detail {
 
-bool is_cancellation(const std::exception_ptr& error) noexcept {
-    if (!error) return false;
-    try {
-        std::rethrow_exception(error);
-    } catch (const CancelledError&) {
-        return true;
-    } catch (...) {
-        return false;
-    }
-}
-
 void SpawnedTaskBase::add_listener(CompletionListener& listener) noexcept { listeners_.push_back(listener); }
 
 void SpawnedTaskBase::remove_listener(CompletionListener& listener) noexcept {

@@ -1,11 +1,13 @@
 // chat_stream.cpp: a streamed chat completion: SSE events -> chunks -> the assembled reply.
 //
 // One attempt's body is read piece by piece (each piece bounded by the
-// first-token and per-attempt timeouts until content has come, then by the
-// idle timeout, and always by the call's total), fed to the SSE decoder, and each event's data
-// parsed into one reused ChatChunk. A failure before any content has reached
-// the caller goes through the same retry decision as a plain call and the
-// stream starts over on a new attempt; after that, it is thrown.
+// per-attempt and first-token timeouts until content has come, then by the
+// idle timeout, and every next() by the call's total), fed to the SSE
+// decoder, and each event's data parsed into one reused ChatChunk. Opening
+// the stream and each next() run the client's one retry loop: a failure
+// before any content has reached the caller is retried by the same rules as
+// a plain call, the stream starting over on a new attempt; after that, it is
+// thrown.
 #include "agentio/llm/chat_stream.hpp"
 
 #include "agentio/http/sse.hpp"
@@ -41,8 +43,13 @@ struct ChatStream::State {
         response.emplace(co_await client->attempt(call));
     }
 
-    // The next chunk of this attempt; nullptr after [DONE]. Throws what broke it.
-    Task<const ChatChunk*> read_chunk() {
+    // The next chunk; nullptr after [DONE]. Throws what broke the attempt.
+    // `start_over`: the last attempt failed, so this one begins anew.
+    Task<const ChatChunk*> read_chunk(bool start_over) {
+        if (start_over) {
+            reply = StreamAccumulator{};
+            co_await open();
+        }
         for (;;) {
             if (events.next(event)) {
                 if (event.data == "[DONE]") co_return nullptr;
@@ -53,12 +60,9 @@ struct ChatStream::State {
                     call.record.time_to_first_token = EventLoop::current()->now() - call.record.started;
                 co_return &chunk;
             }
-            const auto [deadline, bound] =
-                reply.has_output()
-                    ? tighter({call.deadline, detail::Bound::Total}, idle_deadline(), detail::Bound::Idle)
-                    : tighter(attempt_limit(call), call.first_token_deadline, detail::Bound::FirstToken);
-            Task<std::optional<std::string_view>> reading = response->body().next();
-            const std::optional<std::string_view> piece = co_await bounded(deadline, bound, std::move(reading));
+            const detail::Wait wait = reply.has_output() ? detail::Wait::NextPiece : detail::Wait::FirstContent;
+            const std::optional<std::string_view> piece =
+                co_await detail::awaiting_server(call, wait, response->body().next());
             if (!piece) {
                 events.finish();
                 throw StreamError("the stream ended before data: [DONE]" +
@@ -68,9 +72,10 @@ struct ChatStream::State {
         }
     }
 
-    std::optional<TimePoint> idle_deadline() const {
-        if (!client->options.timeouts.idle) return std::nullopt;
-        return EventLoop::current()->now() + *client->options.timeouts.idle;
+    // The call ended with `failure`: every later next() rethrows it.
+    void fail(const std::exception_ptr& failure) {
+        error = failure;
+        complete(failure);
     }
 
     void complete(const std::exception_ptr& failure) {
@@ -105,30 +110,17 @@ Task<const ChatChunk*> ChatStream::next() {
     State& state = *state_;
     if (state.error) std::rethrow_exception(state.error);
     if (state.done) co_return nullptr;
-    for (;;) {
-        std::exception_ptr failed;
-        try {
-            const ChatChunk* chunk = co_await state.read_chunk();
-            if (!chunk) state.complete(nullptr);
-            co_return chunk;
-        } catch (...) {
-            failed = std::current_exception();
-        }
-        // Before any content: retried like a failed request. After: thrown.
-        std::exception_ptr final_error;
-        try {
-            co_await state.client->retry_or_rethrow(state.call, failed, state.reply.has_output());
-            state.reply = StreamAccumulator{};
-            co_await state.open();
-        } catch (...) {
-            final_error = std::current_exception();
-        }
-        if (final_error) {
-            state.error = final_error;
-            state.complete(final_error);
-            std::rethrow_exception(final_error);
-        }
+    Task<const ChatChunk*> reading = state.client->retrying(
+        state.call, [&state](bool start_over) { return state.read_chunk(start_over); },
+        [&state] { return state.reply.has_output(); });  // after content, a failure is thrown
+    Timeout total(state.call.deadline);
+    Outcome<const ChatChunk*> chunk = co_await capture(total.run(std::move(reading)));
+    if (std::exception_ptr failure = detail::call_error(total, chunk.error())) {
+        state.fail(failure);
+        std::rethrow_exception(failure);
     }
+    if (!chunk.value()) state.complete(nullptr);
+    co_return chunk.value();
 }
 
 Task<ChatStream> Client::chat_stream(ChatRequest request) {
@@ -148,32 +140,15 @@ Task<ChatStream> Client::chat_stream(ChatRequest request, RequestRecord* record)
     state.call.stream = true;
     state.call.estimated_tokens = estimate_tokens(request);
     state.call.record.usage.prompt_tokens = estimate_prompt_tokens(request);
-    std::exception_ptr error;
-    try {
-        co_await state_->begin(state.call);
-        state.client = state_;  // from here on the record is the stream's to finish
-        for (;;) {
-            std::exception_ptr failed;
-            try {
-                co_await state.open();
-                break;
-            } catch (...) {
-                failed = std::current_exception();
-            }
-            co_await state_->retry_or_rethrow(state.call, failed, false);
-        }
-    } catch (...) {
-        error = std::current_exception();
-    }
-    if (error) {
-        if (state.client) {
-            state.error = error;
-            state.complete(error);
-        } else {
-            state_->finish(state.call, error);
-            state.done = true;
-        }
-        std::rethrow_exception(error);
+    state.client = state_;  // from here on the record is the stream's to finish, whatever happens
+    state_->start(state.call);
+    Task<> opening = state_->retrying(
+        state.call, [&state](bool) { return state.open(); }, [] { return false; });
+    Timeout total(state.call.deadline);
+    Outcome<void> opened = co_await capture(total.run(state_->with_slot(state.call, std::move(opening))));
+    if (std::exception_ptr failure = detail::call_error(total, opened.error())) {
+        state.fail(failure);
+        std::rethrow_exception(failure);
     }
     co_return ChatStream(std::move(stream));
 }

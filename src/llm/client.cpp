@@ -1,9 +1,10 @@
 // client.cpp: llm::Client's calls, their attempts and the retry decision.
 //
-// Every call goes: begin() (concurrency slot, record) -> attempt() (limiter,
-// HTTP exchange) -> on failure retry_or_rethrow() -> attempt() ... ->
-// finish(). A retry's wait is slept inside the call's total deadline; a wait
-// that would pass it ends the call with the last error instead.
+// Every call goes: start() (clocks) -> within the total timeout: with_slot()
+// (concurrency slot) -> retrying() { attempt() (limiter, HTTP exchange) -> on
+// failure retry_or_rethrow() -> attempt() ... } -> finish(). A retry's wait is
+// slept inside the call's total deadline; a wait that would pass it ends the
+// call with the last error instead.
 #include "agentio/llm/client.hpp"
 
 #include <cstdlib>
@@ -27,8 +28,6 @@ std::string trim_slashes(std::string url) {
     return url;
 }
 
-Task<Semaphore::Permit> take_slot(Semaphore& slots) { co_return co_await slots.acquire(); }
-
 bool retryable_connection_error(const std::exception_ptr& error) {
     try {
         std::rethrow_exception(error);
@@ -46,15 +45,32 @@ bool retryable_connection_error(const std::exception_ptr& error) {
 }  // namespace
 
 namespace detail {
-[[noreturn]] void throw_expired(Bound bound) {
-    switch (bound) {
-    case Bound::FirstToken: throw FirstTokenTimeout("no content from the model within the first-token timeout");
-    case Bound::Idle: throw StreamIdleTimeout("the stream sent nothing within the idle timeout");
-    case Bound::Attempt: throw TimeoutError("the server sent no complete reply within the per-attempt timeout");
-    case Bound::Total: break;
-    }
-    throw TimeoutError("the call's total timeout passed");
+
+AttemptTimeouts::AttemptTimeouts(const Call& call, Wait wait)
+    : attempt_(wait != Wait::NextPiece ? call.attempt_deadline : std::nullopt),
+      first_token_(wait == Wait::FirstContent ? call.first_token_deadline : std::nullopt),
+      idle_(wait == Wait::NextPiece && call.idle_timeout
+                ? std::optional<TimePoint>(EventLoop::current()->now() + *call.idle_timeout)
+                : std::nullopt) {}
+
+void AttemptTimeouts::throw_if_expired() const {
+    // Outer scopes first: when two expire, the outer one's error is what came out.
+    if (attempt_.expired()) throw TimeoutError("the server sent no complete reply within the per-attempt timeout");
+    if (first_token_.expired()) throw FirstTokenTimeout("no content from the model within the first-token timeout");
+    if (idle_.expired()) throw StreamIdleTimeout("the stream sent nothing within the idle timeout");
 }
+
+std::exception_ptr call_error(const Timeout& total, std::exception_ptr error) {
+    if (!error || !total.expired()) return error;
+    try {
+        std::rethrow_exception(error);
+    } catch (const TimeoutError&) {
+        return std::make_exception_ptr(TimeoutError("the call's total timeout passed"));
+    } catch (...) {
+        return error;  // a cancellation from outside at the same time stays one
+    }
+}
+
 }  // namespace detail
 
 ClientOptions ClientOptions::from_env() {
@@ -114,28 +130,22 @@ std::string Client::State::redact(std::string text) const {
 detail::Call Client::State::prepare(std::string operation, std::string model, std::string_view path) const {
     detail::Call call;
     call.url = endpoint(path);
+    call.idle_timeout = options.timeouts.idle;
     call.record.operation = std::move(operation);
     call.record.model = std::move(model);
     return call;
 }
 
-Task<> Client::State::begin(detail::Call& call) {
+void Client::State::start(detail::Call& call) const {
     const TimePoint now = EventLoop::current()->now();
     call.record.started = now;
     if (options.timeouts.total) call.deadline = now + *options.timeouts.total;
-    if (slots) {
-        Task<Semaphore::Permit> taking = take_slot(*slots);
-        call.slot = co_await bounded(call.deadline, detail::Bound::Total, std::move(taking));
-        call.record.queued = EventLoop::current()->now() - now;
-    }
 }
 
 Task<http::ClientResponse> Client::State::attempt(detail::Call& call) {
     ++call.attempt;
-    Task<Duration> admitting = limiter.acquire(call.estimated_tokens);
-    call.record.rate_limit_wait += co_await bounded(call.deadline, detail::Bound::Total, std::move(admitting));
-    call.limiter_holds_attempt = true;
-    call.tokens_held = true;
+    call.admission = co_await limiter.acquire(call.estimated_tokens);  // the last attempt's, if any, is released
+    call.record.rate_limit_wait += call.admission.waited();
 
     http::ClientRequest request;
     request.method = call.body.empty() ? "GET" : "POST";
@@ -150,26 +160,22 @@ Task<http::ClientResponse> Client::State::attempt(detail::Call& call) {
     if (options.timeouts.attempt) call.attempt_deadline = now + *options.timeouts.attempt;
     if (call.stream && options.timeouts.first_token) call.first_token_deadline = now + *options.timeouts.first_token;
     // A stream's head comes before its first token, so the first-token
-    // timeout already bounds it; a plain call's head comes with the whole reply.
-    const auto [deadline, bound] = tighter(attempt_limit(call), call.first_token_deadline, detail::Bound::FirstToken);
-    Task<http::ClientResponse> sending = http.send(std::move(request));
-    http::ClientResponse response = co_await bounded(deadline, bound, std::move(sending));
+    // timeout already bounds it (a plain call has none).
+    http::ClientResponse response =
+        co_await detail::awaiting_server(call, detail::Wait::FirstContent, http.send(std::move(request)));
 
     call.record.connect += response.connect_time();
     call.record.status = response.status();
     if (auto id = response.header("x-request-id")) call.record.request_id = std::string(*id);
     limiter.observe(response.headers());
-    limiter.release();
-    call.limiter_holds_attempt = false;
+    call.admission.release();  // answered: no longer in flight
     if (response.ok()) {
         call.error_headers.clear();
         co_return response;
     }
     call.error_headers = response.headers();
 
-    Task<std::string> reading = response.text();
-    const auto [error_deadline, error_bound] = attempt_limit(call);
-    const std::string text = co_await bounded(error_deadline, error_bound, std::move(reading));
+    const std::string text = co_await detail::awaiting_server(call, detail::Wait::Reply, response.text());
     ApiErrorBody body = parse_error_body(response.status(), text);
     body.message = redact(std::move(body.message));
     body.request_id = call.record.request_id;
@@ -183,10 +189,7 @@ Task<http::ClientResponse> Client::State::attempt(detail::Call& call) {
 }
 
 Task<> Client::State::retry_or_rethrow(detail::Call& call, std::exception_ptr error, bool output_delivered) {
-    if (call.limiter_holds_attempt) {
-        limiter.release();
-        call.limiter_holds_attempt = false;
-    }
+    call.admission.release();  // if the attempt failed before its answer came
     int status = 0;
     bool retry = false;
     const http::Headers* headers = nullptr;
@@ -206,8 +209,9 @@ Task<> Client::State::retry_or_rethrow(detail::Call& call, std::exception_ptr er
         retry = !output_delivered;
         reason = e.what();
     } catch (const TimeoutError& e) {
-        // The total timeout ends the call; a connect or per-attempt timeout is retried.
-        retry = !call.deadline || EventLoop::current()->now() < *call.deadline;
+        // A connect or per-attempt timeout. (The total timeout's expiry is a
+        // cancellation in here: it ends the call.)
+        retry = true;
         reason = e.what();
     } catch (const StreamError& e) {
         retry = true;  // a broken reply; nothing of it reached the caller yet (checked below)
@@ -234,22 +238,18 @@ Task<> Client::State::retry_or_rethrow(detail::Call& call, std::exception_ptr er
     entry.wait = wait;
     call.record.retry_log.push_back(std::move(entry));
     call.record.retries = static_cast<int>(call.record.retry_log.size());
-    if (call.tokens_held) limiter.settle(call.estimated_tokens, 0);  // the failed attempt used nothing
-    call.tokens_held = false;
+    call.admission.settle(0);  // the failed attempt used nothing
+    call.admission = {};
     co_await sleep(wait);
 }
 
 void Client::State::finish(detail::Call& call, const std::exception_ptr& error) {
-    if (call.limiter_holds_attempt) {
-        limiter.release();
-        call.limiter_holds_attempt = false;
-    }
     RequestRecord& record = call.record;
     record.end_to_end = EventLoop::current()->now() - record.started;
     // Without a reported usage the estimate stands: the server may have
     // counted the request anyway.
-    if (call.tokens_held && record.usage_reported) limiter.settle(call.estimated_tokens, record.usage.total_tokens);
-    call.tokens_held = false;
+    if (record.usage_reported) call.admission.settle(record.usage.total_tokens);
+    call.admission = {};
     if (error) record.error = redact(describe(error));
     record.cost = options.prices.cost(record.model, record.usage);
     call.slot = Semaphore::Permit{};
@@ -284,31 +284,23 @@ void record_usage(RequestRecord&, const std::vector<Model>&) {}
 
 template <class Reply>
 Task<Reply> Client::State::plain_call(detail::Call call, Reply (*parse)(std::string body)) {
-    std::exception_ptr error;
-    std::optional<Reply> reply;
-    try {
-        co_await begin(call);
-        for (;;) {
-            std::exception_ptr failed;
-            try {
-                http::ClientResponse response = co_await attempt(call);
-                Task<std::string> reading = response.text();
-                const auto [deadline, bound] = attempt_limit(call);
-                std::string text = co_await bounded(deadline, bound, std::move(reading));
-                reply.emplace(parse(std::move(text)));
-                break;
-            } catch (...) {
-                failed = std::current_exception();
-            }
-            co_await retry_or_rethrow(call, failed, false);
-        }
-    } catch (...) {
-        error = std::current_exception();
-    }
-    if (reply) record_usage(call.record, *reply);
+    start(call);
+    Task<Reply> attempts = retrying(
+        call, [this, &call, parse](bool) { return plain_attempt(call, parse); }, [] { return false; });
+    Timeout total(call.deadline);
+    Outcome<Reply> reply = co_await capture(total.run(with_slot(call, std::move(attempts))));
+    const std::exception_ptr error = detail::call_error(total, reply.error());
+    if (reply) record_usage(call.record, reply.value());
     finish(call, error);
     if (error) std::rethrow_exception(error);
-    co_return std::move(*reply);
+    co_return std::move(reply).value();
+}
+
+template <class Reply>
+Task<Reply> Client::State::plain_attempt(detail::Call& call, Reply (*parse)(std::string body)) {
+    http::ClientResponse response = co_await attempt(call);
+    std::string text = co_await detail::awaiting_server(call, detail::Wait::Reply, response.text());
+    co_return parse(std::move(text));  // a body that is not what the API defines is retried
 }
 
 Task<ChatResponse> Client::chat(ChatRequest request) {

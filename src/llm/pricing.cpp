@@ -2,9 +2,10 @@
 // estimate used before the server reports usage.
 //
 // The estimate only has to be good enough to pace requests: the limiter
-// corrects it with the reported usage (RateLimiter::settle). It counts the
-// output the request allows, not what it will likely produce, so it is high
-// rather than low: an overestimate only delays, an underestimate risks a 429.
+// corrects it with the reported usage (RateLimiter::Admission::settle). It
+// counts the output the request allows, not what it will likely produce, so it
+// is high rather than low: an overestimate only delays, an underestimate risks
+// a 429.
 #include "agentio/llm/pricing.hpp"
 
 #include <algorithm>

@@ -13,7 +13,7 @@
 // force; otherwise one timer, owned by the limiter, is armed for the instant
 // it will be (nothing polls). Invariant: the timer is armed exactly when
 // somebody waits, for the head's instant. Whatever changes that instant
-// (admission, a cancelled head, settle, observe, pause_for) calls serve(),
+// (admission, a cancelled head, a settle, observe, pause_for) calls serve(),
 // which admits every head that is ready and re-arms for the next one. A
 // cancelled waiter leaves the queue having taken nothing (ListWaiter's
 // contract); a granted one was charged before it was woken.
@@ -22,8 +22,8 @@
 // model of it. A response's x-ratelimit-remaining is what the server had left
 // just after admitting that request. Every other request we admitted that has
 // not come back yet (in_flight - 1, the observed one still counting until
-// release()) may not have reached the server when it answered, so it will
-// still be charged: we clamp the local bucket to
+// its admission is released) may not have reached the server when it
+// answered, so it will still be charged: we clamp the local bucket to
 //     available <= remaining - (in_flight - 1)
 // and never raise it (a clamp takes the minimum), letting it refill from
 // there at the limit's rate. This is conservative twice over: requests that
@@ -34,14 +34,16 @@
 // binding, so the steady rate is the limit while the slack (about one
 // request) absorbs jitter in when requests reach the server. For tokens, the
 // in-flight tokens of the others are estimated as the in-flight total times
-// (in_flight - 1) / in_flight, since release() does not say which request
-// ended.
+// (in_flight - 1) / in_flight, since observe() does not say which request
+// the headers answer. The in-flight totals themselves are exact: each
+// Admission takes back what it added.
 #include "agentio/llm/rate_limiter.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "agentio/core/errors.hpp"
 #include "agentio/core/event_loop.hpp"
@@ -116,9 +118,9 @@ struct RateLimiter::State {
     }
 
     // One queued acquire(); lives in the waiting coroutine's frame.
-    class Admission final : public detail::ListWaiter {
+    class QueuedAcquire final : public detail::ListWaiter {
     public:
-        Admission(State& state, double weight) noexcept : state_(state), weight_(weight) {}
+        QueuedAcquire(State& state, double weight) noexcept : state_(state), weight_(weight) {}
         bool await_ready() { return state_.try_admit(weight_); }
         bool await_suspend(std::coroutine_handle<> frame) {
             if (!park(state_.waiters, frame, "RateLimiter::acquire()")) return false;
@@ -192,7 +194,7 @@ struct RateLimiter::State {
         }
         EventLoop* loop = EventLoop::current();  // waiters exist only inside a running loop
         const TimePoint t = loop->now();
-        while (auto* head = static_cast<Admission*>(waiters.front())) {
+        while (auto* head = static_cast<QueuedAcquire*>(waiters.front())) {
             const TimePoint at = ready_at(head->weight());
             if (at > t) {
                 arm(*loop, at);
@@ -229,7 +231,7 @@ struct RateLimiter::State {
     std::optional<Bucket> tokens;
     TimePoint paused_until{};     // no admission before; the clock's zero: no pause
     std::int64_t in_flight = 0;   // admitted, not yet released
-    double in_flight_tokens = 0;  // their estimated tokens (approximate after releases)
+    double in_flight_tokens = 0;  // their estimated tokens
     detail::WaitList waiters;
     Wakeup wakeup{*this};
     EventLoop* timer_loop = nullptr;  // where `wakeup` was last armed
@@ -238,27 +240,52 @@ struct RateLimiter::State {
 RateLimiter::RateLimiter(RateLimits limits) : state_(std::make_unique<State>(limits)) {}
 RateLimiter::~RateLimiter() = default;
 
-Task<Duration> RateLimiter::acquire(std::int64_t tokens) {
+Task<RateLimiter::Admission> RateLimiter::acquire(std::int64_t tokens) {
     State& state = *state_;
     const double weight = static_cast<double>(std::max<std::int64_t>(tokens, 0));
-    if (state.try_admit(weight)) co_return Duration::zero();
+    if (state.try_admit(weight)) co_return Admission(state, weight, Duration::zero());
     const TimePoint start = State::now();
-    co_await State::Admission{state, weight};
-    co_return State::now() - start;
+    co_await State::QueuedAcquire{state, weight};
+    // Charged and counted in flight when granted: the Admission owns that now.
+    co_return Admission(state, weight, State::now() - start);
 }
 
-void RateLimiter::settle(std::int64_t estimated, std::int64_t actual) {
-    State& state = *state_;
-    if (!state.tokens || estimated == actual) return;
-    state.tokens->take(static_cast<double>(actual - estimated), State::now());
-    state.serve();
+RateLimiter::Admission::Admission(Admission&& other) noexcept
+    : state_(std::exchange(other.state_, nullptr)),
+      weight_(other.weight_),
+      charged_(other.charged_),
+      waited_(other.waited_),
+      in_flight_(std::exchange(other.in_flight_, false)) {}
+
+RateLimiter::Admission& RateLimiter::Admission::operator=(Admission&& other) noexcept {
+    if (this != &other) {
+        release();
+        state_ = std::exchange(other.state_, nullptr);
+        weight_ = other.weight_;
+        charged_ = other.charged_;
+        waited_ = other.waited_;
+        in_flight_ = std::exchange(other.in_flight_, false);
+    }
+    return *this;
 }
 
-void RateLimiter::release() {
+void RateLimiter::Admission::release() noexcept {
+    if (!in_flight_) return;
+    in_flight_ = false;
     State& state = *state_;
-    if (state.in_flight == 0) return;
-    state.in_flight_tokens -= state.in_flight_tokens / static_cast<double>(state.in_flight);
-    if (--state.in_flight == 0) state.in_flight_tokens = 0;
+    --state.in_flight;
+    state.in_flight_tokens = state.in_flight > 0 ? state.in_flight_tokens - weight_ : 0;
+}
+
+void RateLimiter::Admission::settle(std::int64_t actual) {
+    if (state_ == nullptr) return;
+    const double used = static_cast<double>(std::max<std::int64_t>(actual, 0));
+    State& state = *state_;
+    if (state.tokens && used != charged_) {
+        state.tokens->take(used - charged_, State::now());
+        state.serve();
+    }
+    charged_ = used;
 }
 
 void RateLimiter::observe(const http::Headers& headers) {
@@ -293,6 +320,9 @@ std::optional<double> RateLimiter::requests_per_minute() const noexcept {
     if (state_->requests) return state_->requests->limit();
     return std::nullopt;
 }
+
+std::int64_t RateLimiter::in_flight() const noexcept { return state_->in_flight; }
+double RateLimiter::in_flight_tokens() const noexcept { return state_->in_flight_tokens; }
 
 std::optional<double> RateLimiter::tokens_per_minute() const noexcept {
     if (state_->configured_tpm) return state_->configured_tpm;

@@ -64,9 +64,39 @@ TEST(Semaphore, CancelledQueuedWaiterLeavesAndUnblocksThoseBehind) {
 
 TEST(Semaphore, BoundedSemaphoreRejectsAnExtraRelease) {
     BoundedSemaphore sem(2);
-    EXPECT_TRUE(sem.try_acquire());
-    sem.release();
+    std::optional<Semaphore::Permit> permit = sem.try_acquire();
+    ASSERT_TRUE(permit);
+    permit->release();
     EXPECT_THROW(sem.release(), InvalidStateError);
+}
+
+TEST(Semaphore, TryAcquireReturnsAPermitThatReleasesOnDestructionOrNothing) {
+    Semaphore sem(2);
+    {
+        std::optional<Semaphore::Permit> two = sem.try_acquire(2);
+        ASSERT_TRUE(two);
+        EXPECT_EQ(two->count(), 2u);
+        EXPECT_EQ(sem.available(), 0u);
+        EXPECT_FALSE(sem.try_acquire());  // none left: nothing taken
+        EXPECT_EQ(sem.available(), 0u);
+    }
+    EXPECT_EQ(sem.available(), 2u);
+}
+
+TEST(Semaphore, TryAcquireNeverBargesAheadOfAQueuedWaiter) {
+    run_virtual([]() -> Task<> {
+        Semaphore sem(1);
+        auto held = co_await sem.acquire(1);
+        auto big = create_task([&]() -> Task<> { auto p = co_await sem.acquire(2); });
+        co_await sleep(0s);
+        held.release();  // one free, but the queued request for two comes first
+        EXPECT_EQ(sem.available(), 1u);
+        EXPECT_FALSE(sem.try_acquire());
+        big.cancel();
+        EXPECT_THROW(co_await big, CancelledError);
+        std::optional<Semaphore::Permit> now = sem.try_acquire();
+        EXPECT_TRUE(now);
+    }());
 }
 
 TEST(Semaphore, LimitsConcurrency) {

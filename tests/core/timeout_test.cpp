@@ -148,3 +148,233 @@ TEST(Timeout, AHandleThatCatchesTheCancellationReturnsItsValue) {
         EXPECT_DOUBLE_EQ(monotonic(), 1.0);
     }());
 }
+
+// --- the Timeout object -------------------------------------------------------
+
+namespace {
+TimePoint at(Duration d) { return TimePoint{} + d; }  // the virtual clock starts at 0
+}  // namespace
+
+TEST(TimeoutObject, WorkInTimeTakesItFromCreatedThroughEnteredToExited) {
+    run_virtual([]() -> Task<> {
+        Timeout t(at(2s));
+        EXPECT_EQ(t.state(), Timeout::State::Created);
+        EXPECT_EQ(t.when(), at(2s));
+        const int value = co_await t.run([&]() -> Task<int> {
+            EXPECT_EQ(t.state(), Timeout::State::Entered);
+            co_await sleep(1s);
+            co_return 7;
+        });
+        EXPECT_EQ(value, 7);
+        EXPECT_EQ(t.state(), Timeout::State::Exited);
+        EXPECT_FALSE(t.expired());
+        EXPECT_EQ(get_running_loop().timers().size(), 0u);
+    }());
+}
+
+TEST(TimeoutObject, AnExpiryGoesThroughExpiringWhileTheWorkCleansUpToExpired) {
+    run_virtual([]() -> Task<> {
+        Timeout t(at(2s));
+        Timeout::State during_cleanup = Timeout::State::Created;
+        EXPECT_THROW(co_await t.run([&]() -> Task<> {
+            try {
+                co_await sleep(10s);
+            } catch (const CancelledError&) {
+                during_cleanup = t.state();
+                EXPECT_TRUE(t.expired());
+                throw;
+            }
+        }),
+                     TimeoutError);
+        EXPECT_EQ(during_cleanup, Timeout::State::Expiring);
+        EXPECT_EQ(t.state(), Timeout::State::Expired);
+        EXPECT_TRUE(t.expired());
+        EXPECT_DOUBLE_EQ(monotonic(), 2.0);
+        EXPECT_EQ(detail::TaskNode::running()->cancelling(), 0);
+    }());
+}
+
+TEST(TimeoutObject, ExpiresExactlyAtTheDeadlineOnTheVirtualClock) {
+    run_virtual([]() -> Task<> {
+        // Work that ends a nanosecond before the deadline is in time.
+        Timeout early(at(1s));
+        co_await early.run(sleep(1s - Duration(1)));
+        EXPECT_FALSE(early.expired());
+        // Work that would end at the deadline is not: the deadline was armed first.
+        Timeout exact(at(2s));
+        double cancelled_at = -1;
+        EXPECT_THROW(co_await exact.run([&]() -> Task<> {
+            try {
+                co_await sleep(at(2s) - get_running_loop().now());  // until exactly 2 s
+            } catch (const CancelledError&) {
+                cancelled_at = monotonic();
+                throw;
+            }
+        }),
+                     TimeoutError);
+        EXPECT_TRUE(exact.expired());
+        EXPECT_EQ(cancelled_at, 2.0);
+    }());
+}
+
+TEST(TimeoutObject, RescheduleEarlierWhileRunningFiresAtTheNewDeadline) {
+    run_virtual([]() -> Task<> {
+        Timeout t(at(10s));
+        EXPECT_THROW(co_await t.run([&]() -> Task<> {
+            co_await sleep(1s);
+            t.reschedule(at(3s));
+            co_await sleep(60s);
+        }),
+                     TimeoutError);
+        EXPECT_DOUBLE_EQ(monotonic(), 3.0);
+        EXPECT_EQ(t.when(), at(3s));
+        EXPECT_TRUE(t.expired());
+    }());
+}
+
+TEST(TimeoutObject, RescheduleLaterWhileRunningPostponesTheExpiry) {
+    run_virtual([]() -> Task<> {
+        // An idle deadline moved on after every piece of progress.
+        Timeout idle(at(1s));
+        int pieces = 0;
+        EXPECT_THROW(co_await idle.run([&]() -> Task<> {
+            for (;;) {
+                co_await sleep(pieces < 5 ? 900ms : 2s);
+                ++pieces;
+                idle.reschedule(get_running_loop().now() + 1s);
+            }
+        }),
+                     TimeoutError);
+        EXPECT_EQ(pieces, 5);
+        EXPECT_DOUBLE_EQ(monotonic(), 5.5);  // 5 x 0.9 s, then 1 s of silence
+        EXPECT_EQ(get_running_loop().timers().size(), 0u);
+    }());
+}
+
+TEST(TimeoutObject, RescheduleToNoneWhileRunningDisarmsIt) {
+    run_virtual([]() -> Task<> {
+        Timeout t(at(1s));
+        co_await t.run([&]() -> Task<> {
+            t.reschedule(std::nullopt);
+            co_await sleep(10s);
+        });
+        EXPECT_FALSE(t.expired());
+        EXPECT_FALSE(t.when());
+        EXPECT_EQ(t.state(), Timeout::State::Exited);
+        EXPECT_DOUBLE_EQ(monotonic(), 10.0);
+    }());
+}
+
+TEST(TimeoutObject, RescheduleBeforeRunSetsTheDeadlineAndAPastOneFiresAtOnce) {
+    run_virtual([]() -> Task<> {
+        Timeout none;
+        EXPECT_FALSE(none.when());
+        co_await none.run(sleep(100s));  // no deadline: never fires
+        EXPECT_FALSE(none.expired());
+
+        Timeout later;
+        later.reschedule(at(105s));
+        EXPECT_THROW(co_await later.run(sleep(100s)), TimeoutError);
+        EXPECT_DOUBLE_EQ(monotonic(), 105.0);
+
+        Timeout past;
+        EXPECT_THROW(co_await past.run([&]() -> Task<> {
+            past.reschedule(at(1s));  // already gone
+            co_await sleep(1s);
+        }),
+                     TimeoutError);
+        EXPECT_DOUBLE_EQ(monotonic(), 105.0);
+    }());
+}
+
+TEST(TimeoutObject, RescheduleOrRunAfterTheEndIsAnInvalidStateError) {
+    run_virtual([]() -> Task<> {
+        Timeout fired(at(1s));
+        EXPECT_THROW(co_await fired.run(sleep(2s)), TimeoutError);
+        EXPECT_THROW(fired.reschedule(at(5s)), InvalidStateError);
+        Timeout finished(at(10s));
+        co_await finished.run(sleep(1s));
+        EXPECT_THROW(finished.reschedule(at(20s)), InvalidStateError);
+        EXPECT_THROW(co_await finished.run(sleep(1s)), InvalidStateError);  // one piece of work per Timeout
+        EXPECT_EQ(finished.state(), Timeout::State::Exited);
+    }());
+}
+
+TEST(TimeoutObject, InANestedPairOnlyTheOneThatFiredIsExpired) {
+    run_virtual([]() -> Task<> {
+        {
+            Timeout outer(at(5s)), inner(at(1s));
+            EXPECT_THROW(co_await outer.run(inner.run(sleep(10s))), TimeoutError);
+            EXPECT_TRUE(inner.expired());
+            EXPECT_FALSE(outer.expired());
+            EXPECT_DOUBLE_EQ(monotonic(), 1.0);
+        }
+        {
+            Timeout outer(at(2s)), inner(at(6s));
+            EXPECT_THROW(co_await outer.run(inner.run(sleep(10s))), TimeoutError);
+            EXPECT_TRUE(outer.expired());
+            EXPECT_FALSE(inner.expired());
+            EXPECT_DOUBLE_EQ(monotonic(), 2.0);
+        }
+        EXPECT_EQ(detail::TaskNode::running()->cancelling(), 0);
+    }());
+}
+
+TEST(TimeoutObject, WhenBothOfANestedPairExpireTheOuterOnesErrorComesOut) {
+    run_virtual([]() -> Task<> {
+        Timeout outer(at(2s)), inner(at(1s));
+        std::string message;
+        try {
+            co_await outer.run(inner.run([]() -> Task<> {
+                try {
+                    co_await sleep(10s);
+                } catch (const CancelledError&) {
+                }
+                co_await shield(as_task(sleep(3s)));  // cleanup past the outer deadline
+                throw CancelledError();
+            }));
+        } catch (const TimeoutError& e) {
+            message = e.what();
+        }
+        EXPECT_TRUE(inner.expired());
+        EXPECT_TRUE(outer.expired());
+        EXPECT_EQ(message, "timed out after 2.000 s");
+        EXPECT_EQ(detail::TaskNode::running()->cancelling(), 0);
+    }());
+}
+
+TEST(TimeoutObject, ATimeoutErrorFromInsideTheWorkIsNotTheScopesOwn) {
+    run_virtual([]() -> Task<> {
+        Timeout outer(at(10s));
+        EXPECT_THROW(co_await outer.run(wait_for(sleep(5s), 1s)), TimeoutError);
+        EXPECT_FALSE(outer.expired());
+        EXPECT_EQ(outer.state(), Timeout::State::Exited);
+    }());
+}
+
+TEST(TimeoutObject, AnExternalCancelStaysCancelledError) {
+    run_virtual([]() -> Task<> {
+        Timeout t(at(5s));
+        auto h = create_task([&]() -> Task<> { co_await t.run(sleep(10s)); });
+        co_await sleep(1s);
+        h.cancel();
+        EXPECT_THROW(co_await h, CancelledError);
+        EXPECT_FALSE(t.expired());
+        EXPECT_EQ(t.state(), Timeout::State::Exited);
+    }());
+}
+
+TEST(TimeoutObject, CurrentDeadlineIsTheEarliestOfTheScopesAndFollowsReschedule) {
+    run_virtual([]() -> Task<> {
+        Timeout outer(at(5s)), inner(at(8s));
+        co_await outer.run(inner.run([&]() -> Task<> {
+            EXPECT_EQ(current_deadline(), at(5s));
+            inner.reschedule(at(3s));
+            EXPECT_EQ(current_deadline(), at(3s));
+            inner.reschedule(std::nullopt);
+            EXPECT_EQ(current_deadline(), at(5s));
+            co_return;
+        }));
+        EXPECT_FALSE(current_deadline());
+    }());
+}

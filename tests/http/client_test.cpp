@@ -160,6 +160,26 @@ TEST(ClientTest, TotalTimeoutCoversTheWholeExchange) {
     });
 }
 
+TEST(ClientTest, AConnectTimeoutKeepsItsNameUnderTheReadAndTotalTimeouts) {
+    agentio::run([]() -> Task<> {
+        // Accepts the TCP connection (the kernel does) but never answers the
+        // TLS handshake.
+        auto listener = net::TcpListener::bind("127.0.0.1", 0);
+        http::ClientOptions options = direct();
+        options.connect_timeout = 50ms;
+        options.read_timeout = 10s;
+        options.total_timeout = 10s;
+        http::Client client(options);
+        std::string message;
+        try {
+            co_await client.get("https://127.0.0.1:" + std::to_string(listener.port()) + "/");
+        } catch (const TimeoutError& e) {
+            message = e.what();
+        }
+        EXPECT_NE(message.find("connect timeout"), std::string::npos) << message;
+    }());
+}
+
 TEST(ClientTest, RetriesAnIdempotentRequestOnAConnectionTheServerClosed) {
     http::ServerOptions options;
     options.keep_alive_timeout = 30ms;

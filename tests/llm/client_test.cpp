@@ -1,4 +1,5 @@
-// llm::Client against an OpenAI-shaped http::Server scripted per test on loopback.
+// llm::Client against an OpenAI-shaped http::Server scripted per test on loopback
+// (its timeouts: client_timeouts_test.cpp).
 #include <agentio/agentio.hpp>
 #include <agentio/http/server.hpp>
 #include <agentio/llm/client.hpp>
@@ -10,136 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "http/server_fixture.hpp"
+#include "llm/scripted_llm_server.hpp"
 
 using namespace agentio;
+using namespace agentio::testing;
 using namespace std::chrono_literals;
-
-namespace {
-
-constexpr const char* kKey = "sk-test-5ecret-K3y-never-shown";
-
-// The server's answer to each attempt in turn (the last one repeats).
-struct Script {
-    std::vector<http::Handler> answers;
-    int requests = 0;
-    int in_flight = 0;
-    int max_in_flight = 0;
-    std::vector<std::string> bodies;
-    std::vector<std::string> authorizations;
-};
-
-std::string chunk(std::string_view delta_json, std::string_view finish = "null") {
-    return "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
-           "\"choices\":[{\"index\":0,\"delta\":" + std::string(delta_json) + ",\"logprobs\":null,\"finish_reason\":" +
-           std::string(finish) + "}]}\n\n";
-}
-const std::string kRoleChunk = chunk(R"({"role":"assistant","content":""})");
-const std::string kUsageChunk =
-    "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
-    "\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}\n\n";
-const std::string kDone = "data: [DONE]\n\n";
-
-const std::string kReply = R"({"id":"chatcmpl-9","object":"chat.completion","created":7,"model":"gpt-4o-mini",
-  "choices":[{"index":0,"message":{"role":"assistant","content":"Paris.","refusal":null},"logprobs":null,"finish_reason":"stop"}],
-  "usage":{"prompt_tokens":1000000,"completion_tokens":1000000,"total_tokens":2000000},"service_tier":"default"})";
-
-Task<http::Response> json_response(std::string body, int status, http::Headers headers) {
-    http::Response response = http::Response::json(std::move(body), status);
-    for (const auto& [name, value] : headers) response.headers.add(name, value);
-    co_return response;
-}
-
-// Handlers are plain lambdas that hand their captures to a coroutine as
-// parameters: a coroutine lambda's captures would live in the handler object.
-http::Handler reply_json(std::string body, int status = 200, http::Headers headers = {}) {
-    return [body, status, headers](http::Request&) { return json_response(body, status, headers); };
-}
-
-std::string error_json(std::string_view message, std::string_view type, std::string_view code) {
-    return R"({"error":{"message":")" + std::string(message) + R"(","type":")" + std::string(type) +
-           R"(","param":null,"code":")" + std::string(code) + R"("}})";
-}
-
-Task<> write_pieces(http::ResponseStream& out, std::vector<std::string> pieces, Duration gap, bool throw_at_end) {
-    for (const std::string& piece : pieces) {
-        if (gap > 0ms) co_await sleep(gap);
-        co_await out.write(piece);
-    }
-    // Throwing mid-body makes the server drop the connection without the
-    // chunked terminator: a stream broken off.
-    if (throw_at_end) throw Error("server broke the stream");
-}
-
-Task<http::Response> sse_response(std::vector<std::string> pieces, Duration gap, bool throw_at_end) {
-    co_return http::Response::sse([pieces, gap, throw_at_end](http::ResponseStream& out) {
-        return write_pieces(out, pieces, gap, throw_at_end);
-    });
-}
-
-// An SSE reply: each piece written after `gap`.
-http::Handler reply_stream(std::vector<std::string> pieces, Duration gap = 0ms, bool throw_at_end = false) {
-    return [pieces, gap, throw_at_end](http::Request&) { return sse_response(pieces, gap, throw_at_end); };
-}
-
-Task<http::Response> answer(std::shared_ptr<Script> script, http::Request& request) {
-    Script& s = *script;
-    const std::size_t turn = std::min<std::size_t>(static_cast<std::size_t>(s.requests), s.answers.size() - 1);
-    ++s.requests;
-    s.bodies.push_back(co_await request.text());
-    s.authorizations.emplace_back(request.header("Authorization").value_or(""));
-    ++s.in_flight;
-    s.max_in_flight = std::max(s.max_in_flight, s.in_flight);
-    http::Response response = co_await s.answers[turn](request);
-    --s.in_flight;
-    co_return response;
-}
-
-void add_routes(http::Server& server, std::shared_ptr<Script> script) {
-    http::Handler handler = [script](http::Request& request) { return answer(script, request); };
-    server.route("POST", "/v1/chat/completions", handler);
-    server.route("POST", "/v1/embeddings", handler);
-    server.route("GET", "/v1/models", handler);
-}
-
-llm::ClientOptions options_for(const http::Server& server) {
-    llm::ClientOptions options;
-    options.api_key = kKey;
-    options.base_url = "http://127.0.0.1:" + std::to_string(server.port()) + "/v1/";
-    options.http.proxy = http::ProxyConfig{};
-    options.jitter_seed = 1;
-    options.retry.initial_delay = 10ms;
-    return options;
-}
-
-llm::ChatRequest question() {
-    llm::ChatRequest request;
-    request.model = "gpt-4o-mini";
-    request.messages = {llm::Message::user("Capital of France?")};
-    return request;
-}
-
-// On the virtual clock: timeouts, retry waits and stalls pass in no wall
-// time, and every measured duration is exact.
-template <class Body>
-void with_script(std::shared_ptr<Script> script, Body body) {
-    http::ServerOptions server_options;
-    server_options.report_handler_errors = false;
-    LoopOptions loop;
-    loop.virtual_clock = true;
-    agentio::testing::with_http_server(
-        server_options, [script](http::Server& server) { add_routes(server, script); }, std::move(body), loop);
-}
-
-// Every record the client made, for assertions after the call.
-struct Records {
-    std::vector<llm::RequestRecord> all;
-    void attach(llm::ClientOptions& options) {
-        options.on_record = [this](const llm::RequestRecord& record) { all.push_back(record); };
-    }
-};
-
-}  // namespace
 
 TEST(LlmClientTest, ChatSendsTheRequestAndParsesTheReply) {
     auto script = std::make_shared<Script>();
@@ -360,61 +236,6 @@ TEST(LlmClientTest, AStreamWithoutDoneIsAStreamError) {
     });
 }
 
-TEST(LlmClientTest, FirstTokenTimeoutFiresAgainstAStalledStreamAndIsRetried) {
-    auto script = std::make_shared<Script>();
-    // The role chunk, then nothing for far longer than the timeout.
-    script->answers = {reply_stream({kRoleChunk, chunk(R"({"content":"late"})")}, 2s)};
-    Records records;
-    with_script(script, [&](http::Server& server) -> Task<> {
-        llm::ClientOptions options = options_for(server);
-        options.timeouts.first_token = 100ms;
-        options.retry.max_retries = 1;
-        records.attach(options);
-        llm::Client client(options);
-        const TimePoint start = EventLoop::current()->now();
-        bool timed_out = false;
-        try {
-            llm::ChatStream stream = co_await client.chat_stream(question());
-            while (co_await stream.next()) {
-            }
-        } catch (const llm::FirstTokenTimeout&) {
-            timed_out = true;
-        }
-        EXPECT_TRUE(timed_out);
-        EXPECT_GE(EventLoop::current()->now() - start, 200ms);  // two attempts of 100 ms
-    });
-    EXPECT_EQ(script->requests, 2);
-    ASSERT_EQ(records.all.size(), 1u);
-    EXPECT_EQ(records.all[0].retries, 1);
-}
-
-TEST(LlmClientTest, IdleTimeoutBoundsTheGapBetweenChunks) {
-    auto script = std::make_shared<Script>();
-    script->answers = {[](http::Request&) -> Task<http::Response> {
-        co_return http::Response::sse([](http::ResponseStream& out) -> Task<> {
-            co_await out.write(kRoleChunk + chunk(R"({"content":"Hel"})"));
-            co_await sleep(2s);
-            co_await out.write(chunk(R"({"content":"lo"})") + kDone);
-        });
-    }};
-    with_script(script, [&](http::Server& server) -> Task<> {
-        llm::ClientOptions options = options_for(server);
-        options.timeouts.idle = 100ms;
-        llm::Client client(options);
-        llm::ChatStream stream = co_await client.chat_stream(question());
-        bool idle = false;
-        try {
-            while (co_await stream.next()) {
-            }
-        } catch (const llm::StreamIdleTimeout&) {
-            idle = true;
-        }
-        EXPECT_TRUE(idle);
-        EXPECT_EQ(stream.response().text(), "Hel");
-    });
-    EXPECT_EQ(script->requests, 1);
-}
-
 TEST(LlmClientTest, AMalformedChunkBeforeContentIsRetriedAndAfterContentThrown) {
     auto script = std::make_shared<Script>();
     script->answers = {reply_stream({kRoleChunk, "data: {\"choices\":[{\"delta\":\n\n"}),
@@ -501,86 +322,6 @@ TEST(LlmClientTest, ConcurrencyLimitQueuesTheRestInOrder) {
     Duration longest_queue{};
     for (const auto& record : records.all) longest_queue = std::max(longest_queue, record.queued);
     EXPECT_GE(longest_queue, 40ms);  // the last pair waited for two rounds
-}
-
-TEST(LlmClientTest, TotalTimeoutCoversRetriesAndWaits) {
-    auto script = std::make_shared<Script>();
-    script->answers = {reply_json(error_json("busy", "server_error", "overloaded"), 503, {{"retry-after-ms", "400"}})};
-    with_script(script, [&](http::Server& server) -> Task<> {
-        llm::ClientOptions options = options_for(server);
-        options.timeouts.total = 200ms;
-        llm::Client client(options);
-        int status = 0;
-        try {
-            co_await client.chat(question());
-        } catch (const llm::ApiError& e) {
-            status = e.status();  // the retry's wait would pass the deadline: the last error stands
-        }
-        EXPECT_EQ(status, 503);
-    });
-    EXPECT_EQ(script->requests, 1);
-}
-
-TEST(LlmClientTest, PerAttemptTimeoutEndsASilentServerEvenWithNoTotalTimeout) {
-    auto script = std::make_shared<Script>();
-    // Accepts the request, then answers nothing for an hour.
-    script->answers = {[](http::Request&) -> Task<http::Response> {
-        co_await sleep(3600s);
-        co_return http::Response::text("too late");
-    }};
-    Records records;
-    with_script(script, [&](http::Server& server) -> Task<> {
-        llm::ClientOptions options = options_for(server);
-        options.timeouts.total.reset();
-        options.timeouts.attempt = 2s;
-        options.retry.max_retries = 1;
-        records.attach(options);
-        llm::Client client(options);
-        const TimePoint start = EventLoop::current()->now();
-        std::string message;
-        try {
-            co_await client.chat(question());
-        } catch (const TimeoutError& e) {
-            message = e.what();
-        }
-        EXPECT_NE(message.find("per-attempt timeout"), std::string::npos) << message;
-        EXPECT_GE(EventLoop::current()->now() - start, 4s);  // two attempts of 2 s
-        EXPECT_LT(EventLoop::current()->now() - start, 3600s);
-    });
-    EXPECT_EQ(script->requests, 2);
-    ASSERT_EQ(records.all.size(), 1u);
-    EXPECT_EQ(records.all[0].retries, 1);
-}
-
-TEST(LlmClientTest, PerAttemptTimeoutBoundsAStreamBeforeItsFirstTokenButNotTheLimitersWait) {
-    auto script = std::make_shared<Script>();
-    script->answers = {reply_stream({kRoleChunk, chunk(R"({"content":"late"})")}, 3s), reply_json(kReply)};
-    Records records;
-    with_script(script, [&](http::Server& server) -> Task<> {
-        llm::ClientOptions options = options_for(server);
-        options.timeouts.total.reset();
-        options.timeouts.attempt = 1s;  // no first-token timeout: this one bounds the wait for content
-        options.retry.max_retries = 0;
-        options.rate_limits.requests_per_minute = 1;  // the second call waits a minute in the limiter
-        records.attach(options);
-        llm::Client client(options);
-        bool timed_out = false;
-        try {
-            llm::ChatStream stream = co_await client.chat_stream(question());
-            while (co_await stream.next()) {
-            }
-        } catch (const llm::FirstTokenTimeout&) {
-            ADD_FAILURE() << "no first-token timeout was set";
-        } catch (const TimeoutError&) {
-            timed_out = true;
-        }
-        EXPECT_TRUE(timed_out);
-        const llm::ChatResponse reply = co_await client.chat(question());  // a minute's wait, then a quick answer
-        EXPECT_EQ(reply.text(), "Paris.");
-    });
-    ASSERT_EQ(records.all.size(), 2u);
-    EXPECT_GE(records.all[1].rate_limit_wait, 50s);
-    EXPECT_TRUE(records.all[1].ok());
 }
 
 TEST(LlmClientTest, EmbeddingsAndModelsParseTheirReplies) {

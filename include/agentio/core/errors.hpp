@@ -65,4 +65,9 @@ private:
 // A one-line description of an exception_ptr's exception, for logs and messages.
 std::string describe(const std::exception_ptr& error);
 
+namespace detail {
+// True if `error` holds a CancelledError.
+bool is_cancellation(const std::exception_ptr& error) noexcept;
+}  // namespace detail
+
 }  // namespace agentio

@@ -2,7 +2,9 @@
 //
 // What gather(return_exceptions, ...) stores in each slot instead of throwing,
 // like the exception objects in the list that asyncio.gather(...,
-// return_exceptions=True) returns.
+// return_exceptions=True) returns, and what capture(work) gives (capture.hpp).
+// An Outcome may hold a CancelledError: cancelled() tells, and value()
+// rethrows it like any other exception.
 #pragma once
 
 #include <exception>
@@ -29,6 +31,8 @@ public:
     }
     T&& value() && { return std::move(value()); }
     std::exception_ptr error() const noexcept { return has_value() ? nullptr : std::get<1>(state_); }
+    // True if the exception is a CancelledError.
+    bool cancelled() const noexcept { return detail::is_cancellation(error()); }
 
 private:
     std::variant<T, std::exception_ptr> state_;
@@ -46,6 +50,7 @@ public:
         if (error_) std::rethrow_exception(error_);
     }
     std::exception_ptr error() const noexcept { return error_; }
+    bool cancelled() const noexcept { return detail::is_cancellation(error_); }
 
 private:
     std::exception_ptr error_;

@@ -2,6 +2,7 @@
 //
 //     Semaphore limit(10);
 //     auto permit = co_await limit.acquire();    // released when `permit` dies
+//     if (auto spare = limit.try_acquire()) ...  // a Permit if one is free now, without waiting
 //
 // Fairness: strictly FIFO. A release hands permits straight to the waiters at
 // the head of the queue, and acquire() waits whenever anyone is queued, so a
@@ -16,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <utility>
 
 #include "agentio/core/wait_list.hpp"
@@ -75,8 +77,12 @@ public:
 
     // Waits for `count` permits (FIFO) and returns them as a Permit.
     Awaiter acquire(std::size_t count = 1) noexcept { return Awaiter{*this, count}; }
-    // Takes permits without waiting if nobody is queued and enough are free.
-    bool try_acquire(std::size_t count = 1) noexcept { return try_take(count); }
+    // Takes permits without waiting if nobody is queued and enough are free;
+    // nullopt otherwise (a newcomer never barges ahead of the queue).
+    std::optional<Permit> try_acquire(std::size_t count = 1) noexcept {
+        if (!try_take(count)) return std::nullopt;
+        return Permit(*this, count);
+    }
     // Returns permits (never suspends); queued waiters are served in order.
     void release(std::size_t count = 1);
 

@@ -32,8 +32,6 @@ protected:
     ~CompletionListener() = default;
 };
 
-bool is_cancellation(const std::exception_ptr& error) noexcept;
-
 class SpawnedTaskBase : public TaskNode, public IntrusiveLink<SpawnedTaskBase> {
 public:
     // Recycled like coroutine frames (the virtual destructor passes the real size).

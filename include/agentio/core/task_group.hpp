@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "agentio/core/as_task.hpp"
+#include "agentio/core/capture.hpp"
 #include "agentio/core/create_task.hpp"
 #include "agentio/core/task.hpp"
 
@@ -130,24 +131,13 @@ template <class Body>
 auto task_group(Body body) -> Task<await_result_t<std::invoke_result_t<Body&, TaskGroup&>>> {
     using T = await_result_t<std::invoke_result_t<Body&, TaskGroup&>>;
     TaskGroup group = detail::TaskGroupScope::make(detail::running_node("task_group()"));
-    std::exception_ptr body_error;
-    if constexpr (std::is_void_v<T>) {
-        try {
-            co_await body(group);
-        } catch (...) {
-            body_error = std::current_exception();
-        }
-        co_await detail::TaskGroupScope::join(group, body_error);
-    } else {
-        std::optional<T> value;
-        try {
-            value.emplace(co_await body(group));
-        } catch (...) {
-            body_error = std::current_exception();
-        }
-        co_await detail::TaskGroupScope::join(group, body_error);
-        if (!value) throw InvalidStateError("TaskGroup::cancel() stopped the body before it returned a value");
-        co_return std::move(*value);
+    auto body_outcome = co_await capture(body(group));
+    // Rethrows the body's error with the children's; returns when the body
+    // was stopped by cancel(), or finished.
+    co_await detail::TaskGroupScope::join(group, body_outcome.error());
+    if constexpr (!std::is_void_v<T>) {
+        if (!body_outcome) throw InvalidStateError("TaskGroup::cancel() stopped the body before it returned a value");
+        co_return std::move(body_outcome).value();
     }
 }
 

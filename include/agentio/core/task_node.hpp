@@ -37,6 +37,7 @@
 namespace agentio {
 
 class EventLoop;
+class Timeout;
 
 namespace detail {
 
@@ -118,10 +119,12 @@ public:
     // the node small).
     EventLoop& loop() const noexcept;
 
-    // The nearest deadline of the timeout scopes the task is in (max if none);
-    // I/O layers read it through current_deadline().
-    TimePoint deadline() const noexcept { return extras_ ? extras_->deadline : TimePoint::max(); }
-    void set_deadline(TimePoint deadline) { extras().deadline = deadline; }
+    // The innermost Timeout scope the task is in (null if none); each scope
+    // links to the one around it. current_deadline() reads the chain.
+    Timeout* innermost_timeout() const noexcept { return extras_ ? extras_->innermost_timeout : nullptr; }
+    void set_innermost_timeout(Timeout* scope) {
+        if (extras_ || scope != nullptr) extras().innermost_timeout = scope;
+    }
 
     // Task-local context: the values of ContextVars for this task.
     ContextRef context;
@@ -145,7 +148,7 @@ private:
     // node of a plain task stays small.
     struct Extras {
         std::string name;
-        TimePoint deadline = TimePoint::max();
+        Timeout* innermost_timeout = nullptr;
     };
     Extras& extras() {
         if (!extras_) extras_ = std::make_unique<Extras>();

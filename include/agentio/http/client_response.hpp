@@ -52,8 +52,10 @@ struct ReadDeadlines {
     // "GET https://host/path": built only when a message needs it.
     std::string what() const { return *method + " " + *url; }
 
-    // Runs `read` under the tighter of the two; TimeoutError names the request.
-    // Without either, `read` itself: no extra coroutine on the hot path.
+    // Runs `read` within both; the expiry of either is a TimeoutError that
+    // names it and the request, and a TimeoutError from inside `read` (the
+    // connect timeout) passes unchanged. Without either, `read` itself: no
+    // extra coroutine on the hot path.
     template <class T>
     Task<T> bound(Task<T> read) const {
         if (!read_timeout && !deadline) return read;
@@ -67,23 +69,14 @@ private:
 
 template <class T>
 Task<T> ReadDeadlines::bound_slow(Task<T> read) const {
-    std::optional<TimePoint> limit = deadline;
-    bool read_timeout_is_tighter = false;
-    if (read_timeout) {
-        const TimePoint by_read = EventLoop::current()->now() + *read_timeout;
-        if (!limit || by_read < *limit) {
-            limit = by_read;
-            read_timeout_is_tighter = true;
-        }
-    }
-    if (!limit) co_return co_await std::move(read);
+    Timeout total(deadline);
+    Timeout quiet(read_timeout ? std::optional(EventLoop::current()->now() + *read_timeout) : std::nullopt);
     try {
-        co_return co_await timeout_at(*limit, std::move(read));
+        co_return co_await total.run(quiet.run(std::move(read)));
     } catch (const TimeoutError&) {
-        std::string message = what();
-        message.append(read_timeout_is_tighter ? ": no data from the server within the read timeout"
-                                               : ": the request's total timeout passed");
-        throw TimeoutError(message);
+        if (total.expired()) throw TimeoutError(what() + ": the request's total timeout passed");
+        if (quiet.expired()) throw TimeoutError(what() + ": no data from the server within the read timeout");
+        throw;
     }
 }
 
