@@ -16,6 +16,12 @@ bool is_cancellation(const std::exception_ptr& error) noexcept {
     }
 }
 
+namespace {
+thread_local std::uint32_t next_task_number = 1;
+}
+
+SpawnedTaskBase::SpawnedTaskBase() : number_(next_task_number++) {}
+
 void SpawnedTaskBase::add_listener(CompletionListener& listener) noexcept { listeners_.push_back(listener); }
 
 void SpawnedTaskBase::remove_listener(CompletionListener& listener) noexcept {

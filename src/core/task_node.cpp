@@ -9,20 +9,14 @@
 
 namespace agentio::detail {
 
-namespace {
-thread_local std::uint32_t next_task_number = 1;
-}
-
-void TaskNode::start(EventLoop& loop, std::coroutine_handle<> root) noexcept {
-    root_ = root;
-    hot_data_ = root.address();
-    number_ = next_task_number++;
-    state_ = State::Scheduled;
+void TaskNode::start(EventLoop& loop) noexcept {
+    hot_data_ = root_.address();
+    set_state(State::Scheduled);
     loop.schedule(*this);
 }
 
 std::string TaskNode::name() const {
-    return extras_ && !extras_->name.empty() ? extras_->name : "Task-" + std::to_string(number_);
+    return extras_ && !extras_->name.empty() ? extras_->name : default_name();
 }
 
 EventLoop& TaskNode::loop() const noexcept { return *EventLoop::current(); }
@@ -30,12 +24,12 @@ EventLoop& TaskNode::loop() const noexcept { return *EventLoop::current(); }
 void TaskNode::run() noexcept {
     if (!ran_ && must_cancel_) {
         // Cancelled before its first step: the body never runs.
-        state_ = State::Done;
+        set_state(State::Done);
         on_finished();  // may delete this
         return;
     }
     ran_ = true;
-    state_ = State::Running;
+    set_state(State::Running);
     TaskNode* const outer = running_;
     running_ = this;
     EventLoop& loop = *EventLoop::current();
@@ -61,28 +55,27 @@ void TaskNode::run() noexcept {
         }
     }
     if (root_.done()) {
-        state_ = State::Done;
+        set_state(State::Done);
         on_finished();  // may delete this
     }
 }
 
 void TaskNode::wake() noexcept {
-    waiter_ = nullptr;
-    state_ = State::Scheduled;
-    EventLoop::current()->schedule(*this);
+    set_state(State::Scheduled);
+    EventLoop::current()->schedule(*this);  // the queue's link replaces the waiter
 }
 
 void TaskNode::yield(std::coroutine_handle<> frame) noexcept {
     hot_data_ = frame.address();
-    state_ = State::Scheduled;
+    set_state(State::Scheduled);
     EventLoop::current()->schedule(*this);
 }
 
 bool TaskNode::cancel() noexcept {
-    if (state_ == State::Done) return false;
-    ++cancel_requests_;
-    if (state_ == State::Waiting) {
-        waiter_->cancel();  // may wake this node at once
+    if (done()) return false;
+    if (cancel_requests_ < kMaxCancelRequests) ++cancel_requests_;
+    if (state() == State::Waiting) {
+        static_cast<Waiter*>(link_.parked)->cancel();  // may wake this node at once
     } else {
         must_cancel_ = true;
     }

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <string>
 #include <type_traits>
 
 #include "agentio/core/event_loop.hpp"
@@ -33,11 +34,20 @@ class ChildBase : public TaskNode {
 public:
     // The child's exception once it is done (CancelledError if it never ran).
     virtual std::exception_ptr error() const noexcept = 0;
-    ChildCollector* collector = nullptr;
+
+    // The parent's number for this child (its input position).
+    std::uint32_t index() const noexcept { return index_; }
+    void set_index(std::uint32_t index) noexcept { index_ = index; }
 
 protected:
     ~ChildBase() = default;
-    void on_finished() noexcept final { collector->child_finished(*this); }
+    void on_finished() noexcept final { collector_->child_finished(*this); }
+    std::string default_name() const final { return "child #" + std::to_string(index_); }
+    void set_collector(ChildCollector& collector) noexcept { collector_ = &collector; }
+
+private:
+    std::uint32_t index_ = 0;  // first: it fits in TaskNode's tail padding
+    ChildCollector* collector_ = nullptr;
 };
 
 template <class T>
@@ -59,9 +69,9 @@ public:
         set_root(task.release());  // the node owns the frame from here
     }
     void launch(TaskNode& parent, ChildCollector& owner) {
-        collector = &owner;
+        set_collector(owner);
         context = parent.context;
-        start(parent.loop(), root());
+        start(parent.loop());
     }
     std::exception_ptr error() const noexcept override {
         if (!ran()) return std::make_exception_ptr(CancelledError("task was cancelled before it started"));
