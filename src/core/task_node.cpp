@@ -1,6 +1,7 @@
 // task_node.cpp: one step of a task (the trampoline) and the cancel protocol.
 #include "agentio/core/task_node.hpp"
 
+#include <limits>
 #include <string>
 
 #include "agentio/core/errors.hpp"
@@ -73,7 +74,7 @@ void TaskNode::yield(std::coroutine_handle<> frame) noexcept {
 
 bool TaskNode::cancel() noexcept {
     if (done()) return false;
-    if (cancel_requests_ < kMaxCancelRequests) ++cancel_requests_;
+    if (cancel_requests_ < std::numeric_limits<std::uint16_t>::max()) ++cancel_requests_;
     if (state() == State::Waiting) {
         static_cast<Waiter*>(link_.parked)->cancel();  // may wake this node at once
     } else {

@@ -64,7 +64,7 @@ public:
     TaskNode(const TaskNode&) = delete;
     TaskNode& operator=(const TaskNode&) = delete;
 
-    State state() const noexcept { return static_cast<State>(state_); }
+    State state() const noexcept { return state_; }
     bool done() const noexcept { return state() == State::Done; }
 
     // Requests cancellation (see the file comment). False if already done.
@@ -154,7 +154,7 @@ private:
         return *extras_;
     }
 
-    void set_state(State state) noexcept { state_ = static_cast<std::uint32_t>(state); }
+    void set_state(State state) noexcept { state_ = state; }
 
     // Where the task resumes is kept in Runnable::hot_data_ (a frame address),
     // and what it waits on in Runnable::link_ (a waiting task is in no queue).
@@ -162,12 +162,11 @@ private:
     std::unique_ptr<Extras> extras_;
     // The small state in one word, so that a subclass's first small field
     // fits in this class's tail padding (node size is memory per task).
-    // The count saturates far beyond any real use instead of wrapping.
-    static constexpr std::uint32_t kMaxCancelRequests = (1u << 27) - 1;
-    std::uint32_t cancel_requests_ : 27 = 0;
-    std::uint32_t state_ : 3 = static_cast<std::uint32_t>(State::Created);
-    std::uint32_t must_cancel_ : 1 = 0;
-    std::uint32_t ran_ : 1 = 0;
+    // The count saturates (at 65,535 requests pending) instead of wrapping.
+    std::uint16_t cancel_requests_ = 0;
+    State state_ = State::Created;
+    bool must_cancel_ : 1 = false;
+    bool ran_ : 1 = false;
 
     static inline thread_local TaskNode* running_ = nullptr;
 };
