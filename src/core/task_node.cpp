@@ -12,7 +12,7 @@ namespace agentio::detail {
 
 void TaskNode::start(EventLoop& loop) noexcept {
     hot_data_ = root_.address();
-    set_state(State::Scheduled);
+    state_ = State::Scheduled;
     loop.schedule(*this);
 }
 
@@ -25,12 +25,12 @@ EventLoop& TaskNode::loop() const noexcept { return *EventLoop::current(); }
 void TaskNode::run() noexcept {
     if (!ran_ && must_cancel_) {
         // Cancelled before its first step: the body never runs.
-        set_state(State::Done);
+        state_ = State::Done;
         on_finished();  // may delete this
         return;
     }
     ran_ = true;
-    set_state(State::Running);
+    state_ = State::Running;
     TaskNode* const outer = running_;
     running_ = this;
     EventLoop& loop = *EventLoop::current();
@@ -56,26 +56,26 @@ void TaskNode::run() noexcept {
         }
     }
     if (root_.done()) {
-        set_state(State::Done);
+        state_ = State::Done;
         on_finished();  // may delete this
     }
 }
 
 void TaskNode::wake() noexcept {
-    set_state(State::Scheduled);
+    state_ = State::Scheduled;
     EventLoop::current()->schedule(*this);  // the queue's link replaces the waiter
 }
 
 void TaskNode::yield(std::coroutine_handle<> frame) noexcept {
     hot_data_ = frame.address();
-    set_state(State::Scheduled);
+    state_ = State::Scheduled;
     EventLoop::current()->schedule(*this);
 }
 
 bool TaskNode::cancel() noexcept {
     if (done()) return false;
     if (cancel_requests_ < std::numeric_limits<std::uint16_t>::max()) ++cancel_requests_;
-    if (state() == State::Waiting) {
+    if (state_ == State::Waiting) {
         static_cast<Waiter*>(link_.parked)->cancel();  // may wake this node at once
     } else {
         must_cancel_ = true;

@@ -65,7 +65,7 @@ public:
     TaskNode& operator=(const TaskNode&) = delete;
 
     State state() const noexcept { return state_; }
-    bool done() const noexcept { return state() == State::Done; }
+    bool done() const noexcept { return state_ == State::Done; }
 
     // Requests cancellation (see the file comment). False if already done.
     bool cancel() noexcept;
@@ -86,7 +86,7 @@ public:
     void wait_on(Waiter& waiter, std::coroutine_handle<> frame) noexcept {
         link_.parked = &waiter;
         hot_data_ = frame.address();
-        set_state(State::Waiting);
+        state_ = State::Waiting;
     }
     // Leaf side: the thing the task waits on has happened; schedule it.
     void wake() noexcept;
@@ -111,7 +111,7 @@ public:
     }
     // What the task waits on while Waiting; null in every other state.
     const Waiter* waiter() const noexcept {
-        return state() == State::Waiting ? static_cast<const Waiter*>(link_.parked) : nullptr;
+        return state_ == State::Waiting ? static_cast<const Waiter*>(link_.parked) : nullptr;
     }
     // The loop the task runs on: the running loop (a task never leaves the
     // loop, and the loop's thread, that started it; keeping no pointer keeps
@@ -153,8 +153,6 @@ private:
         if (!extras_) extras_ = std::make_unique<Extras>();
         return *extras_;
     }
-
-    void set_state(State state) noexcept { state_ = state; }
 
     // Where the task resumes is kept in Runnable::hot_data_ (a frame address),
     // and what it waits on in Runnable::link_ (a waiting task is in no queue).
