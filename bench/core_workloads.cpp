@@ -3,9 +3,16 @@
 // Same workloads, flags and one-line JSON output as bench/compare/core_twins.py
 // (the asyncio and uvloop twins), so that bench/compare/run_core.py can put
 // them side by side:
-//     core_workloads --workload spawn_gather|spawn_gather_batched|sleeps|pingpong|semaphore [--n N]
+//     core_workloads --workload spawn_gather|spawn_gather_batched|sleeps|pingpong|semaphore [--n N] [--rounds 1|2]
+//
+// Besides time, the first round reports what it cost in memory, counted the
+// same way for every runtime: bytes_per_task is the growth of the resident set
+// (peak after the round minus resident before it) over N, and faults_per_task
+// the minor page faults the round took over N. Both are deterministic, unlike
+// time on a shared machine, and fresh pages are what a cold process pays for.
 #include <agentio/agentio.hpp>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -82,8 +89,30 @@ constexpr Workload kWorkloads[] = {
 };
 
 int usage() {
-    std::fprintf(stderr, "usage: core_workloads --workload spawn_gather|spawn_gather_batched|sleeps|pingpong|semaphore [--n N]\n");
+    std::fprintf(stderr,
+                 "usage: core_workloads --workload spawn_gather|spawn_gather_batched|sleeps|pingpong|semaphore [--n N] "
+                 "[--rounds 1|2]\n");
     return 2;
+}
+
+// The resident set now, in bytes (ru_maxrss only gives the peak).
+double resident_bytes() {
+    long pages_total = 0, pages_resident = 0;
+    if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
+        if (std::fscanf(statm, "%ld %ld", &pages_total, &pages_resident) != 2) pages_resident = 0;
+        std::fclose(statm);
+    }
+    return static_cast<double>(pages_resident) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+}
+
+struct Usage {
+    double peak_rss_bytes;
+    long minor_faults;
+};
+Usage usage_now() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return {static_cast<double>(usage.ru_maxrss) * 1024.0, usage.ru_minflt};
 }
 
 }  // namespace
@@ -91,6 +120,7 @@ int usage() {
 int main(int argc, char** argv) {
     const Workload* workload = nullptr;
     std::size_t n = 0;
+    int round_count = 2;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (std::strcmp(argv[i], "--workload") == 0) {
             for (const auto& w : kWorkloads)
@@ -98,6 +128,9 @@ int main(int argc, char** argv) {
             if (workload == nullptr) return usage();
         } else if (std::strcmp(argv[i], "--n") == 0) {
             n = std::strtoull(argv[i + 1], nullptr, 10);
+        } else if (std::strcmp(argv[i], "--rounds") == 0) {
+            round_count = std::atoi(argv[i + 1]);
+            if (round_count != 1 && round_count != 2) return usage();
         } else {
             return usage();
         }
@@ -107,23 +140,29 @@ int main(int argc, char** argv) {
 
     // Two rounds in one loop: the first in a cold process (fresh pages), the
     // second in steady state (recycled frames), as a long-running agent sees it.
+    // With --rounds 1 the process ends after the cold round (run_core.py times
+    // such a process whole, exit included).
     double rounds[2] = {0, 0};
-    double rss_after_first = 0;
+    double resident_before = 0;
+    Usage before{}, after_first{};
     run([&]() -> Task<> {
-        for (double& wall : rounds) {
+        for (int r = 0; r < round_count; ++r) {
+            if (r == 0) {
+                resident_before = resident_bytes();
+                before = usage_now();
+            }
             const auto start = std::chrono::steady_clock::now();
             co_await workload->body(n);
-            wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            if (rss_after_first == 0) {
-                rusage usage{};
-                getrusage(RUSAGE_SELF, &usage);
-                rss_after_first = usage.ru_maxrss / 1024.0;
-            }
+            rounds[r] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            if (r == 0) after_first = usage_now();
         }
     }());
     const double items = static_cast<double>(n);
     std::printf(
         "{\"workload\": \"%s\", \"loop\": \"agentio\", \"n\": %zu, \"cold_s\": %.6f, \"warm_s\": %.6f, "
-        "\"cold_ns\": %.1f, \"warm_ns\": %.1f, \"peak_rss_mib\": %.1f}\n",
-        workload->name, n, rounds[0], rounds[1], rounds[0] * 1e9 / items, rounds[1] * 1e9 / items, rss_after_first);
+        "\"cold_ns\": %.1f, \"warm_ns\": %.1f, \"peak_rss_mib\": %.1f, \"bytes_per_task\": %.1f, "
+        "\"faults_per_task\": %.4f}\n",
+        workload->name, n, rounds[0], rounds[1], rounds[0] * 1e9 / items, rounds[1] * 1e9 / items,
+        after_first.peak_rss_bytes / (1024.0 * 1024.0), (after_first.peak_rss_bytes - resident_before) / items,
+        static_cast<double>(after_first.minor_faults - before.minor_faults) / items);
 }

@@ -1,4 +1,5 @@
-// llm_chunk_fuzz.cpp: ChunkParser never crashes, and reusing it changes nothing.
+// llm_chunk_fuzz.cpp: ChunkParser never crashes, reusing it changes nothing,
+// and its fast path agrees with its simdjson path.
 //
 // The input is one event's data. It is parsed by a long-lived parser into a
 // long-lived chunk (so every input starts from the state the previous one
@@ -6,6 +7,9 @@
 // succeed with the same chunk or fail with the same kind of error. The only
 // errors allowed are StreamError and ApiError (an error event), with a
 // bounded message. Every chunk parsed is also fed to a StreamAccumulator.
+//
+// The two paths (src/llm/chunk_parsing.hpp): whenever the fast path accepts
+// an input, the simdjson path must accept it too and leave the same chunk.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -14,6 +18,7 @@
 
 #include "agentio/llm/stream_accumulator.hpp"
 #include "agentio/llm/wire.hpp"
+#include "llm/chunk_parsing.hpp"
 
 namespace llm = agentio::llm;
 
@@ -55,6 +60,26 @@ Outcome parse(llm::ChunkParser& parser, std::string_view data, llm::ChatChunk& c
     }
 }
 
+// The fast path on its own, then the simdjson path on its own.
+void check_paths_agree(std::string_view text) {
+    namespace detail = llm::detail;
+    std::string padded(text);
+    padded.append(detail::kChunkPadding, '\0');
+    const std::string_view data(padded.data(), text.size());
+    llm::ChatChunk fast_chunk;
+    detail::DeltaSpares fast_spares;
+    if (!detail::parse_chunk_fast(data, fast_chunk, fast_spares)) return;
+    simdjson::ondemand::parser parser;
+    llm::ChatChunk slow_chunk;
+    detail::DeltaSpares slow_spares;
+    try {
+        detail::parse_chunk_simdjson(parser, data, padded.size(), slow_chunk, slow_spares);
+    } catch (...) {
+        std::abort();  // the fast path accepted what simdjson refuses
+    }
+    if (!same(fast_chunk, slow_chunk)) std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -62,6 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static llm::ChatChunk reused_chunk;
     static llm::StreamAccumulator accumulator;
     const std::string_view text(reinterpret_cast<const char*>(data), size);
+    check_paths_agree(text);
 
     const Outcome reused = parse(reused_parser, text, reused_chunk);
     llm::ChunkParser fresh_parser;

@@ -3,7 +3,8 @@
 
 Runs ONE workload once in a fresh event loop (asyncio or uvloop) and prints a
 single JSON line to stdout:
-  {"workload", "loop", "n", "cold_s", "warm_s", "cold_ns", "warm_ns", "peak_rss_mib"}
+  {"workload", "loop", "n", "cold_s", "warm_s", "cold_ns", "warm_ns", "peak_rss_mib",
+   "bytes_per_task", "faults_per_task"}
 
 Usage:
   /usr/bin/python3 bench/compare/core_twins.py --loop asyncio|uvloop \
@@ -12,10 +13,14 @@ Usage:
 The workload runs twice in one loop: cold_s is the first round, warm_s the
 second (steady state); each covers the workload only, not interpreter start.
 *_ns = seconds * 1e9 / N (per task, or per round trip for pingpong).
+bytes_per_task is the growth of the resident set over the first round (peak
+after it minus resident before it) / N, faults_per_task its minor page faults
+/ N: counted as bench/core_workloads.cpp counts them.
 """
 import argparse
 import asyncio
 import json
+import os
 import resource
 import time
 
@@ -82,17 +87,29 @@ WORKLOADS = {
 }
 
 
+def resident_bytes():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
 async def timed(fn, n):
     # Two rounds in one loop, as the agentio side does: the first in a cold
-    # process, the second in steady state. Peak RSS is read after the first.
-    rounds, rss = [], None
+    # process, the second in steady state. Peak RSS and the memory figures
+    # are read around the first.
+    rounds, memory = [], None
     for _ in range(2):
+        if memory is None:
+            resident = resident_bytes()
+            faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
         t0 = time.perf_counter()
         await fn(n)
         rounds.append(time.perf_counter() - t0)
-        if rss is None:
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return rounds, rss
+        if memory is None:
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            memory = {"peak_rss_mib": usage.ru_maxrss / 1024,
+                      "bytes_per_task": (usage.ru_maxrss * 1024 - resident) / n,
+                      "faults_per_task": (usage.ru_minflt - faults) / n}
+    return rounds, memory
 
 
 def main():
@@ -110,9 +127,9 @@ def main():
     if args.loop == "uvloop":
         import uvloop
         with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-            (cold, warm), rss = runner.run(timed(fn, n))
+            (cold, warm), memory = runner.run(timed(fn, n))
     else:
-        (cold, warm), rss = asyncio.run(timed(fn, n))
+        (cold, warm), memory = asyncio.run(timed(fn, n))
 
     print(json.dumps({
         "workload": args.workload,
@@ -122,7 +139,7 @@ def main():
         "warm_s": warm,
         "cold_ns": cold * 1e9 / n,
         "warm_ns": warm * 1e9 / n,
-        "peak_rss_mib": rss,
+        **memory,
     }))
 
 

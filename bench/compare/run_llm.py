@@ -29,7 +29,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run_http import Server, free_port, loadavg, machine, run_json, tool_version, write_section  # noqa: E402
+from run_http import (Pinning, Server, children_cpu_seconds, free_port, loadavg, machine, run_json,  # noqa: E402
+                      tool_version, write_section)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -57,7 +58,7 @@ def write_recorded_stream(path, chunks):
         f.write("data: [DONE]\n\n")
 
 
-def nginx_static(tmp, root):
+def nginx_static(tmp, root, pinning=None):
     """nginx (one worker) serving `root`; a POST to a file answers the file,
     as the chat endpoint answers its stream."""
     port = free_port()
@@ -89,7 +90,8 @@ http {{
     }}
 }}
 """)
-    return Server("nginx", ["nginx", "-p", tmp, "-e", f"{tmp}/nginx-error.log", "-c", conf], tmp, port)
+    cmd = ["nginx", "-p", tmp, "-e", f"{tmp}/nginx-error.log", "-c", conf]
+    return Server("nginx", pinning.server(cmd) if pinning else cmd, tmp, port)
 
 
 def measure_stream(args, tmp):
@@ -102,17 +104,28 @@ def measure_stream(args, tmp):
     write_recorded_stream(path, args.chunks)
     size_mib = os.path.getsize(path) / 2**20
     samples = {"agentio": [], "openai-node": []}
-    with nginx_static(tmp, os.path.join(tmp, "www")) as nginx:
+    pinning = Pinning(not args.no_pin)
+
+    def run_client(name, cmd, timeout):
+        # The client's CPU time (user + system) per chunk: a figure that other
+        # work on the machine disturbs much less than chunks/s.
+        cpu_before = children_cpu_seconds()
+        sample = run_json(pinning.load(cmd), timeout=timeout)
+        sample["cpu_ns_per_chunk"] = (children_cpu_seconds() - cpu_before) * 1e9 / max(sample["chunks"], 1)
+        samples[name].append(sample)
+
+    with nginx_static(tmp, os.path.join(tmp, "www"), pinning) as nginx:
         base = f"http://127.0.0.1:{nginx.port}/v1"
         for _ in range(args.runs):
-            samples["agentio"].append(run_json([os.path.join(args.bin, "llm_workloads"), "stream_consume", "--url", base],
-                                               timeout=600))
-            samples["openai-node"].append(run_json(["node", NODE_TWIN, base], timeout=900))
+            run_client("agentio", [os.path.join(args.bin, "llm_workloads"), "stream_consume", "--url", base], 600)
+            run_client("openai-node", ["node", NODE_TWIN, base], 900)
     for name, runs in samples.items():
         for run in runs:
             if run["chunks"] != args.chunks:  # every event but [DONE]
                 raise RuntimeError(f"{name} saw {run['chunks']} chunks, expected {args.chunks}")
-    return samples, size_mib
+    pinned = ("the clients on CPU 0 and nginx on CPU 1 (`taskset -c`), so that they do not take turns on one core"
+              if pinning.enabled else "no CPU pinning")
+    return samples, size_mib, pinned
 
 
 def main():
@@ -125,6 +138,7 @@ def main():
     parser.add_argument("--rpm", type=int, default=600)
     parser.add_argument("--streams", type=int, default=10_000)
     parser.add_argument("--only", choices=("stream", "rate", "many"), action="append")
+    parser.add_argument("--no-pin", action="store_true", help="do not pin the stream's client and nginx to CPUs")
     args = parser.parse_args()
     only = set(args.only or ("stream", "rate", "many"))
     # 10,000 streams are 10,000 sockets on each side; children inherit this.
@@ -165,19 +179,22 @@ def render(args, date, load_before, load_after, elapsed, stream, rate, many):
              f"{elapsed:.0f} s in all. Command: `./dev bench` (this section: "
              "`/usr/bin/python3 bench/compare/run_llm.py --bin build/release/bin --out docs/BENCHMARKS.md`).", ""]
     if stream:
-        samples, size_mib = stream
+        samples, size_mib, pinned = stream
         ours = statistics.median(s["chunks_per_s"] for s in samples["agentio"])
         node = statistics.median(s["chunks_per_s"] for s in samples["openai-node"])
+        cpu = {name: statistics.median(s["cpu_ns_per_chunk"] for s in runs) for name, runs in samples.items()}
         node_version = tool_version(["node", "--version"], r"v(\S+)")
         lines += ["### Streaming consumption", "",
                   f"One streamed chat completion of {args.chunks:,} chunks ({size_mib:.0f} MiB), a static "
                   "`text/event-stream` file served by nginx; each client parses every chunk and assembles the reply. "
-                  f"Median of {args.runs} rounds, the clients taking turns.", "",
-                  "| client | chunks/s (median) | rounds |", "|---|---|---|",
+                  f"Median of {args.runs} rounds, the clients taking turns; {pinned}. *CPU/chunk* is the client "
+                  "process's user + system time over its chunks.", "",
+                  "| client | chunks/s (median) | rounds | CPU/chunk (median) |", "|---|---|---|---|",
                   f"| agentio `llm::Client::chat_stream` | {ours:,.0f} | "
-                  + ", ".join(f"{s['chunks_per_s']:,.0f}" for s in samples["agentio"]) + " |",
+                  + ", ".join(f"{s['chunks_per_s']:,.0f}" for s in samples["agentio"]) + f" | {cpu['agentio']:,.0f} ns |",
                   f"| openai npm 6.49.0 (Node {node_version}) | {node:,.0f} | "
-                  + ", ".join(f"{s['chunks_per_s']:,.0f}" for s in samples["openai-node"]) + " |", "",
+                  + ", ".join(f"{s['chunks_per_s']:,.0f}" for s in samples["openai-node"])
+                  + f" | {cpu['openai-node']:,.0f} ns |", "",
                   f"**agentio / openai-node: x{ours / node:.1f}** (target >= x5); agentio {ours / 1e6:.2f}M chunks/s "
                   f"(target >= 1M): {'met' if ours / node >= 5 and ours >= 1e6 else 'NOT met'}.", ""]
     if rate:

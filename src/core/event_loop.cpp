@@ -193,9 +193,9 @@ void EventLoop::cancel_and_drain() {
         // earlier cancellations (it may have caught one and gone on waiting).
         std::vector<detail::SpawnedTaskBase*> live;
         for (auto* task = spawned_.front(); task != nullptr; task = spawned_.next(*task))
-            if (!task->cancelled_by_shutdown) live.push_back(task);
+            if (!task->cancelled_by_shutdown()) live.push_back(task);
         for (auto* task : live) {
-            task->cancelled_by_shutdown = true;
+            task->mark_cancelled_by_shutdown();
             task->cancel();
         }
         run_once();

@@ -21,7 +21,7 @@ bool GatherBase::await_suspend(std::coroutine_handle<> frame) {
         // cancelled and waited for before the error is thrown.
         first_error_ = std::current_exception();
         if (count_ == 0) return false;
-        cancel_unfinished();
+        cancel_started();
     }
     pending_ = count_;
     parent_->wait_on(*this, frame);
@@ -37,7 +37,7 @@ void GatherBase::child_finished(ChildBase& child) noexcept {
     if (!keep_outcomes_ && !first_error_ && !cancelled_) {
         if (std::exception_ptr error = child.error()) {
             first_error_ = error;
-            cancel_unfinished();
+            cancel_started();
         }
     }
     retire(child);  // may free the child
@@ -46,12 +46,7 @@ void GatherBase::child_finished(ChildBase& child) noexcept {
 
 void GatherBase::cancel() noexcept {
     cancelled_ = true;
-    cancel_unfinished();
-}
-
-void GatherBase::cancel_unfinished() noexcept {
-    for (std::size_t i = 0; i < count_; ++i)
-        if (children_[i] != nullptr) children_[i]->cancel();
+    cancel_started();
 }
 
 std::string GatherBase::describe() const {

@@ -5,6 +5,12 @@
 
 namespace agentio::detail {
 
+namespace {
+thread_local std::uint32_t next_task_number = 1;
+}
+
+SpawnedTaskBase::SpawnedTaskBase() : number_(next_task_number++) {}
+
 void SpawnedTaskBase::add_listener(CompletionListener& listener) noexcept { listeners_.push_back(listener); }
 
 void SpawnedTaskBase::remove_listener(CompletionListener& listener) noexcept {

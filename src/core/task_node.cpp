@@ -1,6 +1,7 @@
 // task_node.cpp: one step of a task (the trampoline) and the cancel protocol.
 #include "agentio/core/task_node.hpp"
 
+#include <limits>
 #include <string>
 
 #include "agentio/core/errors.hpp"
@@ -9,20 +10,14 @@
 
 namespace agentio::detail {
 
-namespace {
-thread_local std::uint32_t next_task_number = 1;
-}
-
-void TaskNode::start(EventLoop& loop, std::coroutine_handle<> root) noexcept {
-    root_ = root;
-    hot_data_ = root.address();
-    number_ = next_task_number++;
+void TaskNode::start(EventLoop& loop) noexcept {
+    hot_data_ = root_.address();
     state_ = State::Scheduled;
     loop.schedule(*this);
 }
 
 std::string TaskNode::name() const {
-    return extras_ && !extras_->name.empty() ? extras_->name : "Task-" + std::to_string(number_);
+    return extras_ && !extras_->name.empty() ? extras_->name : default_name();
 }
 
 EventLoop& TaskNode::loop() const noexcept { return *EventLoop::current(); }
@@ -67,9 +62,8 @@ void TaskNode::run() noexcept {
 }
 
 void TaskNode::wake() noexcept {
-    waiter_ = nullptr;
     state_ = State::Scheduled;
-    EventLoop::current()->schedule(*this);
+    EventLoop::current()->schedule(*this);  // the queue's link replaces the waiter
 }
 
 void TaskNode::yield(std::coroutine_handle<> frame) noexcept {
@@ -79,10 +73,10 @@ void TaskNode::yield(std::coroutine_handle<> frame) noexcept {
 }
 
 bool TaskNode::cancel() noexcept {
-    if (state_ == State::Done) return false;
-    ++cancel_requests_;
+    if (done()) return false;
+    if (cancel_requests_ < std::numeric_limits<std::uint16_t>::max()) ++cancel_requests_;
     if (state_ == State::Waiting) {
-        waiter_->cancel();  // may wake this node at once
+        static_cast<Waiter*>(link_.parked)->cancel();  // may wake this node at once
     } else {
         must_cancel_ = true;
     }

@@ -109,16 +109,22 @@ void SseDecoder::feed(std::string_view bytes) {
 }
 
 void SseDecoder::feed_lines(const char* p, const char* const end) {
-    // The next LF at or after p (end if none): remembered across lines so that
-    // a CR-only stream does not rescan the rest of the feed for every line.
+    // The next LF and the next CR at or after p (end if none), each remembered
+    // across lines and searched again only once passed: in an LF-only stream
+    // (every LLM API's) one scan of the feed finds no CR and each line then
+    // costs one memchr; a CR-only stream scans for LF once.
     const char* lf = nullptr;
+    const char* cr = nullptr;
     while (p != end) {
         if (lf == nullptr || lf < p) {
             lf = find_byte(p, end, '\n');
             if (lf == nullptr) lf = end;
         }
-        const char* cr = find_byte(p, lf, '\r');
-        const char* eol = cr != nullptr ? cr : lf;
+        if (cr == nullptr || cr < p) {
+            cr = find_byte(p, end, '\r');
+            if (cr == nullptr) cr = end;
+        }
+        const char* eol = cr < lf ? cr : lf;
         const std::size_t length = static_cast<std::size_t>(eol - p);
         if (line_.size() + length > limits_.max_line_bytes)
             fail("SSE line longer than max_line_bytes (" + std::to_string(limits_.max_line_bytes) + " bytes)");
@@ -186,7 +192,7 @@ void SseDecoder::process_field(std::string_view name, std::string_view value) {
 }
 
 void SseDecoder::dispatch() {
-    last_event_id_ = id_buffer_;
+    if (last_event_id_ != id_buffer_) last_event_id_ = id_buffer_;
     const auto retry = std::exchange(event_retry_, std::nullopt);
     if (!has_data_) {
         type_.clear();
@@ -194,12 +200,13 @@ void SseDecoder::dispatch() {
     }
     // Slots are reused, and the data buffers swapped rather than moved: a
     // stream of events reaches a steady state with no allocation per event.
+    // Type and id rarely change between events: written only when they do.
     if (tail_ == ready_.size()) ready_.emplace_back();
     SseEvent& event = ready_[tail_++];
-    if (type_.empty()) event.type.assign("message");
-    else event.type.assign(type_);
+    const std::string_view type = type_.empty() ? std::string_view("message") : std::string_view(type_);
+    if (event.type != type) event.type.assign(type);
     event.data.swap(data_);
-    event.id.assign(last_event_id_);
+    if (event.id != last_event_id_) event.id.assign(last_event_id_);
     event.retry = retry;
     type_.clear();
     data_.clear();
@@ -219,7 +226,14 @@ bool SseDecoder::next(SseEvent& out) {
         head_ = tail_ = 0;
         return false;
     }
-    std::swap(out, ready_[head_++]);  // out's old buffers go back to the pool
+    // Field by field, not std::swap of the whole event (three moves of every
+    // member): out's old data buffer goes back to the pool; type and id are
+    // exchanged only when they differ.
+    SseEvent& slot = ready_[head_++];
+    out.data.swap(slot.data);
+    if (out.type != slot.type) out.type.swap(slot.type);
+    if (out.id != slot.id) out.id.swap(slot.id);
+    out.retry = slot.retry;
     return true;
 }
 

@@ -1,8 +1,11 @@
-// chunk_parser.cpp: ChunkParser, the hot path of a streamed completion.
+// chunk_parser.cpp: ChunkParser, the hot path of a streamed completion, and
+// its simdjson path (the fast path is chunk_fast_path.cpp; chunk_parsing.hpp
+// says how the two share the work).
 //
 // Invariants that keep the steady state free of allocations:
 // - the input is copied into one padded buffer that only grows, and parsed by
-//   one simdjson on-demand parser whose capacity only grows;
+//   one simdjson on-demand parser whose capacity only grows (or by the fast
+//   path, which allocates nothing of its own);
 // - strings of the caller's ChatChunk are assigned, never replaced, so they
 //   keep their capacity;
 // - a ChoiceDelta or ToolCallDelta that a chunk does not need is moved to a
@@ -12,64 +15,27 @@
 //   not free and reallocate them.
 // If parse() throws, `out` is valid but its content unspecified (partly this
 // chunk, partly the last).
+#include <algorithm>
 #include <cstring>
 #include <utility>
 #include <vector>
 
 #include "agentio/llm/wire.hpp"
+#include "chunk_parsing.hpp"
 #include "wire_reader.hpp"
 
 namespace agentio::llm {
 
+namespace detail {
+
 namespace {
 
-using detail::JsonReader;
 namespace od = simdjson::ondemand;
 
-// The next unused element of `v` (used counts those taken), from the spares
-// when there are any.
-template <class T>
-T& next_slot(std::vector<T>& v, std::size_t& used, std::vector<T>& spare) {
-    if (used == v.size()) {
-        if (spare.empty()) {
-            v.emplace_back();
-        } else {
-            v.push_back(std::move(spare.back()));
-            spare.pop_back();
-        }
-    }
-    return v[used++];
-}
-
-// Moves the elements of `v` past `used` to the spares.
-template <class T>
-void trim(std::vector<T>& v, std::size_t used, std::vector<T>& spare) {
-    while (v.size() > used) {
-        spare.push_back(std::move(v.back()));
-        v.pop_back();
-    }
-}
-
-}  // namespace
-
-struct ChunkParser::Impl {
-    od::parser parser;
-    std::unique_ptr<char[]> buffer;
-    std::size_t capacity = 0;  // of buffer, padding included
-    std::vector<ChoiceDelta> spare_choices;
-    std::vector<ToolCallDelta> spare_calls;
-
-    // Copies `data` into the buffer, followed by zeroed padding.
-    void load(std::string_view data) {
-        const std::size_t needed = data.size() + simdjson::SIMDJSON_PADDING;
-        if (needed > capacity) {
-            const std::size_t grown = std::max({needed, capacity * 2, std::size_t{1024}});
-            buffer = std::make_unique<char[]>(grown);
-            capacity = grown;
-        }
-        if (!data.empty()) std::memcpy(buffer.get(), data.data(), data.size());
-        std::memset(buffer.get() + data.size(), 0, simdjson::SIMDJSON_PADDING);
-    }
+// One chunk's reading with simdjson; the spares are the parser's.
+struct SimdjsonChunk {
+    std::vector<ChoiceDelta>& spare_choices;
+    std::vector<ToolCallDelta>& spare_calls;
 
     void tool_call(JsonReader& reader, od::value& value, ToolCallDelta& call) {
         call.id.clear();
@@ -136,16 +102,13 @@ struct ChunkParser::Impl {
     }
 };
 
-ChunkParser::ChunkParser() : impl_(std::make_unique<Impl>()) {}
-ChunkParser::~ChunkParser() = default;
-ChunkParser::ChunkParser(ChunkParser&&) noexcept = default;
-ChunkParser& ChunkParser::operator=(ChunkParser&&) noexcept = default;
+}  // namespace
 
-void ChunkParser::parse(std::string_view data, ChatChunk& out) {
-    Impl& impl = *impl_;
-    impl.load(data);
+void parse_chunk_simdjson(od::parser& parser, std::string_view data, std::size_t capacity, ChatChunk& out,
+                          DeltaSpares& spares) {
     JsonReader reader("chat chunk", data);
-    reader.iterate(impl.parser, impl.buffer.get(), impl.capacity);
+    reader.iterate(parser, data.data(), capacity);
+    SimdjsonChunk impl{spares.choices, spares.calls};
 
     out.id.clear();
     out.model.clear();
@@ -183,7 +146,41 @@ void ChunkParser::parse(std::string_view data, ChatChunk& out) {
         }
     });
     reader.finish();
-    trim(out.choices, choices, impl.spare_choices);
+    trim(out.choices, choices, spares.choices);
+}
+
+}  // namespace detail
+
+struct ChunkParser::Impl {
+    simdjson::ondemand::parser parser;
+    std::unique_ptr<char[]> buffer;
+    std::size_t capacity = 0;  // of buffer, padding included
+    detail::DeltaSpares spares;
+
+    // Copies `data` into the buffer, followed by zeroed padding.
+    std::string_view load(std::string_view data) {
+        const std::size_t needed = data.size() + detail::kChunkPadding;
+        if (needed > capacity) {
+            const std::size_t grown = std::max({needed, capacity * 2, std::size_t{1024}});
+            buffer = std::make_unique<char[]>(grown);
+            capacity = grown;
+        }
+        if (!data.empty()) std::memcpy(buffer.get(), data.data(), data.size());
+        std::memset(buffer.get() + data.size(), 0, detail::kChunkPadding);
+        return {buffer.get(), data.size()};
+    }
+};
+
+ChunkParser::ChunkParser() : impl_(std::make_unique<Impl>()) {}
+ChunkParser::~ChunkParser() = default;
+ChunkParser::ChunkParser(ChunkParser&&) noexcept = default;
+ChunkParser& ChunkParser::operator=(ChunkParser&&) noexcept = default;
+
+void ChunkParser::parse(std::string_view data, ChatChunk& out) {
+    Impl& impl = *impl_;
+    const std::string_view padded = impl.load(data);
+    if (detail::parse_chunk_fast(padded, out, impl.spares)) return;
+    detail::parse_chunk_simdjson(impl.parser, padded, impl.capacity, out, impl.spares);
 }
 
 }  // namespace agentio::llm

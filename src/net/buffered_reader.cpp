@@ -1,8 +1,17 @@
+// buffered_reader.cpp: the buffer's growth and compaction, and the reads.
+//
+// The buffer grows for two reasons only: the caller needs more bytes in view
+// than it holds (a long line), or a read filled all the free space, which
+// means the peer had more ready than the buffer could take. The second kind of
+// growth stops at kMaxReadCapacity: a fast stream (a long streamed reply, a
+// download) then takes one syscall per 256 KiB instead of per 16 KiB, while a
+// connection that only ever sees small messages keeps its small buffer.
 #include "agentio/net/buffered_reader.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "agentio/net/errors.hpp"
 
@@ -21,8 +30,9 @@ void BufferedReader::make_room(std::size_t max_buffered) {
     if (used >= max_buffered)
         throw Error("read from " + stream_.peer() + ": more than " + std::to_string(max_buffered) +
                     " bytes buffered without the reader finding what it looks for");
-    if (end_ < capacity_) return;
-    if (begin_ > 0 && used <= capacity_ / 2) {
+    const bool grow = std::exchange(outgrown_, false);
+    if (end_ < capacity_ && !grow) return;
+    if (begin_ > 0 && used <= capacity_ / 2 && !grow) {
         std::memmove(data_.get(), data_.get() + begin_, used);
     } else {
         const std::size_t capacity = std::max(capacity_ * 2, std::size_t{4096});
@@ -37,8 +47,10 @@ void BufferedReader::make_room(std::size_t max_buffered) {
 
 Task<bool> BufferedReader::fill(std::size_t max_buffered) {
     make_room(max_buffered);
-    const std::size_t n = co_await stream_.read(std::span<char>(data_.get() + end_, capacity_ - end_));
+    const std::size_t space = capacity_ - end_;
+    const std::size_t n = co_await stream_.read(std::span<char>(data_.get() + end_, space));
     end_ += n;
+    if (n == space && capacity_ < kMaxReadCapacity) outgrown_ = true;
     co_return n > 0;
 }
 

@@ -136,3 +136,15 @@ TEST(CreateTask, AMoveOnlyResultIsTakenOnceThenAClearError) {
         EXPECT_THROW(h.result(), InvalidStateError);
     }());
 }
+
+// The request count is kept in 16 bits: it stops at 65,535 instead of wrapping
+// to zero (which would make a cancelled task look uncancelled).
+TEST(CreateTask, CancelRequestsSaturateInsteadOfWrapping) {
+    run_virtual([]() -> Task<> {
+        auto h = create_task(sleep(1s));
+        for (int i = 0; i < 70'000; ++i) EXPECT_TRUE(h.cancel());
+        EXPECT_EQ(h.cancelling(), 65'535);
+        EXPECT_EQ(h.uncancel(), 65'534);
+        EXPECT_THROW(co_await h, CancelledError);
+    }());
+}

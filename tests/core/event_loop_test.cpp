@@ -30,3 +30,21 @@ TEST(EventLoop, DumpTasksListsPendingTasksWithWhatTheyWaitOn) {
         h.cancel();
     }());
 }
+
+// A task is either waiting on one thing or scheduled: a scheduled task names no waiter.
+TEST(EventLoop, DumpTasksShowsNoWaiterForAScheduledTask) {
+    agentio::testing::run_virtual([]() -> Task<> {
+        auto h = create_task(sleep(5s), "late");
+        std::ostringstream out;
+        get_running_loop().dump_tasks(out);
+        EXPECT_NE(out.str().find("late: scheduled\n"), std::string::npos) << out.str();
+        co_await sleep(1s);
+        out.str("");
+        get_running_loop().dump_tasks(out);
+        EXPECT_NE(out.str().find("late: waiting, sleep until"), std::string::npos) << out.str();
+        h.cancel();
+        out.str("");
+        get_running_loop().dump_tasks(out);
+        EXPECT_NE(out.str().find("late: scheduled, cancelling\n"), std::string::npos) << out.str();
+    }());
+}

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "test_support.hpp"
 
 using namespace agentio;
@@ -14,6 +18,10 @@ Task<int> after(std::chrono::milliseconds delay, int value) {
 Task<int> fail_after(std::chrono::milliseconds delay) {
     co_await sleep(delay);
     throw Error("child failed");
+}
+Task<int> value_after_sleep_counting_cancel(Duration delay, int& cancelled) {
+    co_await agentio::testing::sleep_counting_cancel(delay, cancelled);
+    co_return 0;
 }
 }  // namespace
 
@@ -119,4 +127,57 @@ TEST(Gather, ChildrenInheritTheTaskLocalContext) {
         EXPECT_EQ(a, "acme");
         EXPECT_EQ(b, "acme");
     }());
+}
+
+// Children are kept in blocks of the frame pool: a thousand of them span many
+// blocks, and order, cancellation and outcomes hold across block boundaries.
+TEST(Gather, AThousandChildrenKeepInputOrderAndTheFirstErrorCancelsTheRest) {
+    run_virtual([]() -> Task<> {
+        std::vector<Task<int>> tasks;
+        for (int i = 0; i < 1000; ++i) tasks.push_back(after(std::chrono::milliseconds(1000 - i), i));
+        auto values = co_await gather(std::move(tasks));
+        std::vector<int> expected(1000);
+        for (int i = 0; i < 1000; ++i) expected[static_cast<std::size_t>(i)] = i;
+        EXPECT_EQ(values, expected);
+
+        int cancelled = 0;
+        std::vector<Task<int>> doomed;
+        for (int i = 0; i < 1000; ++i) {
+            if (i == 517) doomed.push_back(fail_after(1s));
+            else doomed.push_back(value_after_sleep_counting_cancel(10s, cancelled));
+        }
+        const double start = monotonic();
+        EXPECT_THROW(co_await gather(std::move(doomed)), Error);
+        EXPECT_EQ(cancelled, 999);
+        EXPECT_DOUBLE_EQ(monotonic() - start, 1.0);
+
+        std::vector<Task<int>> mixed;
+        for (int i = 0; i < 1000; ++i) mixed.push_back(i % 100 == 99 ? fail_after(1ms) : after(2ms, i));
+        auto outcomes = co_await gather(return_exceptions, std::move(mixed));
+        EXPECT_EQ(outcomes.size(), 1000u);
+        for (int i = 0; i < 1000 && i < static_cast<int>(outcomes.size()); ++i) {
+            auto& outcome = outcomes[static_cast<std::size_t>(i)];
+            if (i % 100 == 99) EXPECT_FALSE(outcome.has_value()) << i;
+            else EXPECT_EQ(outcome.value(), i);
+        }
+    }());
+}
+
+// What a gathered child costs is memory per task: its node fits in one cache line.
+TEST(Gather, AChildNodeFitsInSixtyFourBytes) {
+    EXPECT_LE(sizeof(detail::ChildTask<void>), 64u);
+    EXPECT_LE(sizeof(detail::ChildTask<std::string>), 64u);
+}
+
+TEST(Gather, DebugReportsNameAChildByItsPosition) {
+    LoopOptions options = agentio::testing::virtual_clock();
+    options.debug = true;
+    options.slow_step = Duration::zero();  // every step is "slow": deterministic
+    std::vector<std::string> names;
+    run([&]() -> Task<> {
+        get_running_loop().set_exception_handler([&](const ExceptionContext& c) { names.push_back(c.task_name); });
+        co_await gather(sleep(1s), sleep(1s));
+    }(), options);
+    EXPECT_NE(std::find(names.begin(), names.end(), "child #0"), names.end());
+    EXPECT_NE(std::find(names.begin(), names.end(), "child #1"), names.end());
 }

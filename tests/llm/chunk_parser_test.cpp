@@ -205,3 +205,65 @@ TEST(WireChunk, DeepNestingInsideAnIgnoredFieldIsSkipped) {
     parser.parse(R"({"logprobs":)" + deep + R"(,"choices":[{"delta":{"content":"x"}}]})", chunk);
     EXPECT_EQ(chunk.content(), "x");
 }
+
+// --- what the fast path reads, and what it leaves to simdjson ------------------------
+// Every input is read by one of two paths (src/llm/chunk_parsing.hpp); these pin
+// the results that must not depend on which one took it.
+
+TEST(WireChunk, EscapedAndRawUnicodeDecodeToTheSameText) {
+    llm::ChunkParser parser;
+    llm::ChatChunk chunk;
+    parser.parse(R"({"choices":[{"delta":{"content":"caf\u00e9 \u4e2d \ud83d\ude00 \n\t\"q\" \\ \/ \u0041"}}]})", chunk);
+    EXPECT_EQ(chunk.content(), "caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80 \n\t\"q\" \\ / A");
+    parser.parse("{\"choices\":[{\"delta\":{\"content\":\"caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80\"}}]}", chunk);
+    EXPECT_EQ(chunk.content(), "caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80");
+    parser.parse(R"({"choices":[{"delta":{"content":"nul\u0000l"}}]})", chunk);
+    EXPECT_EQ(chunk.content(), std::string("nul\0l", 5));
+}
+
+TEST(WireChunk, WhitespaceBetweenEveryTokenIsAccepted) {
+    llm::ChunkParser parser;
+    llm::ChatChunk chunk;
+    parser.parse(" {\n\t\"id\" : \"x\" ,\r\n \"created\" : -0 , \"choices\" : [ { \"index\" : 2 , \"delta\" : "
+                 "{ \"content\" : \"a\" } } ] }  \n",
+                 chunk);
+    EXPECT_EQ(chunk.id, "x");
+    EXPECT_EQ(chunk.created, 0);
+    ASSERT_EQ(chunk.choices.size(), 1u);
+    EXPECT_EQ(chunk.choices[0].index, 2);
+    EXPECT_EQ(chunk.content(), "a");
+}
+
+TEST(WireChunk, IgnoredFieldsMayHoldAnyValue) {
+    llm::ChunkParser parser;
+    llm::ChatChunk chunk;
+    parser.parse(R"({"x":[1,-2.5e+3,0,1E5,true,false,null,{"a":[[]]},"s\"t"],"choices":[{"index":0,)"
+                 R"("logprobs":{"content":[{"token":"a","logprob":-0.01,"bytes":[97]}]},"delta":{"content":"a"}}]})",
+                 chunk);
+    EXPECT_EQ(chunk.content(), "a");
+}
+
+TEST(WireChunk, RepeatedKeysAreReadInOrder) {
+    llm::ChunkParser parser;
+    llm::ChatChunk chunk;
+    parser.parse(R"({"choices":[{"index":0,"delta":{"content":"a"}}],"choices":[{"index":1,"delta":{"content":"b"}}],)"
+                 R"("created":12,"created":null,"id":"first","id":"second"})",
+                 chunk);
+    ASSERT_EQ(chunk.choices.size(), 2u);  // each array adds its choices
+    EXPECT_EQ(chunk.choices[1].content, "b");
+    EXPECT_EQ(chunk.created, 0);  // the last one wins
+    EXPECT_EQ(chunk.id, "second");
+}
+
+TEST(WireChunk, InvalidUtf8AndRawControlCharactersAreStreamErrors) {
+    llm::ChunkParser parser;
+    llm::ChatChunk chunk;
+    const auto message = [&](std::string_view data) {
+        return error_of<llm::StreamError>([&] { parser.parse(data, chunk); });
+    };
+    EXPECT_THAT(message("{\"choices\":[{\"delta\":{\"content\":\"\xc3\x28\"}}]}"), HasSubstr("invalid UTF-8"));
+    EXPECT_THAT(message("{\"choices\":[{\"delta\":{\"content\":\"\xed\xa0\x80\"}}]}"), HasSubstr("invalid UTF-8"));
+    EXPECT_THAT(message("{\"choices\":[{\"delta\":{\"content\":\"\xc0\xaf\"}}]}"), HasSubstr("invalid UTF-8"));
+    EXPECT_THAT(message("{\"choices\":[{\"delta\":{\"content\":\"a\x01" "b\"}}]}"), HasSubstr("unescaped"));
+    EXPECT_THAT(message(R"({"id":"a",})"), HasSubstr("chat chunk"));
+}

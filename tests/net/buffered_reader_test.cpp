@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <deque>
 #include <string>
+#include <vector>
 
 using namespace agentio;
 using namespace agentio::net;
@@ -87,6 +88,51 @@ TEST(BufferedReaderTest, EndOfStreamBeforeTheDataIsUnexpectedEof) {
         EXPECT_TRUE(eof);
         EXPECT_EQ(co_await reader.read_some(), "abc");
         EXPECT_EQ(co_await reader.read_some(), "");
+    }());
+}
+
+// A peer with more ready than the buffer holds: each read that fills the
+// buffer doubles it for the next, up to 256 KiB, and no byte is lost.
+TEST(BufferedReaderTest, ReadsThatFillTheBufferGrowItUpTo256KiB) {
+    std::string input(2 << 20, '\0');
+    for (std::size_t i = 0; i < input.size(); ++i) input[i] = static_cast<char>('a' + i % 26);
+    ScriptedStream stream({input});
+    BufferedReader reader(stream, 16 * 1024);
+    std::vector<std::size_t> reads;
+    std::string got;
+    run([&]() -> Task<> {
+        while (co_await reader.fill()) {
+            reads.push_back(reader.buffered().size());
+            got += reader.buffered();
+            reader.consume(reader.buffered().size());
+        }
+    }());
+    EXPECT_EQ(got, input);
+    ASSERT_GE(reads.size(), 6u);
+    EXPECT_EQ(reads[0], 16u * 1024);
+    EXPECT_EQ(reads[1], 32u * 1024);
+    EXPECT_EQ(reads[4], 256u * 1024);
+    EXPECT_EQ(reads[5], 256u * 1024);  // and no further
+}
+
+// Reads that come back short leave the buffer as it is.
+TEST(BufferedReaderTest, ShortReadsDoNotGrowTheBuffer) {
+    std::deque<std::string> pieces;
+    for (int i = 0; i < 100; ++i) pieces.push_back(std::string(1000, 'x'));
+    ScriptedStream stream(pieces);
+    BufferedReader reader(stream, 4096);
+    run([&]() -> Task<> {
+        // Never consumed: the buffer fills by compaction-free appends, so its
+        // size after the reads shows whether it grew.
+        std::size_t total = 0;
+        for (int i = 0; i < 4; ++i) {
+            EXPECT_TRUE(co_await reader.fill());
+            total += 1000;
+        }
+        EXPECT_EQ(reader.buffered().size(), total);
+        // A fifth read of 1000 bytes fits only in the 96 bytes left: it fills them.
+        EXPECT_TRUE(co_await reader.fill());
+        EXPECT_EQ(reader.buffered().size(), 4096u);
     }());
 }
 

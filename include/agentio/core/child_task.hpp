@@ -2,17 +2,17 @@
 // shield, map_concurrent).
 //
 // Unlike a spawned task, a child is not registered with the loop and is not
-// counted: it lives inside its parent's frame, and the parent does not resume
-// until every child it started has finished, so no child outlives it. A child
-// inherits its parent's task-local context.
+// counted: it lives with its parent (in its frame, or in blocks a gather owns),
+// and the parent does not resume until every child it started has finished, so
+// no child outlives it. A child inherits its parent's task-local context.
 #pragma once
 
 #include <cstdint>
 #include <exception>
+#include <string>
 #include <type_traits>
 
 #include "agentio/core/event_loop.hpp"
-#include "agentio/core/frame_allocator.hpp"
 #include "agentio/core/outcome.hpp"
 #include "agentio/core/task.hpp"
 #include "agentio/core/task_node.hpp"
@@ -33,24 +33,27 @@ class ChildBase : public TaskNode {
 public:
     // The child's exception once it is done (CancelledError if it never ran).
     virtual std::exception_ptr error() const noexcept = 0;
-    ChildCollector* collector = nullptr;
+
+    // The parent's number for this child (its input position).
+    std::uint32_t index() const noexcept { return index_; }
+    void set_index(std::uint32_t index) noexcept { index_ = index; }
 
 protected:
     ~ChildBase() = default;
-    void on_finished() noexcept final { collector->child_finished(*this); }
+    void on_finished() noexcept final { collector_->child_finished(*this); }
+    std::string default_name() const final { return "child #" + std::to_string(index_); }
+    void set_collector(ChildCollector& collector) noexcept { collector_ = &collector; }
+
+private:
+    std::uint32_t index_ = 0;  // first: it fits in TaskNode's tail padding
+    ChildCollector* collector_ = nullptr;
 };
 
 template <class T>
 class ChildTask final : public ChildBase {
 public:
     ChildTask() = default;
-    ~ChildTask() {
-        if (root()) root().destroy();
-    }
-    // Children are recycled like frames: a gather of many is allocation-free
-    // once warm.
-    static void* operator new(std::size_t size) { return allocate_frame(size); }
-    static void operator delete(void* p, std::size_t size) noexcept { deallocate_frame(p, size); }
+    ~ChildTask() { destroy_frame(); }
 
     // Takes `task` over; InvalidStateError if it cannot be started.
     void assign(Task<T> task, const char* who) {
@@ -58,10 +61,16 @@ public:
             throw InvalidStateError(std::string(who) + " was given an empty Task (moved from, or already awaited)");
         set_root(task.release());  // the node owns the frame from here
     }
-    void launch(TaskNode& parent, ChildCollector& owner) {
-        collector = &owner;
+    // Frees the frame (its result taken) before the node goes.
+    void destroy_frame() noexcept {
+        if (!root()) return;
+        root().destroy();
+        set_root({});
+    }
+    void launch(TaskNode& parent, ChildCollector& owner) noexcept {
+        set_collector(owner);
         context = parent.context;
-        start(parent.loop(), root());
+        start(parent.loop());
     }
     std::exception_ptr error() const noexcept override {
         if (!ran()) return std::make_exception_ptr(CancelledError("task was cancelled before it started"));

@@ -130,7 +130,7 @@ TaskHandle<T> spawn(EventLoop& loop, Task<T> task, std::string name) {
     node->context = current_context();
     node->add_ref();  // the handle's
     loop.register_task(*node);
-    node->start(loop, node->frame());
+    node->start(loop);
     return TaskHandle<T>(node);
 }
 }  // namespace detail

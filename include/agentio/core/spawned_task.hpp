@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <string>
 
 #include "agentio/core/frame_allocator.hpp"
 #include "agentio/core/intrusive_list.hpp"
@@ -56,34 +57,47 @@ public:
     bool cancelled() const noexcept { return done() && is_cancellation(error()); }
     void mark_retrieved() noexcept { retrieved_ = true; }
 
+    // A structured owner's number for this task (as_completed: its input position).
+    std::uint32_t index() const noexcept { return index_; }
+    void set_index(std::uint32_t index) noexcept { index_ = index; }
+
     // The structured owner (a TaskGroup, as_completed) told before any other
     // listener; it retrieves the task's error itself.
     CompletionListener* owner = nullptr;
 
-    // Set by EventLoop::cancel_and_drain() once it has cancelled this task.
-    bool cancelled_by_shutdown = false;
-
+    // EventLoop::cancel_and_drain() cancels each task once.
+    bool cancelled_by_shutdown() const noexcept { return cancelled_by_shutdown_; }
+    void mark_cancelled_by_shutdown() noexcept { cancelled_by_shutdown_ = true; }
 
 protected:
-    SpawnedTaskBase() = default;
+    SpawnedTaskBase();
     virtual ~SpawnedTaskBase() = default;
     virtual std::exception_ptr error() const noexcept = 0;
     void on_finished() noexcept final;
+    std::string default_name() const final { return "Task-" + std::to_string(number_); }
+    // A move-only result can be moved out once.
+    bool result_taken() const noexcept { return result_taken_; }
+    void mark_result_taken() noexcept { result_taken_ = true; }
 
 private:
     void destroy() noexcept;
 
+    // The small fields paired, so that no word is half padding.
+    std::uint32_t number_;  // for the default name
+    std::uint32_t refs_ : 29 = 1;  // the loop's, until the task finishes
+    std::uint32_t retrieved_ : 1 = 0;
+    std::uint32_t result_taken_ : 1 = 0;
+    std::uint32_t cancelled_by_shutdown_ : 1 = 0;
     IntrusiveList<CompletionListener> listeners_;  // told in the order they registered
-    std::uint32_t refs_ = 1;  // the loop's, until the task finishes
-    bool retrieved_ = false;
+    std::uint32_t index_ = 0;
 };
 
 template <class T>
 class SpawnedTask final : public SpawnedTaskBase {
 public:
-    explicit SpawnedTask(Task<T> task) : task_(std::move(task)) {}
-
-    std::coroutine_handle<> frame() const noexcept { return task_.handle(); }
+    // Takes the frame over (the node destroys it).
+    explicit SpawnedTask(Task<T> task) noexcept { set_root(task.release()); }
+    ~SpawnedTask() override { root().destroy(); }
 
     // Precondition: done(). The result (rethrows the task's exception), moved
     // out when `may_move` and nobody else can still ask for it, else copied.
@@ -91,17 +105,17 @@ public:
     T result(bool may_move) {
         mark_retrieved();
         if (!ran()) throw CancelledError("task '" + name() + "' was cancelled before it started");
-        auto& promise = task_.handle().promise();
+        auto& promise = frame().promise();
         if constexpr (std::is_void_v<T>) {
             promise.peek_result();
         } else {
-            if (result_taken_)
+            if (result_taken())
                 throw InvalidStateError("the result of task '" + name() + "' was already moved out");
             if constexpr (std::is_copy_constructible_v<T>) {
                 if (!(may_move && sole_reference())) return promise.peek_result();
             }
             T value = promise.take_result();
-            result_taken_ = true;
+            mark_result_taken();
             return value;
         }
     }
@@ -109,10 +123,9 @@ public:
 private:
     std::exception_ptr error() const noexcept override {
         if (!ran()) return std::make_exception_ptr(CancelledError("task was cancelled before it started"));
-        return task_.handle().promise().error();
+        return frame().promise().error();
     }
-    Task<T> task_;
-    bool result_taken_ = false;
+    typename Task<T>::Handle frame() const noexcept { return Task<T>::Handle::from_address(root().address()); }
 };
 
 }  // namespace agentio::detail

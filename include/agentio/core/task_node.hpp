@@ -85,7 +85,7 @@ public:
     }
     // Leaf side: suspend the running task on `waiter`, to be resumed at `frame`.
     void wait_on(Waiter& waiter, std::coroutine_handle<> frame) noexcept {
-        waiter_ = &waiter;
+        link_.parked = &waiter;
         hot_data_ = frame.address();
         state_ = State::Waiting;
     }
@@ -97,23 +97,23 @@ public:
     // Leaf side: a shielded wait defers cancellation to the next suspension point.
     void defer_cancel() noexcept { must_cancel_ = true; }
 
-    // Starts the node: its root frame runs on the next loop iteration.
-    void start(EventLoop& loop, std::coroutine_handle<> root) noexcept;
-
-    // A structured parent's number for this child (its input position).
-    std::uint32_t index() const noexcept { return index_; }
-    void set_index(std::uint32_t index) noexcept { index_ = index; }
+    // Starts the node (its root frame set): the root runs on the next loop iteration.
+    void start(EventLoop& loop) noexcept;
 
     // False if the task was cancelled before its first step: its body never ran
     // and its outcome is CancelledError (as asyncio does for such a task).
     bool ran() const noexcept { return ran_; }
 
-    // The given name, else "Task-<n>" (numbered per thread, as asyncio does).
+    // The given name, else the kind's own: "Task-<n>" for a spawned task
+    // (numbered per thread, as asyncio does), the position for a child.
     std::string name() const;
     void set_name(std::string name) {
         if (!name.empty()) extras().name = std::move(name);
     }
-    const Waiter* waiter() const noexcept { return waiter_; }
+    // What the task waits on while Waiting; null in every other state.
+    const Waiter* waiter() const noexcept {
+        return state_ == State::Waiting ? static_cast<const Waiter*>(link_.parked) : nullptr;
+    }
     // The loop the task runs on: the running loop (a task never leaves the
     // loop, and the loop's thread, that started it; keeping no pointer keeps
     // the node small).
@@ -140,6 +140,8 @@ protected:
     void set_root(std::coroutine_handle<> root) noexcept { root_ = root; }
     // Called once, when the root frame has finished; the frame is still alive.
     virtual void on_finished() noexcept = 0;
+    // The name of a task that was given none.
+    virtual std::string default_name() const = 0;
 
 private:
     void run() noexcept final;  // one step, called by the loop
@@ -155,16 +157,17 @@ private:
         return *extras_;
     }
 
+    // Where the task resumes is kept in Runnable::hot_data_ (a frame address),
+    // and what it waits on in Runnable::link_ (a waiting task is in no queue).
     std::coroutine_handle<> root_;
-    // Where the task resumes is kept in Runnable::hot_data_ (a frame address).
-    Waiter* waiter_ = nullptr;
     std::unique_ptr<Extras> extras_;
-    std::uint32_t number_ = 0;
-    std::uint32_t index_ = 0;  // next to the other small fields: fits in padding
-    std::uint32_t cancel_requests_ = 0;
+    // The small state in one word, so that a subclass's first small field
+    // fits in this class's tail padding (node size is memory per task).
+    // The count saturates (at 65,535 requests pending) instead of wrapping.
+    std::uint16_t cancel_requests_ = 0;
     State state_ = State::Created;
-    bool must_cancel_ = false;
-    bool ran_ = false;
+    bool must_cancel_ : 1 = false;
+    bool ran_ : 1 = false;
 
     static inline thread_local TaskNode* running_ = nullptr;
 };

@@ -4,7 +4,8 @@
 // reader's buffer and stays valid until the next call that reads or consumes.
 // The buffer grows up to a caller-given maximum and is compacted (not grown)
 // when consumed bytes make room, so a long keep-alive connection reuses one
-// allocation. The reader does not own the stream.
+// allocation. It also grows (up to 256 KiB) when a read fills it, so that a
+// fast stream is read in few large pieces. The reader does not own the stream.
 #pragma once
 
 #include <cstddef>
@@ -42,11 +43,14 @@ public:
 private:
     void make_room(std::size_t max_buffered);
 
+    static constexpr std::size_t kMaxReadCapacity = 256 * 1024;
+
     Stream& stream_;
     std::unique_ptr<char[]> data_;
     std::size_t capacity_;
     std::size_t begin_ = 0;
     std::size_t end_ = 0;
+    bool outgrown_ = false;  // the last read filled the free space: grow before the next
 };
 
 }  // namespace agentio::net
