@@ -156,7 +156,8 @@ void finish_config(SimFlags& flags) {
             const std::size_t comma = std::min(list.find(',', start), list.size());
             const std::string name = list.substr(start, comma - start);
             if (name.empty())
-                throw CLI::ValidationError("--models", fmt::format("\"{}\" names an empty model (names are separated by commas)", list));
+                throw CLI::ValidationError(
+                    "--models", fmt::format("\"{}\" names an empty model (names are separated by commas)", list));
             if (std::find(config.models.begin(), config.models.end(), name) == config.models.end()) config.models.push_back(name);
             if (comma == list.size()) break;
             start = comma + 1;

@@ -215,14 +215,16 @@ private:
         item = std::move(repeat);
     }
 
-    // One code point of the pattern (its UTF-8 bytes as they are).
+    // One code point of the pattern (its UTF-8 bytes as they are). A byte
+    // that does not start a well-formed sequence is one character by itself,
+    // so the length bound counts what code_points() counts.
     std::string raw_character() {
         std::size_t length = 1;
         const auto lead = static_cast<unsigned char>(peek());
-        if (lead >= 0xF0) length = 4;
-        else if (lead >= 0xE0) length = 3;
-        else if (lead >= 0xC0) length = 2;
-        length = std::min(length, pattern_.size() - at_);
+        if (lead >= 0xC2 && lead <= 0xF4) length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        if (at_ + length > pattern_.size()) length = 1;
+        for (std::size_t i = 1; i < length; ++i)
+            if ((static_cast<unsigned char>(pattern_[at_ + i]) & 0xC0) != 0x80) length = 1;
         std::string text(pattern_.substr(at_, length));
         at_ += length;
         return text;

@@ -382,7 +382,8 @@ private:
         // A full value takes the first type named that is not null; a
         // recursion that must end the simplest one.
         auto rank = [minimal = recursions >= kFullRecursions](const std::string& t) {
-            static constexpr std::string_view kSimplest[] = {"null", "boolean", "integer", "number", "string", "any", "object", "array"};
+            static constexpr std::string_view kSimplest[] = {"null",   "boolean", "integer", "number",
+                                                             "string", "any",     "object",  "array"};
             if (minimal) return static_cast<int>(std::find(std::begin(kSimplest), std::end(kSimplest), t) - std::begin(kSimplest));
             return t == "null" ? 1 : 0;
         };
@@ -464,7 +465,9 @@ private:
             }
         }
         auto extra = [&](const std::string& name) {
-            if (closed) unsatisfiable(path, fmt::format("\"{}\" is required, but not in properties, and additionalProperties is false", name));
+            if (closed)
+                unsatisfiable(path,
+                              fmt::format("\"{}\" is required, but not in properties, and additionalProperties is false", name));
             out[name] = additional ? value(*additional, path + "/additionalProperties", depth + 1, recursions) : any_value(path);
         };
         for (const std::string& name : required)
@@ -508,7 +511,10 @@ private:
         if (lo > hi) unsatisfiable(path, fmt::format("minItems {} is above the {} items allowed", lo, hi));
 
         std::int64_t target = lo;
-        if (!minimal) target = std::clamp<std::int64_t>(std::max<std::int64_t>(rng_.between(1, 3), tuple_size), lo, std::min(hi, kMaxCount));
+        if (!minimal) {
+            const std::int64_t wanted = std::max<std::int64_t>(rng_.between(1, 3), tuple_size);
+            target = std::clamp<std::int64_t>(wanted, lo, std::min(hi, kMaxCount));
+        }
         const auto unique_keyword = schema.find("uniqueItems");
         const bool unique = unique_keyword != schema.end() && *unique_keyword == true;
 

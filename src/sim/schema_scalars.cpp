@@ -205,7 +205,8 @@ std::string ScalarMaker::string(const OrderedJson& schema, const std::string& pa
     if (const auto format = schema.find("format"); format != schema.end() && format->is_string()) {
         if (std::optional<std::string> text = formatted(format->get_ref<const std::string&>())) {
             if (!fits(*text))
-                schema_unsatisfiable(path, fmt::format("a {} does not fit minLength {} and maxLength {}", format->get<std::string>(), lo, hi));
+                schema_unsatisfiable(path, fmt::format("a {} does not fit minLength {} and maxLength {}",
+                                                       format->get<std::string>(), lo, hi));
             return *text;
         }
     }
