@@ -458,7 +458,7 @@ const Difference kDifferences[] = {
     // Start lines.
     {{Q, "get /lower HTTP/1.1\r\nHost: h\r\n\r\n"}, Verdict::Complete, "RFC 9110 9.1",
      "any token is a method; the oracle knows only a fixed list of upper-case methods"},
-    {{Q, "GET / HTTP/2.0\r\n\r\n"}, Verdict::Error, "RFC 9110 6.2",
+    {{Q, "GET / HTTP/2.0\r\n\r\n"}, Verdict::Error, "RFC 9110 15.6.6",
      "only HTTP/1.0 and HTTP/1.1 are spoken here (505); the oracle takes any digit.digit"},
     {{Q, "GET /\r\n\r\n"}, Verdict::Error, "RFC 9112 3", "HTTP/0.9 is not supported; the oracle parses it as 0.9"},
     {{Q, "GET  /  HTTP/1.1\r\nHost: h\r\n\r\n"}, Verdict::Error, "RFC 9112 3",

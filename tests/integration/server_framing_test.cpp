@@ -556,10 +556,15 @@ TEST_F(ServerFramingTest, ReplayedRequestsGetTheAnswersOfRfc9112AndTheConnection
         // one that ends in an error must be closed by the server on its own.
         if (c.answers.back() == kServed) peer.shutdown_write();
         bool closed = false;
-        for (std::size_t i = 0; i < c.answers.size(); ++i) {
+        bool missing = false;  // then the next case: every disagreement shows in one run
+        for (std::size_t i = 0; i < c.answers.size() && !missing; ++i) {
             const RawResponse response = peer.read_response();
-            ASSERT_FALSE(response.head.empty()) << "answer " << i + 1 << " of " << c.answers.size() << " missing ("
-                                                << to_string(response.end) << "): " << response.bytes;
+            if (response.head.empty()) {
+                ADD_FAILURE() << "answer " << i + 1 << " of " << c.answers.size() << " missing (" << to_string(response.end)
+                              << "): " << response.bytes;
+                missing = true;
+                break;
+            }
             if (c.answers[i] == kServed) {
                 EXPECT_TRUE(served(response.status)) << "answer " << i + 1 << ": " << response.head << response.body;
                 ++taken;
@@ -575,7 +580,7 @@ TEST_F(ServerFramingTest, ReplayedRequestsGetTheAnswersOfRfc9112AndTheConnection
                 break;
             }
         }
-        if (!closed) {
+        if (!closed && !missing) {
             const RawResponse rest = peer.read_until_close();
             EXPECT_TRUE(rest.end == ReadEnd::Closed || rest.end == ReadEnd::Reset)
                 << "the server left the connection open (" << to_string(rest.end) << ")";
