@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -326,4 +327,23 @@ TEST(LlmClientSimTest, AWrongKeyIs401AndTheKeyIsInNoMessage) {
     EXPECT_EQ(status, 401);
     EXPECT_FALSE(message.empty());
     EXPECT_EQ(message.find("sk-wrong-but-still-secret-123"), std::string::npos) << message;
+}
+
+// The stream keeps the client's state (pool, limiter) alive: a Client that
+// goes out of scope first leaves the stream whole, to its last chunk.
+TEST(LlmClientSimTest, AStreamOutlivesTheClientThatOpenedIt) {
+    std::string text;
+    std::string finish;
+    agentio::testing::with_sim_virtual(sim_config(), [&](sim::Server& server, http::Client&) -> Task<> {
+        std::optional<llm::ChatStream> stream;
+        {
+            llm::Client client(client_for(server));
+            stream.emplace(co_await client.chat_stream(ask("tell me a story")));
+        }
+        while (const llm::ChatChunk* chunk = co_await stream->next())
+            for (const auto& choice : chunk->choices) text += choice.content;
+        if (!stream->response().choices.empty()) finish = stream->response().choices[0].finish_reason;
+    });
+    EXPECT_FALSE(text.empty());
+    EXPECT_EQ(finish, "stop");
 }

@@ -15,7 +15,9 @@
 //   between chunks, and the call's total timeout throughout.
 // - The record (record()) is complete once next() returned nullptr or threw;
 //   a stream dropped before its end closes its connection and records
-//   "abandoned". A ChatStream must not outlive its Client.
+//   "abandoned".
+// - A ChatStream may outlive the Client that opened it: it shares the
+//   client's state (connection pool, rate limiter, options) until it ends.
 #pragma once
 
 #include <memory>
