@@ -95,7 +95,7 @@ int usage() {
     return 2;
 }
 
-// The resident set now, in bytes (ru_maxrss only gives the peak).
+// The resident set now, in bytes.
 double resident_bytes() {
     long pages_total = 0, pages_resident = 0;
     if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
@@ -105,6 +105,20 @@ double resident_bytes() {
     return static_cast<double>(pages_resident) * static_cast<double>(::sysconf(_SC_PAGESIZE));
 }
 
+// The peak resident set of this program, in bytes: VmHWM, not ru_maxrss,
+// which Linux carries over exec from the process that forked this one (a
+// Python parent's 13 MiB would read as this program's peak).
+double peak_resident_bytes() {
+    double kib = 0;
+    if (std::FILE* status = std::fopen("/proc/self/status", "r")) {
+        char line[256];
+        while (std::fgets(line, sizeof line, status) != nullptr)
+            if (std::sscanf(line, "VmHWM: %lf kB", &kib) == 1) break;
+        std::fclose(status);
+    }
+    return kib * 1024.0;
+}
+
 struct Usage {
     double peak_rss_bytes;
     long minor_faults;
@@ -112,7 +126,7 @@ struct Usage {
 Usage usage_now() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
-    return {static_cast<double>(usage.ru_maxrss) * 1024.0, usage.ru_minflt};
+    return {peak_resident_bytes(), usage.ru_minflt};
 }
 
 }  // namespace

@@ -5,17 +5,18 @@
 
 namespace agentio::detail {
 
-namespace {
-thread_local std::uint32_t next_task_number = 1;
-}
-
-SpawnedTaskBase::SpawnedTaskBase() : number_(next_task_number++) {}
-
 void SpawnedTaskBase::add_listener(CompletionListener& listener) noexcept { listeners_.push_back(listener); }
 
 void SpawnedTaskBase::remove_listener(CompletionListener& listener) noexcept {
     if (listeners_.holds(listener)) listeners_.remove(listener);
 }
+
+namespace {
+// Task numbers for default names, per thread as asyncio numbers them.
+thread_local std::uint32_t next_task_number = 1;
+}
+
+SpawnedTaskBase::SpawnedTaskBase() : number_(next_task_number++) {}
 
 void SpawnedTaskBase::on_finished() noexcept {
     loop().unregister_task(*this);
