@@ -158,20 +158,11 @@ struct Run {
     std::exception_ptr internal_error{};  // a line that could not be made, or a worker's bug
 };
 
-// One line's reply: the whole body, or the stream assembled with --stream.
-Task<llm::ChatResponse> reply_to(Run& run, const batch::Item& item, llm::RequestRecord& record) {
-    if (!run.flags.stream) co_return co_await run.client.chat(item.request, record);
-    llm::ChatStream stream = co_await run.client.chat_stream(item.request, record);
-    while (co_await stream.next()) {
-    }
-    co_return stream.response();
-}
-
 // One input line: the call, then its result line, then the reporting.
 Task<> one_call(Run& run, std::size_t index, int slot, Semaphore::Permit place) {
     const batch::Item& item = run.items[index];
-    llm::RequestRecord record;
-    Outcome<llm::ChatResponse> reply = co_await capture(reply_to(run, item, record));
+    const auto delivery = run.flags.stream ? llm::Client::Delivery::Streamed : llm::Client::Delivery::Whole;
+    auto [reply, record] = co_await run.client.chat_recorded(item.request, delivery);
     // A second Ctrl-C: this line is not written, a re-run redoes it.
     if (reply.cancelled()) std::rethrow_exception(reply.error());
     const std::exception_ptr error = reply.error();

@@ -1,7 +1,7 @@
 // context.cpp: copy-on-write set() and the current context lookup.
 #include "agentio/core/context.hpp"
 
-#include "agentio/core/task_node.hpp"
+#include "agentio/core/detail/task_node.hpp"
 
 namespace agentio::detail {
 

@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "agentio/core/detail/spawned_task.hpp"
 #include "agentio/core/errors.hpp"
-#include "agentio/core/spawned_task.hpp"
 
 namespace agentio {
 
@@ -66,7 +66,7 @@ double EventLoop::time() const noexcept {
     return std::chrono::duration<double>(clock_.now().time_since_epoch()).count();
 }
 
-void EventLoop::call_soon(std::function<void()> f) { schedule(*new Callback(std::move(f))); }
+void EventLoop::call_soon(std::function<void()> f) { ready_.push(*new Callback(std::move(f))); }
 
 void EventLoop::call_soon_threadsafe(std::function<void()> f) { post_from_thread(*new Callback(std::move(f))); }
 

@@ -20,7 +20,7 @@
 // destructor unmaps them at thread exit, and only if every block handed out
 // on this thread has come back; otherwise they are left to the process (a
 // frame that outlives its thread is rare, and unmapping under it would be worse).
-#include "agentio/core/frame_allocator.hpp"
+#include "agentio/core/detail/frame_allocator.hpp"
 
 #include <sys/mman.h>
 

@@ -1,5 +1,5 @@
 // reactor.cpp: epoll and an eventfd for cross-thread wake-ups.
-#include "agentio/core/reactor.hpp"
+#include "agentio/core/detail/reactor.hpp"
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>

@@ -1,6 +1,7 @@
 // spawned_task.cpp: completion fan-out, reference release and error reporting.
-#include "agentio/core/spawned_task.hpp"
+#include "agentio/core/detail/spawned_task.hpp"
 
+#include "agentio/core/detail/loop_access.hpp"
 #include "agentio/core/event_loop.hpp"
 
 namespace agentio::detail {
@@ -19,7 +20,7 @@ thread_local std::uint32_t next_task_number = 1;
 SpawnedTaskBase::SpawnedTaskBase() : number_(next_task_number++) {}
 
 void SpawnedTaskBase::on_finished() noexcept {
-    loop().unregister_task(*this);
+    detail::LoopAccess::unregister_task(loop(), *this);
     if (owner != nullptr) owner->task_finished(*this);
     // Listeners are told in the order they registered; each is unlinked first
     // so that it may be destroyed by what it wakes.

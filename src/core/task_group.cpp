@@ -6,7 +6,7 @@
 // so the body stops at its next suspension point and reaches join.
 #include "agentio/core/task_group.hpp"
 
-#include "agentio/core/spawned_task.hpp"
+#include "agentio/core/detail/spawned_task.hpp"
 
 namespace agentio {
 

@@ -1,9 +1,10 @@
 // task_node.cpp: one step of a task (the trampoline) and the cancel protocol.
-#include "agentio/core/task_node.hpp"
+#include "agentio/core/detail/task_node.hpp"
 
 #include <limits>
 #include <string>
 
+#include "agentio/core/detail/loop_access.hpp"
 #include "agentio/core/errors.hpp"
 #include "agentio/core/event_loop.hpp"
 #include "agentio/core/task.hpp"
@@ -13,7 +14,7 @@ namespace agentio::detail {
 void TaskNode::start(EventLoop& loop) noexcept {
     hot_data_ = root_.address();
     state_ = State::Scheduled;
-    loop.schedule(*this);
+    detail::LoopAccess::schedule(loop, *this);
 }
 
 std::string TaskNode::name() const {
@@ -63,13 +64,13 @@ void TaskNode::run() noexcept {
 
 void TaskNode::wake() noexcept {
     state_ = State::Scheduled;
-    EventLoop::current()->schedule(*this);  // the queue's link replaces the waiter
+    detail::LoopAccess::schedule(*EventLoop::current(), *this);  // the queue's link replaces the waiter
 }
 
 void TaskNode::yield(std::coroutine_handle<> frame) noexcept {
     hot_data_ = frame.address();
     state_ = State::Scheduled;
-    EventLoop::current()->schedule(*this);
+    detail::LoopAccess::schedule(*EventLoop::current(), *this);
 }
 
 bool TaskNode::cancel() noexcept {

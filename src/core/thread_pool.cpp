@@ -2,8 +2,9 @@
 //
 // A worker that finishes a job hands it back to its loop before taking the
 // next one, so the loop completes jobs in the order they finished.
-#include "agentio/core/thread_pool.hpp"
+#include "agentio/core/detail/thread_pool.hpp"
 
+#include "agentio/core/detail/loop_access.hpp"
 #include "agentio/core/event_loop.hpp"
 
 namespace agentio::detail {
@@ -54,7 +55,7 @@ void ThreadPool::work() noexcept {
         jobs_.pop_front();
         lock.unlock();
         job->execute();
-        loop_.post_from_thread(*job);
+        detail::LoopAccess::post_from_thread(loop_, *job);
         lock.lock();
     }
 }

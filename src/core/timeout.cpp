@@ -15,6 +15,7 @@
 
 #include <cstdio>
 
+#include "agentio/core/detail/loop_access.hpp"
 #include "agentio/core/event_loop.hpp"
 
 namespace agentio {
@@ -30,7 +31,7 @@ void Timeout::reschedule(std::optional<TimePoint> when) {
     case State::Exited: throw InvalidStateError("Timeout::reschedule(): the work it bounded has finished");
     }
     when_ = when;
-    detail::TimerQueue& timers = node_->loop().timers();
+    detail::TimerQueue& timers = detail::LoopAccess::timers(node_->loop());
     if (armed()) timers.disarm(*this);
     if (when_) timers.arm(*this, *when_);
 }
@@ -47,7 +48,7 @@ void Timeout::enter() {
     outer_ = node.innermost_timeout();
     node.set_innermost_timeout(this);
     state_ = State::Entered;
-    if (when_) node.loop().timers().arm(*this, *when_);
+    if (when_) detail::LoopAccess::timers(node.loop()).arm(*this, *when_);
 }
 
 void Timeout::on_timer() noexcept {
@@ -57,7 +58,7 @@ void Timeout::on_timer() noexcept {
 
 void Timeout::close() noexcept {
     if (state_ != State::Entered && state_ != State::Expiring) return;
-    if (armed()) node_->loop().timers().disarm(*this);
+    if (armed()) detail::LoopAccess::timers(node_->loop()).disarm(*this);
     if (node_->innermost_timeout() == this) {
         node_->set_innermost_timeout(outer_);
         return;

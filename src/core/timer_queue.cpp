@@ -3,7 +3,7 @@
 // A 4-ary heap has half the depth of a binary one, so half the writes to
 // entries' slot fields (each a likely cache miss) per sift; the extra
 // comparisons read keys stored inline in the heap array.
-#include "agentio/core/timer_queue.hpp"
+#include "agentio/core/detail/timer_queue.hpp"
 
 namespace agentio::detail {
 

@@ -127,10 +127,6 @@ Task<ChatStream> Client::chat_stream(ChatRequest request) {
     return chat_stream(std::move(request), nullptr);
 }
 
-Task<ChatStream> Client::chat_stream(ChatRequest request, RequestRecord& record) {
-    return chat_stream(std::move(request), &record);
-}
-
 Task<ChatStream> Client::chat_stream(ChatRequest request, RequestRecord* record) {
     auto stream = std::make_unique<ChatStream::State>();
     ChatStream::State& state = *stream;

@@ -307,8 +307,21 @@ Task<ChatResponse> Client::chat(ChatRequest request) {
     return chat(std::move(request), nullptr);
 }
 
-Task<ChatResponse> Client::chat(ChatRequest request, RequestRecord& record) {
-    return chat(std::move(request), &record);
+namespace {
+Task<ChatResponse> assembled(Task<ChatStream> opening) {
+    ChatStream stream = co_await std::move(opening);
+    while (co_await stream.next()) {
+    }
+    co_return stream.response();
+}
+}  // namespace
+
+Task<Recorded<ChatResponse>> Client::chat_recorded(ChatRequest request, Delivery delivery) {
+    RequestRecord record;  // outlives the call: the call writes it as it ends
+    Task<ChatResponse> call = delivery == Delivery::Whole ? chat(std::move(request), &record)
+                                                          : assembled(chat_stream(std::move(request), &record));
+    Outcome<ChatResponse> outcome = co_await capture(std::move(call));
+    co_return Recorded<ChatResponse>{std::move(outcome), std::move(record)};
 }
 
 Task<ChatResponse> Client::chat(ChatRequest request, RequestRecord* record) {

@@ -45,10 +45,11 @@
 #include <string>
 #include <utility>
 
+#include "agentio/core/detail/loop_access.hpp"
+#include "agentio/core/detail/timer_queue.hpp"
+#include "agentio/core/detail/wait_list.hpp"
 #include "agentio/core/errors.hpp"
 #include "agentio/core/event_loop.hpp"
-#include "agentio/core/timer_queue.hpp"
-#include "agentio/core/wait_list.hpp"
 
 namespace agentio::llm {
 
@@ -209,10 +210,10 @@ struct RateLimiter::State {
         if (wakeup.armed() && wakeup.deadline() == at) return;
         disarm();
         timer_loop = &loop;
-        loop.timers().arm(wakeup, at);
+        agentio::detail::LoopAccess::timers(loop).arm(wakeup, at);
     }
     void disarm() noexcept {
-        if (wakeup.armed()) timer_loop->timers().disarm(wakeup);
+        if (wakeup.armed()) agentio::detail::LoopAccess::timers(*timer_loop).disarm(wakeup);
     }
 
     // Adopts the server's limit unless the caller configured one.

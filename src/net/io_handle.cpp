@@ -4,6 +4,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "agentio/core/detail/loop_access.hpp"
 #include "agentio/core/event_loop.hpp"
 #include "agentio/net/errors.hpp"
 
@@ -36,7 +37,7 @@ struct IoHandle::State final : detail::IoWatch {
     void register_with(EventLoop& current) {
         if (loop == &current) return;
         if (loop != nullptr) throw InvalidStateError("socket " + description + " is used by a loop other than the one it was first used on");
-        current.reactor().add(fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, *this);
+        agentio::detail::LoopAccess::reactor(current).add(fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, *this);
         loop = &current;
     }
 
@@ -44,7 +45,7 @@ struct IoHandle::State final : detail::IoWatch {
         if (fd < 0) return;
         // Closing the last descriptor of a file drops it from epoll; remove()
         // first only keeps the reactor's count right when we are on its loop.
-        if (loop != nullptr && EventLoop::current() == loop) loop->reactor().remove(fd);
+        if (loop != nullptr && EventLoop::current() == loop) agentio::detail::LoopAccess::reactor(*loop).remove(fd);
         ::close(fd);
         fd = -1;
         loop = nullptr;

@@ -36,9 +36,10 @@
 #include <utility>
 
 #include "agentio/core/create_task.hpp"
+#include "agentio/core/detail/loop_access.hpp"
+#include "agentio/core/detail/task_node.hpp"
+#include "agentio/core/detail/wait_list.hpp"
 #include "agentio/core/event_loop.hpp"
-#include "agentio/core/task_node.hpp"
-#include "agentio/core/wait_list.hpp"
 
 namespace agentio::net {
 
@@ -343,12 +344,12 @@ void Resolver::Core::detach() noexcept {
     if (channel_ != nullptr) ares_destroy(channel_);
     channel_ = nullptr;
     for (auto& watch : watches_) {
-        if (watch->state == SocketWatch::State::Live && loop_usable_) loop_->reactor().remove(watch->fd);
+        if (watch->state == SocketWatch::State::Live && loop_usable_) agentio::detail::LoopAccess::reactor(*loop_).remove(watch->fd);
         watch->state = SocketWatch::State::Free;
         watch->fd = -1;
     }
     if (timer_fd_ >= 0) {
-        if (timer_watched_ && loop_usable_) loop_->reactor().remove(timer_fd_);
+        if (timer_watched_ && loop_usable_) agentio::detail::LoopAccess::reactor(*loop_).remove(timer_fd_);
         ::close(timer_fd_);
     }
     timer_fd_ = -1;
@@ -368,7 +369,7 @@ void Resolver::Core::watch_socket(int fd, bool readable, bool writable) noexcept
         if (candidate->state == SocketWatch::State::Live && candidate->fd == fd) watch = candidate.get();
     if (!readable && !writable) {  // c-ares is about to close it
         if (watch == nullptr) return;
-        if (loop_usable_) loop_->reactor().remove(fd);
+        if (loop_usable_) agentio::detail::LoopAccess::reactor(*loop_).remove(fd);
         watch->state = SocketWatch::State::Retired;
         return;
     }
@@ -376,7 +377,7 @@ void Resolver::Core::watch_socket(int fd, bool readable, bool writable) noexcept
     const std::uint32_t events = (readable ? EPOLLIN : 0u) | (writable ? EPOLLOUT : 0u);
     try {
         if (watch != nullptr) {
-            loop_->reactor().modify(fd, events, *watch);
+            agentio::detail::LoopAccess::reactor(*loop_).modify(fd, events, *watch);
             return;
         }
         for (auto& candidate : watches_)
@@ -386,7 +387,7 @@ void Resolver::Core::watch_socket(int fd, bool readable, bool writable) noexcept
             watch = watches_.back().get();
             watch->core = this;
         }
-        loop_->reactor().add(fd, events, *watch);
+        agentio::detail::LoopAccess::reactor(*loop_).add(fd, events, *watch);
         watch->fd = fd;
         watch->state = SocketWatch::State::Live;
     } catch (...) {
@@ -412,10 +413,10 @@ void Resolver::Core::rearm_timer() noexcept {
     // the reactor (the virtual clock's deadlock check counts watched fds).
     try {
         if (pending && !timer_watched_) {
-            loop_->reactor().add(timer_fd_, EPOLLIN, timer_watch_);
+            agentio::detail::LoopAccess::reactor(*loop_).add(timer_fd_, EPOLLIN, timer_watch_);
             timer_watched_ = true;
         } else if (!pending && timer_watched_) {
-            loop_->reactor().remove(timer_fd_);
+            agentio::detail::LoopAccess::reactor(*loop_).remove(timer_fd_);
             timer_watched_ = false;
         }
     } catch (...) {

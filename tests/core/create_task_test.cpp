@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "agentio/core/detail/loop_access.hpp"
+
 #include "test_support.hpp"
 
 using namespace agentio;
@@ -85,9 +87,9 @@ TEST(CreateTask, CancelReachesASleepingGrandchildAndDisarmsItsTimer) {
         auto child = [&]() -> Task<> { co_await grandchild(); };
         auto h = create_task(child());
         co_await sleep(1s);
-        EXPECT_EQ(get_running_loop().timers().size(), 1u);
+        EXPECT_EQ(detail::LoopAccess::timers(get_running_loop()).size(), 1u);
         h.cancel();
-        EXPECT_EQ(get_running_loop().timers().size(), 0u);  // disarmed at once
+        EXPECT_EQ(detail::LoopAccess::timers(get_running_loop()).size(), 0u);  // disarmed at once
         EXPECT_THROW(co_await h, CancelledError);
         EXPECT_TRUE(grandchild_cancelled);
         EXPECT_DOUBLE_EQ(monotonic(), 1.0);

@@ -1,5 +1,5 @@
 // frame_allocator_test: the per-thread pool behind frames, nodes and timers.
-#include "agentio/core/frame_allocator.hpp"
+#include "agentio/core/detail/frame_allocator.hpp"
 
 #include <gtest/gtest.h>
 

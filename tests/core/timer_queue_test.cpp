@@ -1,4 +1,4 @@
-#include <agentio/core/timer_queue.hpp>
+#include <agentio/core/detail/timer_queue.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -150,10 +150,12 @@ TEST(LlmClientTest, RetriesSpentEndWithARateLimitErrorCarryingTheBody) {
 TEST(LlmClientTest, ServerErrorsAreRetriedButBadRequestsAreNot) {
     auto script = std::make_shared<Script>();
     script->answers = {reply_json(error_json("boom", "server_error", "internal"), 500), reply_json(kReply)};
-    llm::RequestRecord record;  // the caller's own copy of the call's record
+    llm::RequestRecord record;
     with_script(script, [&](http::Server& server) -> Task<> {
         llm::Client client(options_for(server));
-        EXPECT_EQ((co_await client.chat(question(), record)).text(), "Paris.");
+        llm::Recorded<llm::ChatResponse> call = co_await client.chat_recorded(question());
+        EXPECT_EQ(call.outcome.value().text(), "Paris.");
+        record = std::move(call.record);
     });
     EXPECT_EQ(script->requests, 2);
     EXPECT_EQ(record.retries, 1);
@@ -165,7 +167,7 @@ TEST(LlmClientTest, ServerErrorsAreRetriedButBadRequestsAreNot) {
         llm::Client client(options_for(server));
         int status = 0;
         try {
-            co_await client.chat(question(), record);
+            co_await client.chat(question());
         } catch (const llm::RateLimitError&) {
             status = -1;
         } catch (const llm::ApiError& e) {
@@ -174,23 +176,61 @@ TEST(LlmClientTest, ServerErrorsAreRetriedButBadRequestsAreNot) {
         EXPECT_EQ(status, 400);
     });
     EXPECT_EQ(bad->requests, 1);
-    EXPECT_EQ(record.status, 400);  // filled in when the call throws too
-    EXPECT_EQ(record.retries, 0);
-    EXPECT_FALSE(record.error.empty());
+}
 
-    llm::RequestRecord stream_record;  // and for a stream that never opened
-    with_script(bad, [&](http::Server& server) -> Task<> {
+TEST(LlmClientTest, ARecordedCallKeepsItsRecordWhenItFails) {
+    auto bad = std::make_shared<Script>();
+    bad->answers = {reply_json(error_json("messages is required", "invalid_request_error", "missing"), 400)};
+    for (const auto delivery : {llm::Client::Delivery::Whole, llm::Client::Delivery::Streamed}) {
+        std::optional<llm::Recorded<llm::ChatResponse>> call;
+        with_script(bad, [&](http::Server& server) -> Task<> {
+            llm::Client client(options_for(server));
+            call.emplace(co_await client.chat_recorded(question(), delivery));  // throws nothing
+        });
+        ASSERT_TRUE(call);
+        EXPECT_THROW(call->outcome.value(), llm::ApiError);
+        EXPECT_FALSE(call->outcome.cancelled());
+        EXPECT_EQ(call->record.operation, delivery == llm::Client::Delivery::Whole ? "chat" : "chat_stream");
+        EXPECT_EQ(call->record.status, 400);  // a stream that never opened is recorded too
+        EXPECT_EQ(call->record.retries, 0);
+        EXPECT_FALSE(call->record.error.empty());
+    }
+}
+
+TEST(LlmClientTest, ARecordedStreamedCallReturnsTheAssembledReplyAndItsTimings) {
+    auto script = std::make_shared<Script>();
+    script->answers = {reply_stream({kRoleChunk, chunk(R"({"content":"Par"})"), chunk(R"({"content":"is."})"), kUsageChunk, kDone}, 5ms)};
+    std::optional<llm::Recorded<llm::ChatResponse>> call;
+    with_script(script, [&](http::Server& server) -> Task<> {
         llm::Client client(options_for(server));
-        bool threw = false;
-        try {
-            co_await client.chat_stream(question(), stream_record);
-        } catch (const llm::ApiError&) {
-            threw = true;
-        }
-        EXPECT_TRUE(threw);
+        call.emplace(co_await client.chat_recorded(question(), llm::Client::Delivery::Streamed));
     });
-    EXPECT_EQ(stream_record.status, 400);
-    EXPECT_FALSE(stream_record.error.empty());
+    ASSERT_TRUE(call);
+    EXPECT_EQ(call->outcome.value().text(), "Paris.");
+    EXPECT_EQ(call->record.operation, "chat_stream");
+    EXPECT_TRUE(call->record.ok());
+    ASSERT_TRUE(call->record.time_to_first_token);
+    EXPECT_GE(*call->record.time_to_first_token, Duration(5ms));
+}
+
+TEST(LlmClientTest, ACancelledRecordedCallSaysSoInItsOutcome) {
+    auto script = std::make_shared<Script>();
+    script->answers = {[](http::Request&) -> Task<http::Response> {
+        co_await sleep(1h);
+        co_return http::Response::json(kReply);
+    }};
+    std::optional<llm::Recorded<llm::ChatResponse>> call;
+    with_script(script, [&](http::Server& server) -> Task<> {
+        llm::Client client(options_for(server));
+        Task<llm::Recorded<llm::ChatResponse>> pending = client.chat_recorded(question());
+        auto task = create_task(std::move(pending));
+        co_await sleep(10ms);
+        task.cancel();
+        call.emplace(co_await std::move(task));
+    });
+    ASSERT_TRUE(call);
+    EXPECT_TRUE(call->outcome.cancelled());
+    EXPECT_FALSE(call->record.error.empty());
 }
 
 TEST(LlmClientTest, AStreamBrokenOffAfterContentIsAnErrorNotAShortReply) {

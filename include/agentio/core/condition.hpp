@@ -12,9 +12,9 @@
 #include <cstddef>
 #include <exception>
 
+#include "agentio/core/detail/wait_list.hpp"
 #include "agentio/core/lock.hpp"
 #include "agentio/core/task.hpp"
-#include "agentio/core/wait_list.hpp"
 
 namespace agentio {
 

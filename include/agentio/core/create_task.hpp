@@ -21,8 +21,9 @@
 #include <utility>
 
 #include "agentio/core/as_task.hpp"
+#include "agentio/core/detail/loop_access.hpp"
+#include "agentio/core/detail/spawned_task.hpp"
 #include "agentio/core/event_loop.hpp"
-#include "agentio/core/spawned_task.hpp"
 
 namespace agentio {
 
@@ -129,7 +130,7 @@ TaskHandle<T> spawn(EventLoop& loop, Task<T> task, std::string name) {
     node->set_name(std::move(name));
     node->context = current_context();
     node->add_ref();  // the handle's
-    loop.register_task(*node);
+    detail::LoopAccess::register_task(loop, *node);
     node->start(loop);
     return TaskHandle<T>(node);
 }

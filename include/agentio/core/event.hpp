@@ -4,7 +4,7 @@
 // wait()s return at once until clear(). A cancelled waiter just leaves.
 #pragma once
 
-#include "agentio/core/wait_list.hpp"
+#include "agentio/core/detail/wait_list.hpp"
 
 namespace agentio {
 

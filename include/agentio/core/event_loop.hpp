@@ -1,9 +1,11 @@
 // event_loop.hpp: EventLoop, one per thread, as in asyncio.
 //
-// The loop is a small coordinator over four parts, each in its own file: the
-// ready queue (runnable.hpp), the timers (timer_queue.hpp), fd readiness
-// (reactor.hpp) and the worker threads (thread_pool.hpp). Users rarely touch it:
-// agentio::run() creates one, runs a task to completion and tears it down.
+// The loop is a small coordinator over four parts, each in its own file under
+// detail/: the ready queue (runnable.hpp), the timers (timer_queue.hpp), fd
+// readiness (reactor.hpp) and the worker threads (thread_pool.hpp). The
+// runtime's awaitables reach them through detail::LoopAccess. Users rarely
+// touch the loop: agentio::run() creates one, runs a task to completion and
+// tears it down.
 //
 // One iteration, as asyncio's _run_once:
 //   1. wait for I/O: block until the next timer if nothing is ready; otherwise
@@ -29,16 +31,17 @@
 #include <string>
 
 #include "agentio/core/clock.hpp"
-#include "agentio/core/intrusive_list.hpp"
-#include "agentio/core/reactor.hpp"
-#include "agentio/core/runnable.hpp"
-#include "agentio/core/thread_pool.hpp"
-#include "agentio/core/timer_queue.hpp"
+#include "agentio/core/detail/intrusive_list.hpp"
+#include "agentio/core/detail/reactor.hpp"
+#include "agentio/core/detail/runnable.hpp"
+#include "agentio/core/detail/thread_pool.hpp"
+#include "agentio/core/detail/timer_queue.hpp"
 
 namespace agentio {
 
 namespace detail {
 class SpawnedTaskBase;
+struct LoopAccess;
 }
 
 struct LoopOptions {
@@ -106,17 +109,17 @@ public:
     // Lets queued to_thread jobs finish, joins the workers, completes the jobs.
     void shutdown_threads() noexcept;
 
-    // Runtime internals, used by the awaitables of the core layer.
-    void schedule(detail::Runnable& item) noexcept { ready_.push(item); }
-    detail::TimerQueue& timers() noexcept { return timers_; }
-    detail::Reactor& reactor() noexcept { return reactor_; }
+private:
+    // The runtime's own awaitables reach the hooks below through LoopAccess
+    // (detail/loop_access.hpp); applications use call_soon and those awaitables.
+    friend struct detail::LoopAccess;
+
     void run_in_thread(detail::ThreadJob& job);
     void job_completed() noexcept;  // a to_thread job's completion ran on the loop
     void post_from_thread(detail::Runnable& item) noexcept;  // any thread
     void register_task(detail::SpawnedTaskBase& task) noexcept;
     void unregister_task(detail::SpawnedTaskBase& task) noexcept;
 
-private:
     // Marks the loop as this thread's running loop for a scope.
     class Running {
     public:

@@ -30,8 +30,8 @@
 #include <vector>
 
 #include "agentio/core/as_task.hpp"
-#include "agentio/core/child_task.hpp"
-#include "agentio/core/frame_allocator.hpp"
+#include "agentio/core/detail/child_task.hpp"
+#include "agentio/core/detail/frame_allocator.hpp"
 #include "agentio/core/outcome.hpp"
 #include "agentio/core/task.hpp"
 

@@ -10,7 +10,7 @@
 
 #include <utility>
 
-#include "agentio/core/wait_list.hpp"
+#include "agentio/core/detail/wait_list.hpp"
 
 namespace agentio {
 

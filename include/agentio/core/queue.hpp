@@ -21,8 +21,8 @@
 #include <optional>
 #include <utility>
 
+#include "agentio/core/detail/wait_list.hpp"
 #include "agentio/core/event.hpp"
-#include "agentio/core/wait_list.hpp"
 
 namespace agentio {
 

@@ -20,7 +20,7 @@
 #include <optional>
 #include <utility>
 
-#include "agentio/core/wait_list.hpp"
+#include "agentio/core/detail/wait_list.hpp"
 
 namespace agentio {
 

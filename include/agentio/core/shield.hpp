@@ -15,8 +15,8 @@
 
 #include <type_traits>
 
-#include "agentio/core/child_task.hpp"
 #include "agentio/core/create_task.hpp"
+#include "agentio/core/detail/child_task.hpp"
 #include "agentio/core/task.hpp"
 
 namespace agentio {

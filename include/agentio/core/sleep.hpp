@@ -8,10 +8,11 @@
 
 #include <chrono>
 
+#include "agentio/core/detail/frame_allocator.hpp"
+#include "agentio/core/detail/loop_access.hpp"
+#include "agentio/core/detail/task_node.hpp"
 #include "agentio/core/errors.hpp"
 #include "agentio/core/event_loop.hpp"
-#include "agentio/core/frame_allocator.hpp"
-#include "agentio/core/task_node.hpp"
 
 namespace agentio {
 
@@ -23,7 +24,7 @@ public:
     SleepAwaiter(SleepAwaiter&& other) noexcept : target_(other.target_), phase_(other.phase_) {}
     ~SleepAwaiter() {
         if (phase_ != Phase::Armed) return;
-        if (timer_->armed()) timer_->node.loop().timers().disarm(*timer_);  // the frame died mid-sleep
+        if (timer_->armed()) detail::LoopAccess::timers(timer_->node.loop()).disarm(*timer_);  // the frame died mid-sleep
         delete timer_;
     }
 
@@ -43,7 +44,7 @@ public:
         const TimePoint deadline = phase_ == Phase::Delay ? loop.now() + delay : target_;
         timer_ = new Timer(node);  // from here on the union holds the timer
         phase_ = Phase::Armed;
-        loop.timers().arm(*timer_, deadline);
+        detail::LoopAccess::timers(loop).arm(*timer_, deadline);
         node.wait_on(*this, frame);
         return true;
     }
@@ -64,7 +65,7 @@ private:
     };
     // Called only while the task waits, i.e. with the timer armed.
     void cancel() noexcept override {
-        timer_->node.loop().timers().disarm(*timer_);
+        detail::LoopAccess::timers(timer_->node.loop()).disarm(*timer_);
         cancelled_ = true;
         timer_->node.wake();
     }

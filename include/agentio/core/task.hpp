@@ -25,8 +25,8 @@
 #include <utility>
 #include <variant>
 
+#include "agentio/core/detail/frame_allocator.hpp"
 #include "agentio/core/errors.hpp"
-#include "agentio/core/frame_allocator.hpp"
 
 namespace agentio {
 

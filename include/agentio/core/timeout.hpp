@@ -49,11 +49,11 @@
 
 #include "agentio/core/clock.hpp"
 #include "agentio/core/detail/inline_awaiter.hpp"
+#include "agentio/core/detail/task_node.hpp"
+#include "agentio/core/detail/timer_queue.hpp"
 #include "agentio/core/errors.hpp"
 #include "agentio/core/event_loop.hpp"
 #include "agentio/core/task.hpp"
-#include "agentio/core/task_node.hpp"
-#include "agentio/core/timer_queue.hpp"
 
 namespace agentio {
 

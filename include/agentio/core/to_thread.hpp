@@ -20,11 +20,12 @@
 #include <utility>
 
 #include "agentio/core/context.hpp"
+#include "agentio/core/detail/loop_access.hpp"
+#include "agentio/core/detail/task_node.hpp"
+#include "agentio/core/detail/thread_pool.hpp"
 #include "agentio/core/errors.hpp"
 #include "agentio/core/event_loop.hpp"
 #include "agentio/core/outcome.hpp"
-#include "agentio/core/task_node.hpp"
-#include "agentio/core/thread_pool.hpp"
 
 namespace agentio {
 namespace detail {
@@ -56,7 +57,7 @@ public:
     }
     // On the loop thread, after execute().
     void run() noexcept override {
-        loop_.job_completed();
+        detail::LoopAccess::job_completed(loop_);
         if (awaiter_ != nullptr) awaiter_->complete(std::move(*outcome_));
         delete this;
     }
@@ -82,7 +83,7 @@ public:
         }
         auto job = std::make_unique<ThreadCallJob<R, F>>(node_->loop(), std::move(call_), node_->context);
         job->awaiter_ = this;
-        node_->loop().run_in_thread(*job);  // from here the job frees itself
+        detail::LoopAccess::run_in_thread(node_->loop(), *job);  // from here the job frees itself
         job_ = job.release();
         node_->wait_on(*this, frame);
         return true;

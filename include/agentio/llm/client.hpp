@@ -12,7 +12,8 @@
 // - applies the connect, first-token, idle and total timeouts (client_options.hpp);
 // - throws ApiError/RateLimitError for an error status after its retries,
 //   the net/http errors for connections, TimeoutError and its kinds;
-// - leaves a RequestRecord with timings, tokens, retries and cost.
+// - leaves a RequestRecord with timings, tokens, retries and cost, for
+//   ClientOptions::on_record, ChatStream::record() and chat_recorded().
 // One Client per program (or per endpoint) is the intent: it holds the
 // connection pool and the limiter that all calls share.
 #pragma once
@@ -38,16 +39,19 @@ public:
     Client& operator=(Client&&) noexcept;
 
     Task<ChatResponse> chat(ChatRequest request);
-    // The same, and `record` gets the call's record when the call ends,
-    // whether it returns or throws (a stream has ChatStream::record()).
-    // `record` must outlive the call.
-    Task<ChatResponse> chat(ChatRequest request, RequestRecord& record);
     // Sends the request with "stream": true and include_usage; returns once
     // the response head is in (errors before that are thrown here).
     Task<ChatStream> chat_stream(ChatRequest request);
-    // The same, and `record` gets the call's record when the stream ends or
-    // fails, including a failure to open it. `record` must outlive the stream.
-    Task<ChatStream> chat_stream(ChatRequest request, RequestRecord& record);
+
+    // A chat call that returns its record with its outcome and throws nothing,
+    // for callers that account for every call (a batch runner, a benchmark).
+    // A CancelledError lands in `outcome` too: rethrow it (outcome.value())
+    // unless swallowing the cancellation is meant. Delivery::Streamed streams
+    // the reply, so the record has the time to first token and the gaps
+    // between chunks, and returns it assembled.
+    enum class Delivery { Whole, Streamed };
+    Task<Recorded<ChatResponse>> chat_recorded(ChatRequest request, Delivery delivery = Delivery::Whole);
+
     Task<EmbeddingResponse> embeddings(EmbeddingRequest request);
     Task<std::vector<Model>> models();
 
@@ -57,6 +61,7 @@ public:
     struct State;  // internal
 
 private:
+    // `record`, when given, gets a copy of the call's record as the call ends.
     Task<ChatResponse> chat(ChatRequest request, RequestRecord* record);
     Task<ChatStream> chat_stream(ChatRequest request, RequestRecord* record);
 

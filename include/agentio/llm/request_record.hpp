@@ -2,7 +2,9 @@
 //
 // Every call of llm::Client (chat, a whole chat stream, embeddings, models)
 // leaves one RequestRecord, handed to ClientOptions::on_record when the call
-// ends, successful or not. Durations are on the loop clock.
+// ends, successful or not. Durations are on the loop clock. Recorded<T> pairs
+// a call's outcome with its record, for callers that account for every call
+// (Client::chat_recorded).
 #pragma once
 
 #include <optional>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "agentio/core/clock.hpp"
+#include "agentio/core/outcome.hpp"
 #include "agentio/llm/chat.hpp"
 
 namespace agentio::llm {
@@ -44,6 +47,14 @@ struct RequestRecord {
     std::string request_id;      // the server's x-request-id
 
     bool ok() const noexcept { return error.empty(); }
+};
+
+// A call's reply, or what it threw, together with its record: the record is
+// there whichever way the call ended, so an error cannot cost the accounting.
+template <class T>
+struct Recorded {
+    Outcome<T> outcome;
+    RequestRecord record;
 };
 
 }  // namespace agentio::llm

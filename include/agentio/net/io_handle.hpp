@@ -22,7 +22,7 @@
 #include <memory>
 #include <string>
 
-#include "agentio/core/task_node.hpp"
+#include "agentio/core/detail/task_node.hpp"
 
 namespace agentio {
 class EventLoop;

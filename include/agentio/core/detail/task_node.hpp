@@ -32,7 +32,7 @@
 
 #include "agentio/core/clock.hpp"
 #include "agentio/core/context.hpp"
-#include "agentio/core/runnable.hpp"
+#include "agentio/core/detail/runnable.hpp"
 
 namespace agentio {
 

@@ -15,10 +15,10 @@
 #include <exception>
 #include <string>
 
-#include "agentio/core/frame_allocator.hpp"
-#include "agentio/core/intrusive_list.hpp"
+#include "agentio/core/detail/frame_allocator.hpp"
+#include "agentio/core/detail/intrusive_list.hpp"
+#include "agentio/core/detail/task_node.hpp"
 #include "agentio/core/task.hpp"
-#include "agentio/core/task_node.hpp"
 
 namespace agentio::detail {
 

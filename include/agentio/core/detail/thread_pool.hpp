@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "agentio/core/runnable.hpp"
+#include "agentio/core/detail/runnable.hpp"
 
 namespace agentio {
 class EventLoop;

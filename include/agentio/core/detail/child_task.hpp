@@ -12,10 +12,10 @@
 #include <string>
 #include <type_traits>
 
+#include "agentio/core/detail/task_node.hpp"
 #include "agentio/core/event_loop.hpp"
 #include "agentio/core/outcome.hpp"
 #include "agentio/core/task.hpp"
-#include "agentio/core/task_node.hpp"
 
 namespace agentio::detail {
 

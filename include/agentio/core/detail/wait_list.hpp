@@ -16,9 +16,9 @@
 #include <coroutine>
 #include <cstdint>
 
+#include "agentio/core/detail/intrusive_list.hpp"
+#include "agentio/core/detail/task_node.hpp"
 #include "agentio/core/errors.hpp"
-#include "agentio/core/intrusive_list.hpp"
-#include "agentio/core/task_node.hpp"
 
 namespace agentio::detail {
 

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "agentio/core/clock.hpp"
-#include "agentio/core/intrusive_list.hpp"
+#include "agentio/core/detail/intrusive_list.hpp"
 
 namespace agentio::detail {
 
