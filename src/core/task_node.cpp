@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "agentio/core/capture.hpp"
 #include "agentio/core/detail/loop_access.hpp"
 #include "agentio/core/errors.hpp"
 #include "agentio/core/event_loop.hpp"
@@ -97,3 +98,7 @@ TaskNode& running_node(const char* what) {
 }
 
 }  // namespace agentio::detail
+
+namespace agentio {
+int cancelling() { return detail::running_node("cancelling()").cancelling(); }
+}  // namespace agentio

@@ -12,7 +12,9 @@
 //   derive from std::exception (Python's `except BaseException`). The caller
 //   decides: outcome.cancelled() tells, and value() rethrows it. A task that
 //   captures its own cancellation and goes on as if nothing had happened
-//   ignores a cancel(); rethrow it once the clean-up is done.
+//   ignores a cancel(); rethrow it once the clean-up is done. cancelling()
+//   tells a cancellation of the caller's own task (rethrow it) from a
+//   CancelledError the work raised on its own (an outcome like any other).
 // - Work is a Task (awaited in the caller's frame: no extra coroutine), a
 //   TaskHandle, an awaiter such as sleep(1s), or a callable returning one.
 // - Like the Task it wraps, a capture does nothing until awaited.
@@ -75,5 +77,9 @@ auto capture(Work work) {
     auto inner = detail::inline_awaiter(std::move(work));
     return detail::Captured<decltype(inner)>(std::move(inner));
 }
+
+// How many cancellation requests the running task has pending, as asyncio's
+// current_task().cancelling(): 0 while it is not being cancelled.
+int cancelling();
 
 }  // namespace agentio
