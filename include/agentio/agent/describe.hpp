@@ -56,6 +56,25 @@ namespace agentio::agent {
 
 using Json = llm::Json;
 
+namespace detail {
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
+template <class T>
+struct is_vector : std::false_type {};
+template <class T>
+struct is_vector<std::vector<T>> : std::true_type {};
+
+template <class T>
+constexpr bool is_string_like() {
+    if constexpr (std::is_same_v<T, std::string>) return true;
+    else if constexpr (is_optional<T>::value || is_vector<T>::value) return is_string_like<typename T::value_type>();
+    else return false;
+}
+
+}  // namespace detail
+
 // One described member of `Owner`.
 template <class Owner, class T>
 struct Field {
@@ -67,6 +86,7 @@ struct Field {
     // Restricts a string field (or a vector or optional of strings) to these
     // values: the schema's `enum`.
     Field one_of(std::initializer_list<std::string_view> values) && {
+        static_assert(detail::is_string_like<T>(), "one_of() applies to string fields");
         for (std::string_view value : values) choices.emplace_back(value);
         return std::move(*this);
     }
@@ -84,7 +104,10 @@ std::tuple<Fields...> fields(Fields... described) {
 
 // Specialise for a type that cannot have a static describe() member.
 template <class T>
-struct Description {
+struct Description {};
+template <class T>
+    requires requires { T::describe(); }
+struct Description<T> {
     static auto fields() { return T::describe(); }
 };
 
@@ -92,22 +115,6 @@ template <class T>
 concept Described = std::is_class_v<T> && requires { Description<T>::fields(); };
 
 namespace detail {
-
-template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<std::optional<T>> : std::true_type {};
-template <class T>
-struct is_vector : std::false_type {};
-template <class T>
-struct is_vector<std::vector<T>> : std::true_type {};
-
-template <class T>
-constexpr bool is_string_like() {
-    if constexpr (std::is_same_v<T, std::string>) return true;
-    else if constexpr (is_optional<T>::value || is_vector<T>::value) return is_string_like<typename T::value_type>();
-    else return false;
-}
 
 std::string quoted_list(const std::vector<std::string>& values);
 std::string json_kind(const Json& value);  // "a string", "null", "an object", ...
@@ -122,12 +129,13 @@ Json schema_of_value(bool strict);
 template <class Owner, class T>
 Json schema_of_field(const Field<Owner, T>& described, bool strict) {
     Json schema = schema_of_value<T>(strict);
-    if (!described.choices.empty()) {
-        static_assert(is_string_like<T>(), "one_of() applies to string fields");
+    if constexpr (is_string_like<T>()) {
         Json* target = &schema;
         if constexpr (is_vector<T>::value) target = &schema["items"];
-        (*target)["enum"] = described.choices;
-        if (strict && is_optional<T>::value) (*target)["enum"].push_back(nullptr);
+        if (!described.choices.empty()) {
+            (*target)["enum"] = described.choices;
+            if (strict && is_optional<T>::value) (*target)["enum"].push_back(nullptr);
+        }
     }
     if (!described.description.empty()) schema["description"] = described.description;
     return schema;

@@ -54,7 +54,7 @@ struct ToolResult {
 
 struct ToolOptions {
     // Bounds each attempt; expiry fails the attempt like an exception would.
-    std::optional<Duration> timeout;
+    std::optional<Duration> timeout{};
     // A call that throws is retried by this policy's waits; none by default
     // (a tool with side effects must opt in).
     llm::RetryPolicy retry{.max_retries = 0};
@@ -127,8 +127,9 @@ struct call_signature<R (*)(A...)> : signature_of<R, A...> {};
 template <class R>
 ToolResult to_result(R value) {
     if constexpr (std::is_same_v<R, ToolResult>) return value;
+    else if constexpr (std::is_same_v<R, Json>)  // before strings: a Json converts to one
+        return {value.is_string() ? value.template get<std::string>() : value.dump(), false};
     else if constexpr (std::is_convertible_v<R, std::string>) return {std::string(std::move(value)), false};
-    else if constexpr (std::is_same_v<R, Json>) return {value.is_string() ? value.template get<std::string>() : value.dump(), false};
     else return {agent::to_json(value).dump(), false};
 }
 
