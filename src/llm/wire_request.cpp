@@ -326,4 +326,6 @@ ChatRequest parse_chat_request(std::string_view body) {
     return request;
 }
 
+Message message_from_json(const Json& value) { return read_message(value, "message"); }
+
 }  // namespace agentio::llm

@@ -221,7 +221,8 @@ template <Described T>
 void read_object(const Json& value, T& out, std::string_view path) {
     if (!value.is_object()) fail(path, "expected an object, got " + json_kind(value));
     auto described = Description<T>::fields();
-    for (const auto& [key, unused] : value.items()) {
+    for (const auto& item : value.items()) {
+        const std::string& key = item.key();
         const bool known = std::apply([&](const auto&... f) { return ((f.name == key) || ...); }, described);
         if (!known) fail(member_path(path, key), "is not a property of this object");
     }

@@ -34,6 +34,9 @@ Json to_json_value(const Message& message);
 // land in `extra`, including "stream" and "stream_options": a server reads
 // them from there.
 ChatRequest parse_chat_request(std::string_view body);
+// One message of a conversation, as to_json_value writes it (a stored
+// conversation read back). Throws StreamError naming what is wrong.
+Message message_from_json(const Json& value);
 
 // Bodies of 2xx responses. A body that is an error object instead
 // ({"error": {...}}, sent with status 200 by some servers) throws ApiError

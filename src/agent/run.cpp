@@ -1,0 +1,326 @@
+// run.cpp: the agent loop (run.hpp), and agents called as tools.
+//
+// A Runner is one run: the conversation, the items, the current agent. Every
+// run of a tree (a run and the runs of the agents it calls as tools) shares one
+// Budget, which nested runs find through a task-local variable that each tool
+// call's task sets for itself: the caller's context is never touched.
+#include "agentio/agent/run.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <memory>
+#include <type_traits>
+
+#include "agentio/agent/errors.hpp"
+#include "agentio/core/capture.hpp"
+#include "agentio/core/context.hpp"
+#include "agentio/core/gather.hpp"
+#include "agentio/core/timeout.hpp"
+
+namespace agentio::agent {
+
+static_assert(std::is_trivially_copyable_v<RunOptions>, "see the comment on RunOptions");
+
+namespace {
+
+// The totals of a run tree, checked against its budget after each model call.
+struct Budget {
+    RunOptions limits;
+    llm::Usage usage;
+    double cost = 0;
+
+    void spend(const llm::RequestRecord& record) {
+        usage.prompt_tokens += record.usage.prompt_tokens;
+        usage.completion_tokens += record.usage.completion_tokens;
+        usage.total_tokens += record.usage.total_tokens;
+        usage.cached_tokens += record.usage.cached_tokens;
+        usage.reasoning_tokens += record.usage.reasoning_tokens;
+        cost += record.cost;
+        if (limits.max_total_tokens && usage.total_tokens > *limits.max_total_tokens)
+            throw BudgetExceeded(fmt::format("the run used {} tokens, over its budget of {}", usage.total_tokens,
+                                             *limits.max_total_tokens));
+        if (limits.max_cost && cost > *limits.max_cost)
+            throw BudgetExceeded(fmt::format("the run cost ${:.6f}, over its budget of ${:.6f}", cost, *limits.max_cost));
+    }
+};
+
+// What a tool call's task knows about the run that made it.
+struct RunScope {
+    llm::Client* client = nullptr;
+    std::shared_ptr<Budget> budget;
+};
+
+ContextVar<RunScope>& run_scope() {
+    static ContextVar<RunScope> scope("agentio.agent.run");
+    return scope;
+}
+
+std::string handoff_tool_name(const Handoff& handoff) {
+    if (!handoff.tool_name.empty()) return handoff.tool_name;
+    std::string name = "transfer_to_";
+    for (char c : handoff.agent->name) name += (std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_');
+    return name;
+}
+
+llm::Tool handoff_definition(const Handoff& handoff) {
+    llm::Tool tool;
+    tool.name = handoff_tool_name(handoff);
+    tool.description = handoff.description;
+    if (tool.description.empty()) {
+        const std::string& instructions = handoff.agent->instructions;
+        tool.description = "Hand off to the " + handoff.agent->name + " agent to handle the request. " +
+                           instructions.substr(0, instructions.find('\n'));
+    }
+    tool.parameters = {{"type", "object"}, {"properties", Json::object()}, {"required", Json::array()}};
+    tool.parameters["additionalProperties"] = false;
+    tool.strict = true;
+    return tool;
+}
+
+Task<ToolResult> invoke_in_run(Tool tool, std::string arguments, RunScope scope) {
+    run_scope().set(std::move(scope));  // this call's own task: nested runs find their parent here
+    co_return co_await tool.invoke(arguments);
+}
+
+class Runner {
+public:
+    Runner(llm::Client& client, const Agent& agent, const RunOptions& options, std::shared_ptr<Budget> budget)
+        : client_(client), agent_(&agent), options_(options), budget_(std::move(budget)) {}
+
+    Task<RunResult> run(std::vector<llm::Message> input) {
+        result_.messages = std::move(input);
+        bool finished = false;
+        while (!finished && result_.turns < options_.max_turns) finished = co_await turn();
+        if (!finished)
+            throw MaxTurnsExceeded(fmt::format("agent '{}' reached max_turns ({}) without a final output", agent_->name,
+                                               options_.max_turns));
+        co_return finish();
+    }
+
+private:
+    // One model call and what follows from it: the tools it asked for, a
+    // handoff, or the final output. True once the run has its final output.
+    Task<bool> turn() {
+        // (No co_await inside a conditional expression: g++ 12 destroys its
+        // temporaries twice.)
+        Task<llm::ChatResponse> call = result_.turns == 0 ? first_call() : call_model();
+        const llm::ChatResponse reply = co_await std::move(call);
+        if (reply.choices.empty()) throw AgentError("the model's reply has no choices");
+        const llm::Message& message = reply.choices.front().message;
+        result_.messages.push_back(message);
+        if (message.content && !message.content->empty()) add_item(RunItem::Kind::Message, *message.content);
+        if (!message.tool_calls.empty()) {
+            co_await run_tool_calls(message.tool_calls);
+            co_return false;
+        }
+        std::string output = message.content.value_or(message.refusal.value_or(""));
+        const std::optional<std::string> invalid = validation_error(output);
+        if (!invalid) {
+            co_await check_output(output);
+            result_.final_output = std::move(output);
+            result_.last_agent = agent_->name;
+            co_return true;
+        }
+        if (corrected_) throw OutputValidationError("the final output of agent '" + agent_->name +
+                                                    "' does not match its output type: " + *invalid);
+        corrected_ = true;  // one corrective turn, then the error
+        result_.messages.push_back(llm::Message::user(
+            "Your reply does not match the required JSON schema: " + *invalid + ". Reply again with JSON that does."));
+        co_return false;
+    }
+
+    llm::ChatRequest request() const {
+        const Agent& agent = *agent_;
+        llm::ChatRequest request;
+        request.model = agent.model.empty() ? "gpt-4o-mini" : agent.model;
+        if (!agent.instructions.empty()) request.messages.push_back(llm::Message::system(agent.instructions));
+        request.messages.insert(request.messages.end(), result_.messages.begin(), result_.messages.end());
+        for (const Tool& tool : agent.tools) request.tools.push_back(tool.definition());
+        for (const Handoff& handoff : agent.handoffs) request.tools.push_back(handoff_definition(handoff));
+        const ModelSettings& settings = agent.model_settings;
+        request.temperature = settings.temperature;
+        request.top_p = settings.top_p;
+        request.max_completion_tokens = settings.max_tokens;
+        request.seed = settings.seed;
+        if (!request.tools.empty()) {
+            request.parallel_tool_calls = settings.parallel_tool_calls;
+            request.tool_choice = settings.tool_choice;
+        }
+        if (agent.output_type) {
+            request.response_format = {{"type", "json_schema"},
+                                       {"json_schema",
+                                        {{"name", agent.output_type->name}, {"schema", agent.output_type->schema}, {"strict", true}}}};
+        }
+        return request;
+    }
+
+    Task<llm::ChatResponse> call_model() {
+        ++result_.turns;
+        llm::Recorded<llm::ChatResponse> call = co_await client_.chat_recorded(request());
+        budget_->spend(call.record);  // a failed call may have cost tokens too
+        co_return std::move(call.outcome).value();
+    }
+
+    // The first model call, beside the first agent's input guardrails: a
+    // guardrail that trips cancels the call (gather cancels the siblings of
+    // the first failure).
+    Task<llm::ChatResponse> first_call() {
+        if (agent_->input_guardrails.empty()) co_return co_await call_model();
+        std::vector<Task<>> checks;
+        for (const InputGuardrail& guardrail : agent_->input_guardrails) checks.push_back(check_input(guardrail, result_.messages));
+        Task<llm::ChatResponse> call = call_model();
+        Task<> guarded = gather(std::move(checks));
+        auto both = co_await gather(std::move(call), std::move(guarded));
+        co_return std::move(std::get<0>(both));
+    }
+
+    static Task<> check_input(const InputGuardrail& guardrail, const std::vector<llm::Message>& input) {
+        GuardrailResult result = co_await guardrail.check(input);
+        if (result.tripwire_triggered) throw InputGuardrailTripped(guardrail.name, std::move(result));
+    }
+
+    Task<> check_output(const std::string& output) const {
+        if (agent_->output_guardrails.empty()) co_return;
+        std::vector<Task<>> checks;
+        for (const OutputGuardrail& guardrail : agent_->output_guardrails) checks.push_back(check_one_output(guardrail, output));
+        co_await gather(std::move(checks));
+    }
+
+    static Task<> check_one_output(const OutputGuardrail& guardrail, const std::string& output) {
+        GuardrailResult result = co_await guardrail.check(output);
+        if (result.tripwire_triggered) throw OutputGuardrailTripped(guardrail.name, std::move(result));
+    }
+
+    // Every call of the turn at once; results in the model's order.
+    Task<> run_tool_calls(const std::vector<llm::ToolCall>& calls) {
+        const Agent* next_agent = nullptr;
+        std::vector<Task<ToolResult>> work;
+        std::vector<std::size_t> worked;  // which call each task answers
+        std::vector<ToolResult> results(calls.size());
+        for (std::size_t i = 0; i < calls.size(); ++i) {
+            const llm::ToolCall& call = calls[i];
+            result_.new_items.push_back({RunItem::Kind::ToolCall, agent_->name, {}, call, false});
+            if (const Handoff* handoff = find_handoff(call.name)) {
+                if (next_agent == nullptr) {
+                    next_agent = handoff->agent.get();
+                    results[i] = {"Transferred to " + next_agent->name + ".", false};
+                } else {
+                    results[i] = ToolResult::error("only one handoff per turn; this one was not taken");
+                }
+            } else if (const Tool* tool = find_tool(call.name)) {
+                work.push_back(invoke_in_run(*tool, call.arguments, RunScope{&client_, budget_}));
+                worked.push_back(i);
+            } else {
+                results[i] = ToolResult::error("there is no tool named '" + call.name + "'");
+            }
+        }
+        std::vector<ToolResult> done;
+        if (!work.empty()) done = co_await gather(std::move(work));
+        for (std::size_t k = 0; k < done.size(); ++k) results[worked[k]] = std::move(done[k]);
+        for (std::size_t i = 0; i < calls.size(); ++i) {
+            result_.messages.push_back(llm::Message::tool(calls[i].id, results[i].content));
+            result_.new_items.push_back({RunItem::Kind::ToolResult, agent_->name, results[i].content, calls[i], results[i].is_error});
+        }
+        if (next_agent != nullptr) {
+            add_item(RunItem::Kind::Handoff, next_agent->name);
+            agent_ = next_agent;
+        }
+    }
+
+    const Tool* find_tool(const std::string& name) const {
+        for (const Tool& tool : agent_->tools)
+            if (tool.name() == name) return &tool;
+        return nullptr;
+    }
+    const Handoff* find_handoff(const std::string& name) const {
+        for (const Handoff& handoff : agent_->handoffs)
+            if (handoff_tool_name(handoff) == name) return &handoff;
+        return nullptr;
+    }
+
+    std::optional<std::string> validation_error(const std::string& output) const {
+        if (!agent_->output_type) return std::nullopt;
+        try {
+            agent_->output_type->validate(output);
+            return std::nullopt;
+        } catch (const SchemaError& e) {
+            return std::string(e.what());
+        }
+    }
+
+    void add_item(RunItem::Kind kind, std::string text) {
+        result_.new_items.push_back({kind, agent_->name, std::move(text), {}, false});
+    }
+
+    RunResult finish() {
+        result_.usage = budget_->usage;
+        result_.cost = budget_->cost;
+        return std::move(result_);
+    }
+
+    llm::Client& client_;
+    const Agent* agent_;
+    const RunOptions& options_;
+    std::shared_ptr<Budget> budget_;
+    RunResult result_;
+    bool corrected_ = false;  // the corrective turn for an invalid typed output was used
+};
+
+Task<RunResult> run_in(llm::Client& client, const Agent& agent, std::vector<llm::Message> input, RunOptions options,
+                       std::shared_ptr<Budget> budget) {
+    if (options.max_turns < 1) throw std::invalid_argument("agent::run: max_turns must be at least 1");
+    Runner runner(client, agent, options, std::move(budget));
+    Task<RunResult> work = runner.run(std::move(input));
+    if (!options.timeout) co_return co_await std::move(work);
+    co_return co_await wait_for(std::move(work), *options.timeout);
+}
+
+}  // namespace
+
+Task<RunResult> run(llm::Client& client, const Agent& agent, std::vector<llm::Message> input, RunOptions options) {
+    auto budget = std::make_shared<Budget>();
+    budget->limits = options;
+    Session* session = options.session;
+    std::size_t known = 0;  // messages the session already has
+    if (session != nullptr) {
+        std::vector<llm::Message> conversation = co_await session->messages();
+        known = conversation.size();
+        conversation.insert(conversation.end(), std::make_move_iterator(input.begin()), std::make_move_iterator(input.end()));
+        input = std::move(conversation);
+    }
+    RunResult result = co_await run_in(client, agent, std::move(input), std::move(options), std::move(budget));
+    if (session != nullptr)
+        co_await session->add(std::vector<llm::Message>(result.messages.begin() + static_cast<std::ptrdiff_t>(known), result.messages.end()));
+    co_return result;
+}
+
+Task<RunResult> run(llm::Client& client, const Agent& agent, std::string input, RunOptions options) {
+    return run(client, agent, std::vector<llm::Message>{llm::Message::user(std::move(input))}, std::move(options));
+}
+
+namespace {
+struct AgentInput {
+    std::string input;
+    static auto describe() { return fields(field("input", &AgentInput::input, "What to ask this agent")); }
+};
+}  // namespace
+
+namespace {
+Task<std::string> run_as_tool(std::shared_ptr<const Agent> agent, std::string input) {
+    const RunScope* scope = run_scope().get();
+    if (scope == nullptr) throw AgentError("agent '" + agent->name + "' was called as a tool outside a run");
+    std::vector<llm::Message> messages;
+    messages.push_back(llm::Message::user(std::move(input)));
+    RunResult nested = co_await run_in(*scope->client, *agent, std::move(messages), scope->budget->limits, scope->budget);
+    co_return std::move(nested.final_output);
+}
+}  // namespace
+
+Tool Agent::as_tool(std::string tool_name, std::string description) const {
+    auto self = std::make_shared<const Agent>(*this);
+    return Tool::from(std::move(tool_name), std::move(description),
+                      [self](AgentInput args) { return run_as_tool(self, std::move(args.input)); });
+}
+
+}  // namespace agentio::agent
