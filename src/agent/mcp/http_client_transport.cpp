@@ -174,7 +174,10 @@ HttpClientTransport::HttpClientTransport(HttpClientOptions options)
 
 HttpClientTransport::~HttpClientTransport() {
     state_->closed = true;
+    // Cancelled readers finish on the loop and free the state with their
+    // frames; the handles (which the state holds) must go first.
     for (auto& reader : state_->readers) reader.cancel();
+    state_->readers.clear();
 }
 
 const std::string& HttpClientTransport::peer() const noexcept { return state_->peer; }

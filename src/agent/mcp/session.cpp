@@ -244,11 +244,16 @@ struct SessionState : std::enable_shared_from_this<SessionState> {
             }
         } catch (const CancelledError&) {
             self->fail_all(nullptr);
+            self->reader = TaskHandle<>();  // see below
             throw;
         } catch (...) {
             error = std::current_exception();
         }
         self->fail_all(error ? error : std::make_exception_ptr(TransportError(self->peer() + " closed the connection")));
+        // The state holds this task's handle and this frame holds the state:
+        // drop the handle so the pair can be freed (the loop keeps the task
+        // alive until it returns).
+        self->reader = TaskHandle<>();
     }
 };
 
@@ -373,9 +378,10 @@ Task<> Session::close() {
     const std::shared_ptr<SessionState> self = state_;
     self->fail_all(nullptr);
     if (self->reader.valid() && !self->reader.done()) {
-        self->reader.cancel();
+        TaskHandle<> reader = self->reader;
+        reader.cancel();
         try {
-            co_await TaskHandle<>(self->reader);
+            co_await reader;
         } catch (const CancelledError&) {
             if (cancelling() > 0) throw;  // our own caller's cancellation
         } catch (...) {
