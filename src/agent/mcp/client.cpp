@@ -1,0 +1,163 @@
+// client.cpp: the MCP handshake, the tool requests and the agent-tool adapter.
+//
+// The State outlives every handle and agent tool that uses it (shared_ptr);
+// re-initializing after a session expiry swaps nothing but the negotiated
+// fields, so tools made before keep working.
+#include "agentio/agent/mcp/client.hpp"
+
+#include <set>
+
+#include "agentio/core/capture.hpp"
+
+namespace agentio::agent::mcp {
+
+struct Client::State {
+    explicit State(std::unique_ptr<Transport> transport) : session(std::move(transport)) {}
+    Session session;
+    ClientOptions options;
+    std::string protocol_version;
+    Json server_info = Json::object();
+    Json server_capabilities = Json::object();
+    std::string instructions;
+
+    Task<> initialize() {
+        Json params = {{"protocolVersion", options.protocol_version},
+                       {"capabilities", options.capabilities},
+                       {"clientInfo", {{"name", options.name}, {"version", options.version}}}};
+        Json result = co_await session.request("initialize", std::move(params));
+        if (!result.is_object() || !result.contains("protocolVersion") || !result["protocolVersion"].is_string())
+            throw ProtocolError(session.peer() + ": the initialize result has no protocolVersion: " + result.dump());
+        const std::string version = result["protocolVersion"].get<std::string>();
+        if (!is_supported_protocol_version(version))
+            throw ProtocolError(session.peer() + " speaks MCP revision " + version + ", which this client does not (it speaks " +
+                                std::string(supported_protocol_versions[0]) + " and " +
+                                std::string(supported_protocol_versions[1]) + ")");
+        protocol_version = version;
+        if (result.contains("serverInfo") && result["serverInfo"].is_object()) server_info = result["serverInfo"];
+        if (result.contains("capabilities") && result["capabilities"].is_object())
+            server_capabilities = result["capabilities"];
+        if (result.contains("instructions") && result["instructions"].is_string())
+            instructions = result["instructions"].get<std::string>();
+        session.transport().set_protocol_version(protocol_version);
+        co_await session.notify("notifications/initialized");
+    }
+
+    // A request, sent again once in a new session if the server forgot ours.
+    Task<Json> request(std::string method, Json params, RequestOptions options) {
+        try {
+            co_return co_await session.request(method, params, options);
+        } catch (const SessionExpired&) {
+        }
+        co_await initialize();
+        co_return co_await session.request(std::move(method), std::move(params), std::move(options));
+    }
+};
+
+Task<Client> Client::connect(std::unique_ptr<Transport> transport, ClientOptions options) {
+    auto state = std::make_shared<State>(std::move(transport));
+    state->options = std::move(options);
+    if (state->options.on_log) {
+        state->session.on_notification("notifications/message", [log = state->options.on_log](const Json& params) {
+            LogMessage message;
+            message.level = params.value("level", "");
+            message.logger = params.value("logger", "");
+            message.data = params.contains("data") ? params["data"] : Json();
+            log(message);
+        });
+    }
+    state->session.start();
+    Outcome<void> handshake = co_await capture(state->initialize());
+    if (!handshake) {
+        // Cancelled: the Session's destructor stops the reader and the
+        // transport goes with it; no await may follow a cancellation here.
+        if (!handshake.cancelled()) co_await state->session.close();
+        handshake.value();
+    }
+    co_return Client(std::move(state));
+}
+
+const std::string& Client::protocol_version() const noexcept { return state_->protocol_version; }
+const Json& Client::server_info() const noexcept { return state_->server_info; }
+const Json& Client::server_capabilities() const noexcept { return state_->server_capabilities; }
+const std::string& Client::instructions() const noexcept { return state_->instructions; }
+const std::string& Client::peer() const noexcept { return state_->session.peer(); }
+bool Client::is_open() const noexcept { return state_->session.is_open(); }
+
+Task<Json> Client::request(std::string method, Json params, RequestOptions options) {
+    const std::shared_ptr<State> state = state_;
+    co_return co_await state->request(std::move(method), std::move(params), std::move(options));
+}
+
+Task<ToolPage> Client::list_tools_page(std::optional<std::string> cursor) {
+    const std::shared_ptr<State> state = state_;
+    Json params = Json::object();
+    if (cursor) params["cursor"] = *cursor;
+    const Json result = co_await state->request("tools/list", std::move(params), {});
+    const std::string& peer = state->session.peer();
+    if (!result.is_object() || !result.contains("tools") || !result["tools"].is_array())
+        throw ProtocolError(peer + ": the tools/list result has no \"tools\" array");
+    ToolPage page;
+    for (const Json& entry : result["tools"]) page.tools.push_back(ToolInfo::from_json(entry, peer));
+    if (result.contains("nextCursor") && result["nextCursor"].is_string())
+        page.next_cursor = result["nextCursor"].get<std::string>();
+    co_return page;
+}
+
+Task<std::vector<ToolInfo>> Client::list_tools() {
+    std::vector<ToolInfo> tools;
+    std::set<std::string> cursors_seen;
+    std::optional<std::string> cursor;
+    for (;;) {
+        ToolPage page = co_await list_tools_page(cursor);
+        for (auto& tool : page.tools) tools.push_back(std::move(tool));
+        if (!page.next_cursor) break;
+        if (!cursors_seen.insert(*page.next_cursor).second)
+            throw ProtocolError(peer() + ": tools/list returned the cursor \"" + *page.next_cursor + "\" twice");
+        cursor = std::move(page.next_cursor);
+    }
+    co_return tools;
+}
+
+Task<CallToolResult> Client::call_tool(std::string name, Json arguments, CallOptions options) {
+    const std::shared_ptr<State> state = state_;
+    Json params = {{"name", std::move(name)}, {"arguments", std::move(arguments)}};
+    RequestOptions request_options;
+    request_options.on_progress = std::move(options.on_progress);
+    const Json result = co_await state->request("tools/call", std::move(params), std::move(request_options));
+    co_return CallToolResult::from_json(result, state->session.peer());
+}
+
+Task<> Client::set_logging_level(std::string level) {
+    const std::shared_ptr<State> state = state_;
+    Json params = {{"level", std::move(level)}};
+    co_await state->request("logging/setLevel", std::move(params), {});
+}
+
+Task<> Client::ping() {
+    const std::shared_ptr<State> state = state_;
+    co_await state->request("ping", Json::object(), {});
+}
+
+Task<std::vector<Tool>> Client::agent_tools(AgentToolOptions options) {
+    const std::vector<ToolInfo> infos = co_await list_tools();
+    std::vector<Tool> tools;
+    tools.reserve(infos.size());
+    for (const ToolInfo& info : infos) {
+        auto function = [client = *this, name = info.name, on_progress = options.on_progress](Json arguments) mutable
+            -> Task<ToolResult> {
+            CallOptions call;
+            if (on_progress) call.on_progress = [&on_progress, &name](const Progress& p) { on_progress(name, p); };
+            const CallToolResult result = co_await client.call_tool(name, std::move(arguments), std::move(call));
+            co_return ToolResult{result.for_model(), result.is_error};
+        };
+        tools.emplace_back(info.name, info.description, info.input_schema, std::move(function), options.tool);
+    }
+    co_return tools;
+}
+
+Task<> Client::close() {
+    const std::shared_ptr<State> state = state_;
+    co_await state->session.close();
+}
+
+}  // namespace agentio::agent::mcp

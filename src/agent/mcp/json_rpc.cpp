@@ -1,0 +1,154 @@
+// json_rpc.cpp: decoding and encoding JSON-RPC 2.0 messages, strictly.
+//
+// The checks follow the JSON-RPC 2.0 specification and MCP's narrowing of it
+// (ids never null; no batches). Every rejection says which rule the input
+// broke, with a short excerpt, because the text usually comes from another
+// program whose author needs to find the bug.
+#include "agentio/agent/mcp/json_rpc.hpp"
+
+namespace agentio::agent::mcp {
+
+namespace {
+
+std::string excerpt(std::string_view text) {
+    constexpr std::size_t kMax = 120;
+    if (text.size() <= kMax) return std::string(text);
+    return std::string(text.substr(0, kMax)) + "...";
+}
+
+bool usable_id(const Json& id) {
+    return id.is_string() || id.is_number_integer() || id.is_number_unsigned();
+}
+
+[[noreturn]] void invalid(const Json& message, const std::string& why) {
+    Json data = Json::object();
+    const auto id = message.is_object() ? message.find("id") : message.end();
+    if (message.is_object() && id != message.end() && usable_id(*id)) data["id"] = *id;
+    throw RpcError(error_code::invalid_request, "invalid JSON-RPC message: " + why, std::move(data));
+}
+
+}  // namespace
+
+Message decode_message(std::string_view text) {
+    Json value = Json::parse(text, nullptr, false);
+    if (value.is_discarded())
+        throw RpcError(error_code::parse_error, "not JSON: " + excerpt(text), Json::object());
+    return decode_value(value);
+}
+
+Message decode_value(const Json& value) {
+    if (value.is_array()) invalid(value, "a batch (JSON array); MCP sends one message at a time");
+    if (!value.is_object()) invalid(value, "expected an object, got " + excerpt(value.dump()));
+    const auto version = value.find("jsonrpc");
+    if (version == value.end() || *version != "2.0") invalid(value, "\"jsonrpc\" must be \"2.0\"");
+
+    Message message;
+    const auto id = value.find("id");
+    const bool has_id = id != value.end();
+    if (has_id && !usable_id(*id)) invalid(value, "\"id\" must be a string or an integer, got " + excerpt(id->dump()));
+    if (has_id) message.id = *id;
+
+    const auto method = value.find("method");
+    if (method != value.end()) {
+        if (!method->is_string()) invalid(value, "\"method\" must be a string");
+        message.kind = has_id ? Message::Kind::Request : Message::Kind::Notification;
+        message.method = method->get<std::string>();
+        const auto params = value.find("params");
+        if (params != value.end()) {
+            if (!params->is_object() && !params->is_array())
+                invalid(value, "\"params\" of " + message.method + " must be an object or an array");
+            message.params = *params;
+        }
+        return message;
+    }
+
+    const auto result = value.find("result");
+    const auto error = value.find("error");
+    if (!has_id) invalid(value, "neither a request, a notification nor a response (no \"method\" and no \"id\")");
+    if ((result != value.end()) == (error != value.end()))
+        invalid(value, "a response must hold exactly one of \"result\" and \"error\"");
+    if (result != value.end()) {
+        message.kind = Message::Kind::Result;
+        message.result = *result;
+        return message;
+    }
+    if (!error->is_object()) invalid(value, "\"error\" must be an object");
+    const auto code = error->find("code");
+    const auto text = error->find("message");
+    if (code == error->end() || !code->is_number_integer()) invalid(value, "\"error.code\" must be an integer");
+    if (text == error->end() || !text->is_string()) invalid(value, "\"error.message\" must be a string");
+    message.kind = Message::Kind::Error;
+    message.error_code = code->get<int>();
+    message.error_message = text->get<std::string>();
+    if (const auto data = error->find("data"); data != error->end()) message.error_data = *data;
+    return message;
+}
+
+std::string id_key(const Json& id) { return id.dump(); }
+
+Json to_json(const Message& message) {
+    Json out = {{"jsonrpc", "2.0"}};
+    switch (message.kind) {
+        case Message::Kind::Request:
+            out["id"] = message.id;
+            [[fallthrough]];
+        case Message::Kind::Notification:
+            out["method"] = message.method;
+            if (!message.params.is_null()) out["params"] = message.params;
+            break;
+        case Message::Kind::Result:
+            out["id"] = message.id;
+            out["result"] = message.result;
+            break;
+        case Message::Kind::Error: {
+            out["id"] = message.id;
+            Json error = {{"code", message.error_code}, {"message", message.error_message}};
+            if (!message.error_data.is_null()) error["data"] = message.error_data;
+            out["error"] = std::move(error);
+            break;
+        }
+    }
+    return out;
+}
+
+std::string encode(const Message& message) {
+    // Invalid UTF-8 from a tool's output is replaced, not thrown: one bad byte
+    // must not lose a whole reply.
+    return to_json(message).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string encode_request(const Json& id, std::string_view method, const Json& params) {
+    Message message;
+    message.kind = Message::Kind::Request;
+    message.id = id;
+    message.method = method;
+    message.params = params;
+    return encode(message);
+}
+
+std::string encode_notification(std::string_view method, const Json& params) {
+    Message message;
+    message.method = method;
+    message.params = params;
+    return encode(message);
+}
+
+std::string encode_result(const Json& id, const Json& result) {
+    Message message;
+    message.kind = Message::Kind::Result;
+    message.id = id;
+    message.result = result;
+    return encode(message);
+}
+
+std::string encode_error(const Json& id, int code, std::string_view text, const Json& data) {
+    Message message;
+    message.kind = Message::Kind::Error;
+    message.id = id;
+    message.error_code = code;
+    message.error_message = text;
+    message.error_data = data;
+    return encode(message);
+}
+
+}  // namespace agentio::agent::mcp
