@@ -1,0 +1,14 @@
+// agent.hpp: the agent layer in one include: tools with schemas from C++
+// types, the agent loop, handoffs, guardrails, sessions, fan-out, and the MCP
+// client whose servers' tools become agent tools.
+#pragma once
+
+#include "agentio/agent/agent.hpp"
+#include "agentio/agent/describe.hpp"
+#include "agentio/agent/errors.hpp"
+#include "agentio/agent/guardrail.hpp"
+#include "agentio/agent/mcp/client.hpp"
+#include "agentio/agent/run.hpp"
+#include "agentio/agent/run_all.hpp"
+#include "agentio/agent/session.hpp"
+#include "agentio/agent/tool.hpp"
