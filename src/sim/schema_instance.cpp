@@ -555,7 +555,16 @@ private:
             OrderedJson item;
             bool fresh = false;
             for (int attempt = 0; attempt < (unique ? kUniqueTries : 1) && !fresh; ++attempt) {
-                item = item_schema ? value(*item_schema, where, depth + 1, recursions) : any_value(where);
+                // A retry draws from the generator alone: offered values may all be the same.
+                InstanceHints* const hints = hints_;
+                if (attempt > 0) hints_ = nullptr;
+                try {
+                    item = item_schema ? value(*item_schema, where, depth + 1, recursions) : any_value(where);
+                } catch (...) {
+                    hints_ = hints;
+                    throw;
+                }
+                hints_ = hints;
                 fresh = !unique || std::find(out.begin(), out.end(), item) == out.end();
             }
             if (!fresh) {

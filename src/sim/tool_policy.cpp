@@ -71,11 +71,8 @@ std::vector<int> scores(const std::vector<llm::Tool>& tools, std::string_view me
 
 // ---- reading the message -----------------------------------------------------
 
-bool is_alnum(char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9');
-}
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alnum(char c) { return detail::is_ascii_alnum(static_cast<unsigned char>(c)); }
+bool is_digit(char c) { return detail::is_digit(static_cast<unsigned char>(c)); }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 // The numbers of `text`, in order (see the header for what counts as one).

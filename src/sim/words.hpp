@@ -25,6 +25,7 @@ constexpr bool is_word_byte(unsigned char c) noexcept {
 constexpr bool is_upper(unsigned char c) noexcept { return c >= 'A' && c <= 'Z'; }
 constexpr bool is_lower(unsigned char c) noexcept { return c >= 'a' && c <= 'z'; }
 constexpr bool is_digit(unsigned char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_ascii_alnum(unsigned char c) noexcept { return is_upper(c) || is_lower(c) || is_digit(c); }
 constexpr char to_lower(char c) noexcept { return is_upper(static_cast<unsigned char>(c)) ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // One of about fifty words that appear in almost any English text ("the",

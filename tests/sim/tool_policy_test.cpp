@@ -223,6 +223,19 @@ TEST(ToolPolicyTest, GeneratedArgumentsValidateAgainstStrictAndNestedSchemas) {
     EXPECT_EQ(cut["query"], "Éowyn of Roh");
 }
 
+TEST(ToolPolicyTest, ArraysOfUniqueItemsStillValidateWhenTheMessageOffersOneValue) {
+    const ToolSpec tag{"tag_document", "Tag a document",
+                       R"({"type": "object", "properties": {"tags": {"type": "array", "items": {"type": "string"},
+                           "minItems": 3, "uniqueItems": true}, "levels": {"type": "array", "uniqueItems": true,
+                           "items": {"enum": ["low", "high", "max"]}, "minItems": 2}}, "required": ["tags", "levels"]})"};
+    const auto reply = decide(offer("tag the document 'urgent', level high", {tag}));
+    ASSERT_EQ(called(reply), Names{"tag_document"});
+    const OrderedJson args = arguments(reply);
+    EXPECT_EQ(SchemaCheck(OrderedJson::parse(tag.parameters)).violation(args), "") << args;
+    EXPECT_EQ(args["tags"][0], "urgent");
+    EXPECT_EQ(args["levels"][0], "high");
+}
+
 TEST(ToolPolicyTest, NumbersAndQuotesAreSharedOutOverTheCallsOfOneReply) {
     const auto both = decide(offer("add 1 and 2, multiply 3 and 4", {add(), multiply()}));
     ASSERT_EQ(called(both), (Names{"add", "multiply"}));
