@@ -63,10 +63,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     tool.name = "get_weather";
     tool.description = "Get the weather for a city";
     request.tools = {tool};
+    sim::Config config;
     for (const sim::ToolPolicy policy : {sim::ToolPolicy::automatic, sim::ToolPolicy::all}) {
+        config.tool_policy = policy;
         try {
-            const auto reply = sim::tool_policy_reply(policy, {}, request, 9, false, &parameters);
-            const auto again = sim::tool_policy_reply(policy, {}, request, 9, false, &parameters);
+            const auto reply = sim::tool_policy_reply(config, {}, request, false, &parameters);
+            const auto again = sim::tool_policy_reply(config, {}, request, false, &parameters);
             if (reply.has_value() != again.has_value()) std::abort();
             if (!reply) continue;
             if (reply->tool_calls != again->tool_calls) std::abort();

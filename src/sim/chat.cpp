@@ -315,8 +315,7 @@ Task<http::Response> Service::chat(std::shared_ptr<Service> self, http::Request&
         if (rule == nullptr && service.config_.tool_policy != ToolPolicy::none) {
             std::vector<OrderedJson> parameters;
             if (!chat.tools.empty()) parameters = ordered_tool_parameters(ordered_body().at("tools"));
-            decided = tool_policy_reply(service.config_.tool_policy, tool_choice, chat, reply_seed(service.config_, chat),
-                                        format.is_json(), &parameters);
+            decided = tool_policy_reply(service.config_, tool_choice, chat, format.is_json(), &parameters);
         }
         const ScriptedReply* fixed = rule != nullptr ? &rule->reply : decided ? &*decided : nullptr;
         replies = plan_replies(service.config_, fixed, chat, &format);

@@ -16,6 +16,7 @@
 #include <span>
 
 #include "agentio/sim/prng.hpp"
+#include "agentio/sim/reply.hpp"
 #include "words.hpp"
 
 namespace agentio::sim {
@@ -343,8 +344,9 @@ std::vector<OrderedJson> ordered_tool_parameters(const OrderedJson& tools) {
     return parameters;
 }
 
-std::optional<ScriptedReply> tool_policy_reply(ToolPolicy policy, const ToolChoice& choice, const llm::ChatRequest& request,
-                                               std::uint64_t seed, bool json_content, const std::vector<OrderedJson>* parameters) {
+std::optional<ScriptedReply> tool_policy_reply(const Config& config, const ToolChoice& choice, const llm::ChatRequest& request,
+                                               bool json_content, const std::vector<OrderedJson>* parameters) {
+    const ToolPolicy policy = config.tool_policy;
     if (policy == ToolPolicy::none) return std::nullopt;
     const std::vector<llm::Message>& messages = request.messages;
     std::size_t last_user = messages.size();
@@ -375,6 +377,7 @@ std::optional<ScriptedReply> tool_policy_reply(ToolPolicy policy, const ToolChoi
     if (last_user < messages.size() && messages[last_user].content) message = *messages[last_user].content;
     const std::vector<std::size_t> chosen = tools_to_call(policy, choice, request, message);
     if (chosen.empty()) return std::nullopt;
+    const std::uint64_t seed = reply_seed(config, request);
     MessageHints hints(message);
     ScriptedReply reply;
     for (const std::size_t i : chosen) {

@@ -69,8 +69,14 @@ Offer offer(std::string user, const std::vector<ToolSpec>& tools) {
     return offer;
 }
 
+sim::Config with_policy(sim::ToolPolicy policy) {
+    sim::Config config;
+    config.tool_policy = policy;
+    return config;
+}
+
 std::optional<sim::ScriptedReply> decide(const Offer& offer, sim::ToolPolicy policy = sim::ToolPolicy::automatic) {
-    return sim::tool_policy_reply(policy, sim::ToolChoice::read(offer.request), offer.request, 42, false, &offer.parameters);
+    return sim::tool_policy_reply(with_policy(policy), sim::ToolChoice::read(offer.request), offer.request, false, &offer.parameters);
 }
 
 std::vector<std::string> called(const std::optional<sim::ScriptedReply>& reply) {
@@ -141,7 +147,7 @@ TEST(ToolPolicyTest, NumbersFillNumberParametersInTheSchemasOrder) {
     EXPECT_EQ(decide(offer("add 3 and 4", {reversed}))->tool_calls[0].arguments, R"({"b":3,"a":4})");
     // Without the body's order (request.tools alone), keys are sorted.
     const Offer o = offer("add 3 and 4", {reversed});
-    EXPECT_EQ(sim::tool_policy_reply(sim::ToolPolicy::automatic, {}, o.request, 42)->tool_calls[0].arguments, R"({"a":3,"b":4})");
+    EXPECT_EQ(sim::tool_policy_reply(sim::Config{}, {}, o.request)->tool_calls[0].arguments, R"({"a":3,"b":4})");
 }
 
 TEST(ToolPolicyTest, ANumberTheParameterDoesNotAdmitIsPassedOverAndAValidOneGenerated) {
@@ -316,7 +322,7 @@ TEST(ToolPolicyTest, AfterToolResultsTheAnswerHoldsEachResultVerbatimInOrder) {
     EXPECT_EQ(decide(o, sim::ToolPolicy::all)->content, reply->content);
 
     // A JSON response_format answers with its JSON instead.
-    EXPECT_FALSE(sim::tool_policy_reply(sim::ToolPolicy::automatic, {}, o.request, 42, true).has_value());
+    EXPECT_FALSE(sim::tool_policy_reply(sim::Config{}, {}, o.request, true).has_value());
     // A new user message starts over: its tools are called again.
     o.request.messages.push_back(llm::Message::assistant("It is 18 degrees."));
     o.request.messages.push_back(llm::Message::user("And the weather in Rome?"));
@@ -360,8 +366,7 @@ TEST(ToolPolicyTest, TheSameRequestGetsTheSameCallsAndAPlannedReplyStreamsThemAs
     EXPECT_EQ(first->tool_calls, decide(o)->tool_calls);
 
     const sim::Config config;
-    const auto fixed = sim::tool_policy_reply(config.tool_policy, sim::ToolChoice::read(o.request), o.request,
-                                              sim::reply_seed(config, o.request), false, &o.parameters);
+    const auto fixed = sim::tool_policy_reply(config, sim::ToolChoice::read(o.request), o.request, false, &o.parameters);
     const sim::Reply reply = sim::plan_reply(config, &*fixed, o.request);
     EXPECT_EQ(reply.finish_reason, "tool_calls");
     EXPECT_FALSE(reply.has_text);
