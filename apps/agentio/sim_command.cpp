@@ -35,6 +35,7 @@
 #include "agentio/net/signals.hpp"
 #include "agentio/sim/config.hpp"
 #include "agentio/sim/server.hpp"
+#include "agentio/sim/tool_policy.hpp"
 #include "commands.hpp"
 #include "validators.hpp"
 
@@ -77,6 +78,7 @@ struct SimFlags {
     std::string api_key;
     std::vector<std::string> models;    // comma-separated lists, one per --models
     std::vector<std::string> profiles;  // NAME:TTFT,ITL each
+    std::string tool_policy = "auto";
 
     // Whether a flag was given at all is what sets a limit or a fault kind.
     CLI::Option* rpm_option = nullptr;
@@ -147,6 +149,12 @@ void finish_config(SimFlags& flags) {
     for (std::size_t i = 0; i < fault_kind_count; ++i)
         if (flags.fault_options[i]->count() > 0) config.faults.*fault_kinds[i].rate = flags.fault_rates[i];
 
+    const std::optional<sim::ToolPolicy> policy = sim::parse_tool_policy(flags.tool_policy);
+    if (!policy)
+        throw CLI::ValidationError("--tool-policy",
+                                   fmt::format("\"{}\" is not a tool policy (expected auto, none or all)", flags.tool_policy));
+    config.tool_policy = *policy;
+
     // An empty key (an exported but empty AGENTIO_SIM_API_KEY) means none.
     if (!flags.api_key.empty()) config.api_key = flags.api_key;
 
@@ -192,6 +200,8 @@ std::string banner(const sim::Server& server) {
         text += fmt::format(", {}: ttft {:g}ms itl {:g}ms", name, to_ms(profile.latency.time_to_first_token),
                             to_ms(profile.latency.inter_token));
     if (!config.script_path.empty()) text += fmt::format(", script {}", config.script_path);
+    if (config.tool_policy != sim::ToolPolicy::automatic)
+        text += fmt::format(", tool policy {}", sim::tool_policy_name(config.tool_policy));
     if (config.api_key) text += ", API key required";
     text += ")";
     return text;
@@ -283,6 +293,10 @@ Subcommand add_sim_command(CLI::App& app) {
         ->check(CLI::Range(1, sim::kMaxEmbeddingDimensions));
     sub->add_option("--script", config.script_path, "JSONL file of scripted replies (tool calls included)")
         ->check(CLI::ExistingFile);
+    sub->add_option("--tool-policy", flags->tool_policy,
+                    "When a request offers tools: auto calls the ones the last user message names (arguments from "
+                    "its numbers and quoted text), none never calls, all calls every tool; scripted replies win")
+        ->capture_default_str();
     // No default shown, and never echoed: the key is a secret.
     sub->add_option("--api-key", flags->api_key, "Require `Authorization: Bearer KEY` (else 401)")
         ->envname("AGENTIO_SIM_API_KEY");
@@ -292,6 +306,8 @@ Subcommand add_sim_command(CLI::App& app) {
         "Any model name is served (gpt-4o-mini, text-embedding-3-small, ...) unless --models restricts them.\n"
         "Chat honours n (1-128 choices) and response_format (json_object; json_schema: a reply that validates\n"
         "against the schema). Embeddings are lexical: texts that share words are close by cosine similarity.\n"
+        "With tools offered, the simulator calls the tools the last user message names (--tool-policy auto),\n"
+        "and after their results answers with each result's text verbatim.\n"
         "Replies are deterministic for a seed. Serves until SIGINT or SIGTERM, then stops gracefully.\n"
         "\n"
         "Examples:\n"
@@ -300,6 +316,7 @@ Subcommand add_sim_command(CLI::App& app) {
         "  agentio sim --rpm 60 --tpm 40000 --fault-rate 0.05\n"
         "  agentio sim --models gpt-4o-mini,text-embedding-3-small --model-profile gpt-4o-mini:200ms,10ms\n"
         "  agentio sim --script replies.jsonl --api-key sk-test\n"
+        "  agentio sim --tool-policy none\n"
         "\n"
         "Exit codes: 0 stopped by SIGINT/SIGTERM, 2 bad flags or the server cannot start (port, script).");
     sub->callback([flags] { finish_config(*flags); });

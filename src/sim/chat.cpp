@@ -30,6 +30,7 @@
 #include "agentio/sim/reply.hpp"
 #include "agentio/sim/response_format.hpp"
 #include "agentio/sim/text_generator.hpp"
+#include "agentio/sim/tool_policy.hpp"
 #include "agentio/sim/wire_writer.hpp"
 #include "service.hpp"
 
@@ -293,17 +294,34 @@ Task<http::Response> Service::chat(std::shared_ptr<Service> self, http::Request&
                                                   kMaxChoices, *chat.n),
                                 "invalid_request_error", "n", low ? "integer_below_min_value" : "integer_above_max_value");
     }
-    // The content of every choice is decided now: a response_format the API
-    // would refuse (or a schema no value satisfies) is a 400 like the others.
+    // The content of every choice is decided now: a response_format or a
+    // tool_choice the API would refuse (or a schema no value satisfies) is a
+    // 400 like the others. A script rule decides first, then the tool policy.
     const ScriptRule* rule = service.script_.match(chat);
     std::vector<Reply> replies;
     try {
+        const ToolChoice tool_choice = ToolChoice::read(chat);
+        // The body read again, keeping key order, where a schema is used: its
+        // properties come out (and take the message's values) in its order.
+        std::optional<OrderedJson> ordered;
+        const auto ordered_body = [&]() -> const OrderedJson& {
+            if (!ordered) ordered = OrderedJson::parse(body);
+            return *ordered;
+        };
         ResponseFormat format;
-        // Read again, keeping key order: a schema's properties come out in its order.
-        if (!chat.response_format.is_null()) format = ResponseFormat::read(OrderedJson::parse(body).at("response_format"));
+        if (!chat.response_format.is_null()) format = ResponseFormat::read(ordered_body().at("response_format"));
         if (rule != nullptr && format.is_json()) (void)format.content(0);  // the script answers, but the schema is checked
-        replies = plan_replies(service.config_, rule, chat, &format);
+        std::optional<ScriptedReply> decided;
+        if (rule == nullptr && service.config_.tool_policy != ToolPolicy::none) {
+            std::vector<OrderedJson> parameters;
+            if (!chat.tools.empty()) parameters = ordered_tool_parameters(ordered_body().at("tools"));
+            decided = tool_policy_reply(service.config_, tool_choice, chat, format.is_json(), &parameters);
+        }
+        const ScriptedReply* fixed = rule != nullptr ? &rule->reply : decided ? &*decided : nullptr;
+        replies = plan_replies(service.config_, fixed, chat, &format);
     } catch (const ResponseFormatError& e) {
+        problem = Problem{e.what(), e.param(), e.code()};
+    } catch (const ToolPolicyError& e) {
         problem = Problem{e.what(), e.param(), e.code()};
     }
     if (problem) {

@@ -2,53 +2,24 @@
 // and why they are weighted as they are).
 #include "agentio/sim/embedding.hpp"
 
-#include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <string>
 
 #include "agentio/sim/prng.hpp"
+#include "words.hpp"
 
 namespace agentio::sim {
 
 namespace {
-
-// Words that appear in almost any English text, sorted for binary search.
-constexpr std::string_view kCommonWords[] = {
-    "a",    "about", "an",   "and",  "are",  "as",   "at",   "be",   "but",   "by",   "can",  "do",
-    "does", "for",   "from", "had",  "has",  "have", "how",  "i",    "if",    "in",   "into", "is",
-    "it",   "its",   "not",  "of",   "on",   "or",   "so",   "than", "that",  "the",  "their", "them",
-    "then", "there", "these", "they", "this", "to",   "was",  "we",   "were",  "what", "when", "which",
-    "who",  "will",  "with", "would", "you",  "your",
-};
-static_assert(std::is_sorted(std::begin(kCommonWords), std::end(kCommonWords)), "is_common searches them");
 
 constexpr double kWordWeight = 1.0;
 constexpr double kCommonWordWeight = 0.25;
 constexpr double kPairWeight = 0.5;
 constexpr double kTrigramsWeight = 1.0;  // all of one word's 3-grams together, as a vector length
 
-bool is_common(std::string_view word) {
-    return word.size() == 1 || std::binary_search(std::begin(kCommonWords), std::end(kCommonWords), word);
-}
-
-bool is_word_byte(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
-}
-
 std::vector<std::string> words_of(std::string_view text) {
     std::vector<std::string> words;
-    std::string word;
-    for (const char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (is_word_byte(c)) {
-            word.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : ch);
-        } else if (!word.empty()) {
-            words.push_back(std::move(word));
-            word.clear();
-        }
-    }
-    if (!word.empty()) words.push_back(std::move(word));
+    detail::for_each_word(text, false, [&words](std::string_view word) { words.emplace_back(word); });
     return words;
 }
 
@@ -83,7 +54,7 @@ std::vector<float> embed(std::string_view text, int dimensions) {
     const std::vector<std::string> words = words_of(text);
     const std::string* previous = nullptr;  // the last uncommon word, for the pairs
     for (const std::string& word : words) {
-        if (is_common(word)) {
+        if (detail::is_common_word(word)) {
             sink.add("word", word, kCommonWordWeight);
             continue;
         }

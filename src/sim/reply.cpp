@@ -114,15 +114,17 @@ std::optional<int> requested_max_tokens(const llm::ChatRequest& request) {
     return request.max_tokens;
 }
 
-Reply plan_reply(const Config& config, const ScriptRule* rule, const llm::ChatRequest& request, int choice,
+std::uint64_t reply_seed(const Config& config, const llm::ChatRequest& request) { return content_seed(config.seed, request); }
+
+Reply plan_reply(const Config& config, const ScriptedReply* fixed, const llm::ChatRequest& request, int choice,
                  const ResponseFormat* format) {
     Reply reply;
     reply.seed = content_seed(config.seed, request);
     if (choice > 0) reply.seed = Hasher(reply.seed).add("choice").add(static_cast<std::uint64_t>(choice)).value();
     const std::optional<int> cap = requested_max_tokens(request);
-    if (rule != nullptr) {
+    if (fixed != nullptr) {
         reply.fixed_text = true;
-        const ScriptedReply& scripted = rule->reply;
+        const ScriptedReply& scripted = *fixed;
         reply.has_text = scripted.content.has_value();
         if (scripted.content) reply.pieces = split_words(*scripted.content);
         reply.text_tokens = static_cast<int>(reply.pieces.size());
@@ -168,12 +170,12 @@ Reply plan_reply(const Config& config, const ScriptRule* rule, const llm::ChatRe
     return reply;
 }
 
-std::vector<Reply> plan_replies(const Config& config, const ScriptRule* rule, const llm::ChatRequest& request,
+std::vector<Reply> plan_replies(const Config& config, const ScriptedReply* fixed, const llm::ChatRequest& request,
                                 const ResponseFormat* format) {
     std::vector<Reply> replies;
     const int count = choice_count(request);
     replies.reserve(static_cast<std::size_t>(count));
-    for (int choice = 0; choice < count; ++choice) replies.push_back(plan_reply(config, rule, request, choice, format));
+    for (int choice = 0; choice < count; ++choice) replies.push_back(plan_reply(config, fixed, request, choice, format));
     return replies;
 }
 

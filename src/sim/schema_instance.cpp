@@ -149,7 +149,8 @@ void merge_into(OrderedJson& merged, const OrderedJson& extra) {
 
 class Generator {
 public:
-    Generator(const OrderedJson& root, std::uint64_t seed) : root_(root), rng_(seed), scalars_(rng_) {}
+    Generator(const OrderedJson& root, std::uint64_t seed, InstanceHints* hints)
+        : root_(root), rng_(seed), scalars_(rng_), hints_(hints) {}
 
     OrderedJson generate() {
         building_.push_back(&root_);
@@ -347,6 +348,9 @@ private:
             unsatisfiable(path, members.empty() ? "enum lists no value" : "no member of enum has an allowed type");
         count_value(path);
         if (recursions >= kFullRecursions) return *allowed.front();
+        if (hints_ != nullptr)
+            if (const std::optional<std::size_t> pick = hints_->member(allowed); pick && *pick < allowed.size())
+                return *allowed[*pick];
         return *allowed[static_cast<std::size_t>(rng_.next() % allowed.size())];
     }
 
@@ -396,12 +400,29 @@ private:
         if (type == "array") return array(schema, path, depth, recursions);
         count_value(path);
         const bool minimal = recursions >= kFullRecursions;
+        if (hints_ != nullptr && !minimal) {
+            if (std::optional<OrderedJson> offered = offered_leaf(type, schema, path)) return std::move(*offered);
+        }
         if (type == "string") return scalars_.string(schema, path, minimal);
         if (type == "integer") return scalars_.integer(schema, path, minimal);
         if (type == "number") return scalars_.number(schema, path, minimal);
         if (type == "boolean") return minimal ? false : (rng_.next() & 1) != 0;
         if (type == "null") return nullptr;
         return scalars_.words(minimal ? 1 : 2);
+    }
+
+    // The hints' value for a string, integer or number leaf, if the schema admits it.
+    std::optional<OrderedJson> offered_leaf(const std::string& type, const OrderedJson& schema, const std::string& path) {
+        if (type == "integer" || type == "number") {
+            if (const std::optional<double> v = hints_->number())
+                return detail::admitted_number(schema, *v, type == "integer", path);
+        } else if (type == "string" && detail::takes_offered_string(schema)) {
+            if (std::optional<std::string> text = hints_->string(property_)) {
+                if (std::optional<std::string> fitted = detail::admitted_string(schema, std::move(*text), path))
+                    return OrderedJson(std::move(*fitted));
+            }
+        }
+        return std::nullopt;
     }
 
     OrderedJson any_value(const std::string& path) {
@@ -447,10 +468,17 @@ private:
         // Optional ones fill what maxProperties leaves after the required ones.
         std::int64_t optional_room = max ? *max - static_cast<std::int64_t>(required.size()) : kMaxCount;
         OrderedJson out = OrderedJson::object();
+        // Only the leaves below a property are under its name.
+        const struct RestoreProperty {
+            std::string& property;
+            std::string outer;
+            ~RestoreProperty() { property = std::move(outer); }
+        } restore{property_, property_};
         for (const auto& [name, property] : properties->items()) {
             const bool needed = is_required(name);
             if (!needed && (minimal || optional_room <= 0)) continue;
             const std::string where = path + "/properties/" + pointer_token(name);
+            property_ = name;
             if (needed) {
                 out[name] = value(property, where, depth + 1, recursions);
                 continue;
@@ -465,6 +493,7 @@ private:
             }
         }
         auto extra = [&](const std::string& name) {
+            property_ = name;
             if (closed)
                 unsatisfiable(path,
                               fmt::format("\"{}\" is required, but not in properties, and additionalProperties is false", name));
@@ -526,7 +555,16 @@ private:
             OrderedJson item;
             bool fresh = false;
             for (int attempt = 0; attempt < (unique ? kUniqueTries : 1) && !fresh; ++attempt) {
-                item = item_schema ? value(*item_schema, where, depth + 1, recursions) : any_value(where);
+                // A retry draws from the generator alone: offered values may all be the same.
+                InstanceHints* const hints = hints_;
+                if (attempt > 0) hints_ = nullptr;
+                try {
+                    item = item_schema ? value(*item_schema, where, depth + 1, recursions) : any_value(where);
+                } catch (...) {
+                    hints_ = hints;
+                    throw;
+                }
+                hints_ = hints;
                 fresh = !unique || std::find(out.begin(), out.end(), item) == out.end();
             }
             if (!fresh) {
@@ -541,6 +579,8 @@ private:
     const OrderedJson& root_;
     Rng rng_;
     detail::ScalarMaker scalars_;
+    InstanceHints* hints_;  // null: every leaf generated
+    std::string property_;  // the innermost property being built, for hints_->string()
     std::vector<const OrderedJson*> building_;  // the schemas $ref led to on the current path, the root first
     std::size_t steps_ = 0;
     std::size_t values_ = 0;
@@ -549,9 +589,9 @@ private:
 
 }  // namespace
 
-OrderedJson schema_instance(const OrderedJson& schema, std::uint64_t seed) {
+OrderedJson schema_instance(const OrderedJson& schema, std::uint64_t seed, InstanceHints* hints) {
     try {
-        return Generator(schema, seed).generate();
+        return Generator(schema, seed, hints).generate();
     } catch (const Unsatisfiable& e) {
         throw SchemaError(e.what());  // the caller sees one kind
     }

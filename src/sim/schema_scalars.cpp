@@ -46,7 +46,8 @@ struct Bounds {
     bool hi_exclusive = false;
 };
 
-Bounds bounds(const OrderedJson& schema, const std::string& path) {
+// The bounds the schema states; either may be absent.
+Bounds declared_bounds(const OrderedJson& schema, const std::string& path) {
     Bounds b;
     b.lo = number_keyword(schema, "minimum", path);
     b.hi = number_keyword(schema, "maximum", path);
@@ -66,8 +67,14 @@ Bounds bounds(const OrderedJson& schema, const std::string& path) {
     };
     exclusive("exclusiveMinimum", b.lo, b.lo_exclusive, true);
     exclusive("exclusiveMaximum", b.hi, b.hi_exclusive, false);
-    // No bound, or one: a range of 100 (or of the bound's size) from it,
-    // so the number stays small and readable where it can.
+    return b;
+}
+
+// The declared bounds, both present: where one is missing, a range of 100
+// (or of the other bound's size) from the other, so the number stays small
+// and readable where it can.
+Bounds bounds(const OrderedJson& schema, const std::string& path) {
+    Bounds b = declared_bounds(schema, path);
     constexpr double kLargest = std::numeric_limits<double>::max();
     if (!b.lo && !b.hi) {
         b.lo = 0;
@@ -105,11 +112,9 @@ std::optional<std::pair<std::int64_t, std::int64_t>> multiples(const Bounds& b, 
     return std::pair{k_lo, k_hi};
 }
 
-// A k from the range: the first when a recursion must end, else one of
-// the first 10,000 (a multiple near the lower bound reads better than one
-// anywhere in a range of 2^53).
+// Whether `v` is within the bounds that are present.
 bool inside(double v, const Bounds& b) {
-    return (b.lo_exclusive ? v > *b.lo : v >= *b.lo) && (b.hi_exclusive ? v < *b.hi : v <= *b.hi);
+    return (!b.lo || (b.lo_exclusive ? v > *b.lo : v >= *b.lo)) && (!b.hi || (b.hi_exclusive ? v < *b.hi : v <= *b.hi));
 }
 
 // `v` with as few decimals as keep it inside the bounds and (within
@@ -216,6 +221,9 @@ std::string ScalarMaker::string(const OrderedJson& schema, const std::string& pa
     return text;
 }
 
+// A k from the range: the first when a recursion must end, else one of
+// the first 10,000 (a multiple near the lower bound reads better than one
+// anywhere in a range of 2^53).
 std::int64_t ScalarMaker::pick(std::int64_t lo, std::int64_t hi, bool minimal) {
     if (minimal) return lo;
     return rng_.between(lo, std::min(hi, lo + 10'000));
@@ -264,6 +272,41 @@ OrderedJson ScalarMaker::number(const OrderedJson& schema, const std::string& pa
     if (!inside(v, b)) v = std::nextafter(*b.lo, *b.hi);
     if (!inside(v, b)) schema_unsatisfiable(path, empty_range("number", b));
     return tidy(v, b, std::nullopt);
+}
+
+}  // namespace agentio::sim::detail
+
+namespace agentio::sim::detail {
+
+std::optional<OrderedJson> admitted_number(const OrderedJson& schema, double v, bool integer, const std::string& path) {
+    if (!std::isfinite(v)) return std::nullopt;
+    const bool whole = std::trunc(v) == v && std::abs(v) <= kMaxExactInteger;
+    if (integer && !whole) return std::nullopt;
+    if (!inside(v, declared_bounds(schema, path))) return std::nullopt;
+    if (const std::optional<double> m = multiple_of(schema, path)) {
+        const double k = v / *m;
+        if (std::abs(k - std::round(k)) > 1e-9 * std::max(1.0, std::abs(k))) return std::nullopt;
+    }
+    if (whole) return OrderedJson(static_cast<std::int64_t>(v));
+    return OrderedJson(v);
+}
+
+bool takes_offered_string(const OrderedJson& schema) { return !schema.contains("pattern") && !schema.contains("format"); }
+
+std::optional<std::string> admitted_string(const OrderedJson& schema, std::string text, const std::string& path) {
+    const std::int64_t lo = count_keyword(schema, "minLength", path).value_or(0);
+    const std::optional<std::int64_t> hi = count_keyword(schema, "maxLength", path);
+    if (hi && static_cast<std::int64_t>(code_points(text)) > *hi) {
+        // Cut after the hi-th code point: never inside a UTF-8 sequence.
+        std::int64_t seen = 0;
+        std::size_t end = 0;
+        for (; end < text.size(); ++end) {
+            if ((static_cast<unsigned char>(text[end]) & 0xC0) != 0x80 && seen++ == *hi) break;
+        }
+        text.resize(end);
+    }
+    if (static_cast<std::int64_t>(code_points(text)) < lo) return std::nullopt;
+    return text;
 }
 
 }  // namespace agentio::sim::detail

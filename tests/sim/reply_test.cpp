@@ -59,13 +59,13 @@ TEST(ReplyTest, ACapBelowTheNaturalLengthCutsWithLength) {
 TEST(ReplyTest, ScriptedContentIsSplitIntoWordsAndCappedLikeText) {
     const sim::Script script = sim::Script::parse(R"({"reply": {"content": "It is  18 degrees.\nBye"}})", "s");
     llm::ChatRequest request = ask("weather?");
-    const sim::Reply reply = sim::plan_reply(sim::Config{}, script.match(request), request);
+    const sim::Reply reply = sim::plan_reply(sim::Config{}, &script.match(request)->reply, request);
     const std::vector<std::string> expected{"It", " is", "  18", " degrees.", "\nBye"};
     EXPECT_EQ(reply.pieces, expected);
     EXPECT_EQ(reply.text(), "It is  18 degrees.\nBye");
     EXPECT_EQ(reply.finish_reason, "stop");
     request.max_tokens = 2;
-    const sim::Reply capped = sim::plan_reply(sim::Config{}, script.match(request), request);
+    const sim::Reply capped = sim::plan_reply(sim::Config{}, &script.match(request)->reply, request);
     EXPECT_EQ(capped.text(), "It is");
     EXPECT_EQ(capped.finish_reason, "length");
     EXPECT_EQ(capped.tokens.completion, 2);
@@ -76,14 +76,14 @@ TEST(ReplyTest, ScriptedToolCallsGetStableDistinctIdsAndWholeFragments) {
         R"({"reply": {"tool_calls": [{"name": "a", "arguments": "{\"city\":\"Zürich, Genève\"}"}, {"name": "b"}, {"id": "mine", "name": "c"}]}})",
         "s");
     const llm::ChatRequest request = ask("go");
-    const sim::Reply reply = sim::plan_reply(sim::Config{}, script.match(request), request);
+    const sim::Reply reply = sim::plan_reply(sim::Config{}, &script.match(request)->reply, request);
     EXPECT_EQ(reply.finish_reason, "tool_calls");
     EXPECT_FALSE(reply.has_text);
     ASSERT_EQ(reply.tool_calls.size(), 3u);
     EXPECT_EQ(reply.tool_calls[0].id.size(), 5u + 24u);
     EXPECT_NE(reply.tool_calls[0].id, reply.tool_calls[1].id);
     EXPECT_EQ(reply.tool_calls[2].id, "mine");
-    EXPECT_EQ(reply.tool_calls[0].id, sim::plan_reply(sim::Config{}, script.match(request), request).tool_calls[0].id);
+    EXPECT_EQ(reply.tool_calls[0].id, sim::plan_reply(sim::Config{}, &script.match(request)->reply, request).tool_calls[0].id);
     EXPECT_EQ(reply.tool_calls[1].arguments, "{}");
 
     const std::string& arguments = reply.tool_calls[0].arguments;
@@ -116,7 +116,7 @@ TEST(ReplyTest, NChoicesDifferAndChoiceZeroIsTheSingleReply) {
 
     // A script answers every choice alike.
     const sim::Script script = sim::Script::parse(R"({"reply": {"content": "Fixed."}})", "s");
-    for (const sim::Reply& reply : sim::plan_replies(config, script.match(request), request)) EXPECT_EQ(reply.text(), "Fixed.");
+    for (const sim::Reply& reply : sim::plan_replies(config, &script.match(request)->reply, request)) EXPECT_EQ(reply.text(), "Fixed.");
 }
 
 TEST(ReplyTest, AJsonReplyIsTheFormatsContentInPiecesAndCappedLikeText) {

@@ -74,6 +74,11 @@ inline constexpr std::string_view kListedModels[] = {
 // raises the bound to itself.
 inline constexpr int kMaxEmbeddingDimensions = 3072;
 
+// Whether the simulator calls the tools a request offers (tool_policy.hpp):
+// `automatic` ("auto") the tools the last user message names, `none` never
+// (text, as without tools), `all` every tool offered.
+enum class ToolPolicy { automatic, none, all };
+
 struct Config {
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;  // 0: an ephemeral port
@@ -84,6 +89,8 @@ struct Config {
     Faults faults;
     // JSONL replies matched by request (see script.hpp); empty: generated text.
     std::string script_path;
+    // How requests that offer tools are answered when no script rule matches.
+    ToolPolicy tool_policy = ToolPolicy::automatic;
     // The model names served, chat and embeddings alike. Empty (the default):
     // any name, echoed back in the reply's `model`, so an app written for the
     // real API works unchanged. Otherwise only these: another name gets 404

@@ -8,8 +8,8 @@
 // reply to a request agree, and a reply capped by max tokens is the start of
 // the uncapped one. A request with `n` > 1 gets n replies: choice 0 is the
 // reply the request would get with n = 1, choice i one seeded from it and i,
-// so their generated text (or JSON) differs; a scripted reply is the same
-// in every choice.
+// so their generated text (or JSON) differs; a fixed reply (scripted, or
+// the tool policy's) is the same in every choice.
 //
 // - Generated text: the length is drawn from [output.min_tokens,
 //   output.max_tokens]; a request limit below it cuts the text there, with
@@ -18,9 +18,10 @@
 //   matched): response_format.hpp's content, split into tokens of 3 to 8
 //   bytes (never inside a UTF-8 sequence); a request limit cuts it the same
 //   way (the JSON is then incomplete, as the API's would be).
-// - Scripted content: split into tokens at spaces (each keeps its leading
-//   space); a request limit cuts it the same way.
-// - Scripted tool calls: each call's arguments are cut into fragments of
+// - Fixed content (a script rule's or the tool policy's, tool_policy.hpp):
+//   split into tokens at spaces (each keeps its leading space); a request
+//   limit cuts it the same way.
+// - Fixed tool calls (scripted, or the tool policy's): each call's arguments are cut into fragments of
 //   3 to 8 bytes (never inside a UTF-8 sequence); finish_reason "tool_calls".
 //   Tool calls are never cut by max tokens.
 // completion_tokens counts the text tokens plus, per tool call, one for its
@@ -73,14 +74,19 @@ inline constexpr int kMaxChoices = 128;
 // max_completion_tokens, else max_tokens, else nullopt.
 std::optional<int> requested_max_tokens(const llm::ChatRequest& request);
 
-// The reply of choice `choice` (0-based) to `request`; `rule` is the script
-// rule that matched, or null; `format` the request's response format (null:
-// text). Throws ResponseFormatError when the format's schema admits no value.
-Reply plan_reply(const Config& config, const ScriptRule* rule, const llm::ChatRequest& request, int choice = 0,
+// What the reply of choice 0 is seeded from: the config's seed and the
+// request's content (see the file comment). Choice i > 0 is seeded from it and i.
+std::uint64_t reply_seed(const Config& config, const llm::ChatRequest& request);
+
+// The reply of choice `choice` (0-based) to `request`; `fixed` is the reply
+// that is fixed in advance (the matching script rule's, or the tool
+// policy's), or null; `format` the request's response format (null: text).
+// Throws ResponseFormatError when the format's schema admits no value.
+Reply plan_reply(const Config& config, const ScriptedReply* fixed, const llm::ChatRequest& request, int choice = 0,
                  const ResponseFormat* format = nullptr);
 
 // Every choice's reply, choice 0 first.
-std::vector<Reply> plan_replies(const Config& config, const ScriptRule* rule, const llm::ChatRequest& request,
+std::vector<Reply> plan_replies(const Config& config, const ScriptedReply* fixed, const llm::ChatRequest& request,
                                 const ResponseFormat* format = nullptr);
 
 }  // namespace agentio::sim

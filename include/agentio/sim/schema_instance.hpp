@@ -34,10 +34,29 @@
 // nowhere, an unknown type, a keyword of the wrong JSON type), SchemaError is
 // thrown, its message naming the place in the schema (a JSON pointer) and
 // the problem: "#/properties/age: minimum 10 is above maximum 5".
+//
+// A caller can offer values of its own (InstanceHints): the tool policy
+// fills a tool's arguments from the user's message this way. The generator
+// asks at each leaf, in the order it builds the value (properties in the
+// schema's order, depth first, array items in order), and keeps an offered
+// value only where the schema admits it, so the value still validates:
+//   - a number or integer: kept if it is of the type (an integer for
+//     "integer") and within minimum, maximum, exclusiveMinimum,
+//     exclusiveMaximum and multipleOf; else one is generated;
+//   - a string, where the schema has no pattern and no format: cut to
+//     maxLength (in code points) if longer; if shorter than minLength, one
+//     is generated;
+//   - an enum: the member the hints pick among those of an allowed type.
+// A `const`, a boolean, a string with a pattern or format, and everything
+// built past the recursion bound come from the generator alone.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -57,8 +76,31 @@ inline constexpr int kMaxSchemaDepth = 64;
 // Values in one instance (every scalar, object and array counts one).
 inline constexpr std::size_t kMaxInstanceValues = 10'000;
 
-// A value that validates against `schema` (an object or a boolean). Throws
-// SchemaError (see the file comment).
-OrderedJson schema_instance(const OrderedJson& schema, std::uint64_t seed);
+// Values offered to schema_instance() in place of generated ones (see the
+// file comment). Each method is asked once per leaf of its kind; nullopt
+// leaves the leaf to the generator.
+class InstanceHints {
+public:
+    virtual ~InstanceHints() = default;
+    // For a number or integer leaf.
+    virtual std::optional<double> number() { return std::nullopt; }
+    // For a string leaf; `property` names the innermost object property it
+    // is in ("" at the top or under no property).
+    virtual std::optional<std::string> string(std::string_view property) {
+        (void)property;
+        return std::nullopt;
+    }
+    // For an enum: an index into `members` (those of an allowed type, in
+    // the schema's order; never empty). An index past the end is ignored.
+    virtual std::optional<std::size_t> member(std::span<const OrderedJson* const> members) {
+        (void)members;
+        return std::nullopt;
+    }
+};
+
+// A value that validates against `schema` (an object or a boolean), with
+// the leaves `hints` offers where the schema admits them (null: all
+// generated). Throws SchemaError (see the file comment).
+OrderedJson schema_instance(const OrderedJson& schema, std::uint64_t seed, InstanceHints* hints = nullptr);
 
 }  // namespace agentio::sim

@@ -10,8 +10,9 @@
 //   {"reply": {"content": "I can only talk about the weather."}}
 //
 // (each rule on one line in the file). Rules are tried in file order; the
-// first whose every condition holds answers. A request no rule matches gets
-// generated text, as without a script.
+// first whose every condition holds answers. A request no rule matches is
+// answered as without a script: by the tool policy (tool_policy.hpp) when
+// it decides, else with generated text.
 //
 // "match" (optional; absent or {} matches every request):
 //   "model": "sim-small"          the request's model, exactly
