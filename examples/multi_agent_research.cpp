@@ -13,7 +13,7 @@
 // once, so the research phase takes one model round trip plus one search, not
 // three of each. Under AGENTIO_VIRTUAL_CLOCK=1 (as its test runs it) the
 // output is the same on every run.
-#include <agentio/agent.hpp>
+#include <agentio/agentio.hpp>
 #include <agentio/sim/server.hpp>
 
 #include <cstdio>
@@ -28,7 +28,7 @@ using namespace std::chrono_literals;
 struct Plan {
     std::vector<std::string> questions;
     static auto describe() {
-        return agent::fields(agent::field("questions", &Plan::questions, "Three research questions"));
+        return agent::fields(agent::field("questions", &Plan::questions, "Three research questions").items(3, 3));
     }
 };
 

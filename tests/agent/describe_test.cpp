@@ -136,3 +136,16 @@ TEST(DescribeTest, AnArbitraryJsonFieldHasNoStrictSchema) {
     EXPECT_EQ(agent::schema_of<Loose>(false)["properties"]["anything"], Json::object());
     EXPECT_EQ(agent::parse<Loose>(R"({"anything":[1,{"a":2}]})").anything[1]["a"], 2);
 }
+
+TEST(DescribeTest, AnArraysBoundsAreInTheSchemaAndChecked) {
+    struct Plan {
+        std::vector<std::string> steps;
+        static auto describe() { return agent::fields(agent::field("steps", &Plan::steps).items(2, 3)); }
+    };
+    EXPECT_EQ(agent::schema_of<Plan>()["properties"]["steps"]["minItems"], 2);
+    EXPECT_EQ(agent::schema_of<Plan>()["properties"]["steps"]["maxItems"], 3);
+    EXPECT_EQ(agent::parse<Plan>(R"({"steps":["a","b"]})").steps.size(), 2u);
+    EXPECT_EQ(error_of([] { (void)agent::parse<Plan>(R"({"steps":["a"]})"); }), "steps: expected at least 2 items, got 1");
+    EXPECT_EQ(error_of([] { (void)agent::parse<Plan>(R"({"steps":["a","b","c","d"]})"); }),
+              "steps: expected at most 3 items, got 4");
+}

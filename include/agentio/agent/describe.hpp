@@ -82,9 +82,18 @@ struct Field {
     T Owner::*member;
     std::string_view description;
     std::vector<std::string> choices;  // one_of: the only values allowed
+    std::optional<std::size_t> min_count{}, max_count{};  // items(): an array's bounds
 
     // Restricts a string field (or a vector or optional of strings) to these
     // values: the schema's `enum`.
+    // Bounds an array field's length: the schema's minItems / maxItems.
+    Field items(std::size_t min, std::optional<std::size_t> max = std::nullopt) && {
+        static_assert(detail::is_vector<T>::value, "items() applies to std::vector fields");
+        min_count = min;
+        max_count = max;
+        return std::move(*this);
+    }
+
     Field one_of(std::initializer_list<std::string_view> values) && {
         static_assert(detail::is_string_like<T>(), "one_of() applies to string fields");
         for (std::string_view value : values) choices.emplace_back(value);
@@ -94,7 +103,7 @@ struct Field {
 
 template <class Owner, class T>
 Field<Owner, T> field(std::string_view name, T Owner::*member, std::string_view description = {}) {
-    return Field<Owner, T>{name, member, description, {}};
+    return Field<Owner, T>{name, member, description, {}, {}, {}};
 }
 
 template <class... Fields>
@@ -137,6 +146,8 @@ Json schema_of_field(const Field<Owner, T>& described, bool strict) {
             if (strict && is_optional<T>::value) (*target)["enum"].push_back(nullptr);
         }
     }
+    if (described.min_count) schema["minItems"] = *described.min_count;
+    if (described.max_count) schema["maxItems"] = *described.max_count;
     if (!described.description.empty()) schema["description"] = described.description;
     return schema;
 }
@@ -203,6 +214,12 @@ void read_field(const Json& object, Owner& owner, const Field<Owner, T>& describ
         }
     }
     read_value(*found, target, here);
+    if constexpr (is_vector<T>::value) {
+        if (described.min_count && target.size() < *described.min_count)
+            fail(here, "expected at least " + std::to_string(*described.min_count) + " items, got " + std::to_string(target.size()));
+        if (described.max_count && target.size() > *described.max_count)
+            fail(here, "expected at most " + std::to_string(*described.max_count) + " items, got " + std::to_string(target.size()));
+    }
     if (described.choices.empty()) return;
     auto check = [&](const std::string& value, std::string_view at) {
         for (const std::string& choice : described.choices)
