@@ -61,20 +61,11 @@ std::string seconds_text(Duration d) {
     return text;
 }
 
-bool is_schema_error(const std::exception_ptr& error) {
+template <class E>
+bool holds(const std::exception_ptr& error) {
     try {
         std::rethrow_exception(error);
-    } catch (const SchemaError&) {
-        return true;
-    } catch (...) {
-        return false;
-    }
-}
-
-bool is_timeout(const std::exception_ptr& error) {
-    try {
-        std::rethrow_exception(error);
-    } catch (const TimeoutError&) {
+    } catch (const E&) {
         return true;
     } catch (...) {
         return false;
@@ -112,9 +103,9 @@ Task<ToolResult> Tool::invoke(std::string_view arguments) const {
         if (outcome) co_return std::move(outcome).value();
         const std::exception_ptr error = outcome.error();
         if (outcome.cancelled() && cancelling() > 0) std::rethrow_exception(error);  // the caller's cancellation
-        if (is_schema_error(error)) co_return ToolResult::error("invalid arguments: " + describe(error));
+        if (holds<SchemaError>(error)) co_return ToolResult::error("invalid arguments: " + describe(error));
         if (attempt >= options.retry.max_retries) {
-            if (is_timeout(error) && options.timeout)
+            if (holds<TimeoutError>(error) && options.timeout)
                 co_return ToolResult::error("the tool timed out after " + seconds_text(*options.timeout));
             co_return ToolResult::error(describe(error));
         }

@@ -14,14 +14,6 @@ using namespace std::string_literals;
 
 namespace {
 
-llm::ClientOptions client_for(const sim::Server& server) {
-    llm::ClientOptions options;
-    options.base_url = "http://127.0.0.1:" + std::to_string(server.port()) + "/v1";
-    options.api_key = "sk-test";
-    options.http.proxy = http::ProxyConfig{};
-    return options;
-}
-
 struct City {
     std::string city;
     static auto describe() { return agent::fields(agent::field("city", &City::city, "The city")); }
@@ -51,7 +43,7 @@ TEST(AgentOnSimTest, AnAgentCallsTheToolsTheQuestionNamesAndAnswersWithTheirResu
     const agent::Agent assistant{.name = "assistant", .instructions = "Use the tools.", .tools = {weather, clock}};
     agent::RunResult result;
     agentio::testing::with_sim_virtual(agentio::testing::instant_config(), [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(client_for(server));
+        llm::Client client(agentio::testing::llm_client_for(server));
         result = co_await agent::run(client, assistant, "What is the weather in 'Paris' and the time in 'Europe/Paris'?"s);
     });
     EXPECT_EQ(weather_calls, 1);
@@ -72,7 +64,7 @@ TEST(AgentOnSimTest, FanOutRunsEveryAgentAtOnceAndKeepsTheirOrder) {
     config.latency.time_to_first_token = 1s;
     config.latency.spread = 0;
     agentio::testing::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(client_for(server));
+        llm::Client client(agentio::testing::llm_client_for(server));
         const TimePoint start = get_running_loop().now();
         views = co_await agent::run_all(client, panel, "Should we ship on Friday?"s);
         took = get_running_loop().now() - start;

@@ -28,14 +28,6 @@ using agentio::testing::sse_data;
 
 namespace {
 
-llm::ClientOptions client_for(const sim::Server& server) {
-    llm::ClientOptions options;
-    options.base_url = "http://127.0.0.1:" + std::to_string(server.port()) + "/v1";
-    options.api_key = "sk-test";
-    options.http.proxy = http::ProxyConfig{};
-    return options;
-}
-
 sim::Config sim_config(sim::ToolPolicy policy = sim::ToolPolicy::automatic) {
     sim::Config config;
     config.latency.time_to_first_token = 100ms;
@@ -90,7 +82,7 @@ TEST(SimToolPolicyTest, AnAgentTurnRunsOnTheDefaultSimulatorCallsThenAnswersWith
     llm::ChatResponse calls;
     llm::ChatResponse answer;
     agentio::testing::with_sim_virtual(sim_config(), [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(client_for(server));
+        llm::Client client(agentio::testing::llm_client_for(server));
         llm::ChatRequest request = ask("What's the weather in 'Paris', in celsius?");
         calls = co_await client.chat(request);
         // The agent runs the tools and sends the results back.
@@ -117,7 +109,7 @@ TEST(SimToolPolicyTest, StreamedToolCallDeltasReassembleIntoTheSameCallsAsThePla
     llm::ChatResponse plain;
     Streamed streamed;
     agentio::testing::with_sim_virtual(sim_config(), [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(client_for(server));
+        llm::Client client(agentio::testing::llm_client_for(server));
         const llm::ChatRequest request = ask("The weather in Paris and the time in Tokyo? Also add 3 and 4.");
         plain = co_await client.chat(request);
         streamed = co_await stream_whole(client, request);
@@ -183,7 +175,7 @@ TEST(SimToolPolicyTest, ScriptedRepliesTakePrecedenceOverThePolicy) {
     llm::ChatResponse scripted;
     llm::ChatResponse other;
     agentio::testing::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(client_for(server));
+        llm::Client client(agentio::testing::llm_client_for(server));
         scripted = co_await client.chat(ask("What's the weather in Paris?"));
         other = co_await client.chat(ask("Tell me a joke."));
     });
@@ -197,11 +189,11 @@ TEST(SimToolPolicyTest, PolicyNoneAnswersWithTextAndAllCallsEveryTool) {
     llm::ChatResponse none;
     llm::ChatResponse all;
     agentio::testing::with_sim_virtual(sim_config(sim::ToolPolicy::none), [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(client_for(server));
+        llm::Client client(agentio::testing::llm_client_for(server));
         none = co_await client.chat(ask("What's the weather in Paris?"));
     });
     agentio::testing::with_sim_virtual(sim_config(sim::ToolPolicy::all), [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(client_for(server));
+        llm::Client client(agentio::testing::llm_client_for(server));
         all = co_await client.chat(ask("Tell me a joke."));
     });
     EXPECT_TRUE(none.tool_calls().empty());
@@ -216,7 +208,7 @@ TEST(SimToolPolicyTest, PolicyNoneAnswersWithTextAndAllCallsEveryTool) {
 TEST(SimToolPolicyTest, ToolChoiceDecidesOverTheMessage) {
     std::vector<llm::ChatResponse> replies;
     agentio::testing::with_sim_virtual(sim_config(), [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(client_for(server));
+        llm::Client client(agentio::testing::llm_client_for(server));
         llm::ChatRequest none = ask("What's the weather in Paris?");
         none.tool_choice = "none";
         replies.push_back(co_await client.chat(none));

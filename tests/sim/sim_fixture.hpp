@@ -4,6 +4,7 @@
 
 #include <agentio/agentio.hpp>
 #include <agentio/http/client.hpp>
+#include <agentio/llm/client.hpp>
 #include <agentio/sim/server.hpp>
 #include <nlohmann/json.hpp>
 
@@ -25,6 +26,15 @@ inline sim::Config instant_config() {
 inline http::ClientOptions direct_client() {
     http::ClientOptions options;
     options.proxy = http::ProxyConfig{};  // whatever the environment says, no proxy
+    return options;
+}
+
+// llm::Client options for `server`, without any proxy from the environment.
+inline llm::ClientOptions llm_client_for(const sim::Server& server) {
+    llm::ClientOptions options;
+    options.base_url = "http://127.0.0.1:" + std::to_string(server.port()) + "/v1";
+    options.api_key = "sk-test";
+    options.http.proxy = http::ProxyConfig{};
     return options;
 }
 
