@@ -162,7 +162,11 @@ struct Run {
 Task<> one_call(Run& run, std::size_t index, int slot, Semaphore::Permit place) {
     const batch::Item& item = run.items[index];
     const auto delivery = run.flags.stream ? llm::Client::Delivery::Streamed : llm::Client::Delivery::Whole;
-    auto [reply, record] = co_await run.client.chat_recorded(item.request, delivery);
+    // Named fields, not a structured binding: g++ 12 can destroy a binding's
+    // object twice inside a coroutine.
+    llm::Recorded<llm::ChatResponse> call = co_await run.client.chat_recorded(item.request, delivery);
+    Outcome<llm::ChatResponse>& reply = call.outcome;
+    const llm::RequestRecord& record = call.record;
     // A second Ctrl-C: this line is not written, a re-run redoes it.
     if (reply.cancelled()) std::rethrow_exception(reply.error());
     const std::exception_ptr error = reply.error();

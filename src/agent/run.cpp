@@ -17,6 +17,7 @@
 #include "agentio/core/context.hpp"
 #include "agentio/core/gather.hpp"
 #include "agentio/core/timeout.hpp"
+#include "run_observed.hpp"
 
 namespace agentio::agent {
 
@@ -85,8 +86,9 @@ Task<ToolResult> invoke_in_run(Tool tool, std::string arguments, RunScope scope)
 
 class Runner {
 public:
-    Runner(llm::Client& client, const Agent& agent, const RunOptions& options, std::shared_ptr<Budget> budget)
-        : client_(client), agent_(&agent), options_(options), budget_(std::move(budget)) {}
+    Runner(llm::Client& client, const Agent& agent, const RunOptions& options, std::shared_ptr<Budget> budget,
+           EventSink emit)
+        : client_(client), agent_(&agent), options_(options), budget_(std::move(budget)), emit_(std::move(emit)) {}
 
     Task<RunResult> run(std::vector<llm::Message> input) {
         result_.messages = std::move(input);
@@ -157,9 +159,26 @@ private:
 
     Task<llm::ChatResponse> call_model() {
         ++result_.turns;
+        if (emit_) co_return co_await call_model_streamed();
         llm::Recorded<llm::ChatResponse> call = co_await client_.chat_recorded(request());
         budget_->spend(call.record);  // a failed call may have cost tokens too
         co_return std::move(call.outcome).value();
+    }
+
+    // A streamed run's model call: the text goes out as it comes.
+    Task<llm::ChatResponse> call_model_streamed() {
+        llm::ChatStream stream = co_await client_.chat_stream(request());
+        Outcome<llm::ChatResponse> whole = co_await capture(forward_deltas(stream));
+        budget_->spend(stream.record());
+        co_return std::move(whole).value();
+    }
+
+    Task<llm::ChatResponse> forward_deltas(llm::ChatStream& stream) {
+        while (const llm::ChatChunk* chunk = co_await stream.next()) {
+            const std::string& text = chunk->content();
+            if (!text.empty()) emit_({RunEvent::Kind::TextDelta, agent_->name, text, {}, false});
+        }
+        co_return stream.response();
     }
 
     // The first model call, beside the first agent's input guardrails: a
@@ -200,7 +219,7 @@ private:
         std::vector<ToolResult> results(calls.size());
         for (std::size_t i = 0; i < calls.size(); ++i) {
             const llm::ToolCall& call = calls[i];
-            result_.new_items.push_back({RunItem::Kind::ToolCall, agent_->name, {}, call, false});
+            record({RunItem::Kind::ToolCall, agent_->name, {}, call, false});
             if (const Handoff* handoff = find_handoff(call.name)) {
                 if (next_agent == nullptr) {
                     next_agent = handoff->agent.get();
@@ -220,7 +239,7 @@ private:
         for (std::size_t k = 0; k < done.size(); ++k) results[worked[k]] = std::move(done[k]);
         for (std::size_t i = 0; i < calls.size(); ++i) {
             result_.messages.push_back(llm::Message::tool(calls[i].id, results[i].content));
-            result_.new_items.push_back({RunItem::Kind::ToolResult, agent_->name, results[i].content, calls[i], results[i].is_error});
+            record({RunItem::Kind::ToolResult, agent_->name, results[i].content, calls[i], results[i].is_error});
         }
         if (next_agent != nullptr) {
             add_item(RunItem::Kind::Handoff, next_agent->name);
@@ -249,8 +268,17 @@ private:
         }
     }
 
-    void add_item(RunItem::Kind kind, std::string text) {
-        result_.new_items.push_back({kind, agent_->name, std::move(text), {}, false});
+    void add_item(RunItem::Kind kind, std::string text) { record({kind, agent_->name, std::move(text), {}, false}); }
+
+    // Every item the run produces goes through here, and on to the events of a
+    // streamed run (a message's text went out as deltas already).
+    void record(RunItem item) {
+        if (emit_ && item.kind != RunItem::Kind::Message) {
+            static constexpr RunEvent::Kind kinds[] = {RunEvent::Kind::TextDelta, RunEvent::Kind::ToolCall,
+                                                       RunEvent::Kind::ToolResult, RunEvent::Kind::Handoff};
+            emit_({kinds[static_cast<int>(item.kind)], item.agent, item.text, item.call, item.is_error});
+        }
+        result_.new_items.push_back(std::move(item));
     }
 
     RunResult finish() {
@@ -263,14 +291,15 @@ private:
     const Agent* agent_;
     const RunOptions& options_;
     std::shared_ptr<Budget> budget_;
+    EventSink emit_;  // empty unless the run is streamed
     RunResult result_;
     bool corrected_ = false;  // the corrective turn for an invalid typed output was used
 };
 
 Task<RunResult> run_in(llm::Client& client, const Agent& agent, std::vector<llm::Message> input, RunOptions options,
-                       std::shared_ptr<Budget> budget) {
+                       std::shared_ptr<Budget> budget, EventSink emit = {}) {
     if (options.max_turns < 1) throw std::invalid_argument("agent::run: max_turns must be at least 1");
-    Runner runner(client, agent, options, std::move(budget));
+    Runner runner(client, agent, options, std::move(budget), std::move(emit));
     Task<RunResult> work = runner.run(std::move(input));
     if (!options.timeout) co_return co_await std::move(work);
     co_return co_await wait_for(std::move(work), *options.timeout);
@@ -278,7 +307,9 @@ Task<RunResult> run_in(llm::Client& client, const Agent& agent, std::vector<llm:
 
 }  // namespace
 
-Task<RunResult> run(llm::Client& client, const Agent& agent, std::vector<llm::Message> input, RunOptions options) {
+namespace detail {
+Task<RunResult> run_observed(llm::Client& client, const Agent& agent, std::vector<llm::Message> input, RunOptions options,
+                             EventSink emit) {
     auto budget = std::make_shared<Budget>();
     budget->limits = options;
     Session* session = options.session;
@@ -289,10 +320,15 @@ Task<RunResult> run(llm::Client& client, const Agent& agent, std::vector<llm::Me
         conversation.insert(conversation.end(), std::make_move_iterator(input.begin()), std::make_move_iterator(input.end()));
         input = std::move(conversation);
     }
-    RunResult result = co_await run_in(client, agent, std::move(input), std::move(options), std::move(budget));
+    RunResult result = co_await run_in(client, agent, std::move(input), std::move(options), std::move(budget), std::move(emit));
     if (session != nullptr)
         co_await session->add(std::vector<llm::Message>(result.messages.begin() + static_cast<std::ptrdiff_t>(known), result.messages.end()));
     co_return result;
+}
+}  // namespace detail
+
+Task<RunResult> run(llm::Client& client, const Agent& agent, std::vector<llm::Message> input, RunOptions options) {
+    return detail::run_observed(client, agent, std::move(input), options, {});
 }
 
 Task<RunResult> run(llm::Client& client, const Agent& agent, std::string input, RunOptions options) {
