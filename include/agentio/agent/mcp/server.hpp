@@ -43,7 +43,7 @@ struct ServerOptions {
     std::string name = "agentio";
     std::string version = "0.1.0";
     // Told to the client in initialize: how to use these tools; empty: none.
-    std::string instructions;
+    std::string instructions = {};
     // Tools per tools/list page (at least 1).
     std::size_t page_size = 50;
 };

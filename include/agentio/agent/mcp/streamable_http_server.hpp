@@ -48,7 +48,7 @@ struct StreamableHttpOptions {
     // Origins accepted besides the loopback ones, exactly as browsers send
     // them: "https://app.example.com". "*" accepts any origin (a server that
     // is not on loopback and checks its callers another way).
-    std::vector<std::string> allowed_origins;
+    std::vector<std::string> allowed_origins = {};
     // Answer requests with one JSON body instead of an SSE stream (progress
     // notifications are then not delivered).
     bool json_response = false;
