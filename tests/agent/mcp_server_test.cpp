@@ -272,10 +272,11 @@ TEST(McpServerTest, OurClientListsAndCallsTheServersToolsAcrossPages) {
     run_virtual([]() -> Task<> {
         auto probe = std::make_shared<Probe>();
         Server server(test_tools(probe), {.name = "calc", .page_size = 1});
-        auto [client_side, server_side] = memory_pair();
-        Task<> serving_task = server.serve(std::move(server_side));
+        auto link = memory_pair();
+        Task<> serving_task = server.serve(std::move(link.second));
         auto serving = create_task(std::move(serving_task));
-        Client client = co_await Client::connect(std::move(client_side));
+        Task<Client> connecting = Client::connect(std::move(link.first));
+        Client client = co_await std::move(connecting);
         EXPECT_EQ(client.server_info()["name"], "calc");
         const std::vector<ToolInfo> tools = co_await client.list_tools();
         EXPECT_EQ(tools.size(), 3u);
