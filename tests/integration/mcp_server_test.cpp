@@ -1,0 +1,248 @@
+// Our MCP server against our MCP client over both transports: Streamable
+// HTTP in process on a free loopback port (plus the HTTP rules checked with a
+// plain HTTP client: session ids, status codes, Origin), and stdio with the
+// example server (examples/mcp_server.cpp) as a child process.
+// Real clock, every wait bounded.
+#include <agentio/agent/mcp/client.hpp>
+#include <agentio/agent/mcp/http_client_transport.hpp>
+#include <agentio/agent/mcp/process_transport.hpp>
+#include <agentio/agent/mcp/server.hpp>
+#include <agentio/agent/mcp/streamable_http_server.hpp>
+#include <agentio/agentio.hpp>
+#include <gtest/gtest.h>
+
+#include "integration/support.hpp"
+
+using namespace agentio;
+using namespace agentio::agent::mcp;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct EchoArgs {
+    std::string text;
+    static auto describe() { return agent::fields(agent::field("text", &EchoArgs::text, "What to say back")); }
+};
+
+std::vector<agent::Tool> tools(std::shared_ptr<Event> wait_started) {
+    std::vector<agent::Tool> list;
+    list.push_back(agent::Tool::from("echo", "Says the text back",
+                                     [](EchoArgs args) -> Task<std::string> { co_return "echo: " + args.text; }));
+    list.push_back(agent::Tool::from("hang", "Never finishes", [wait_started]() -> Task<std::string> {
+        wait_started->set();
+        Event never;
+        co_await never.wait();
+        co_return "";
+    }));
+    return list;
+}
+
+// An MCP endpoint on a free loopback port, for the length of one test body.
+struct HttpEndpoint {
+    std::shared_ptr<Event> hang_started = std::make_shared<Event>();
+    StreamableHttpServer endpoint;
+    http::Server http;
+
+    explicit HttpEndpoint(StreamableHttpOptions options = {})
+        : endpoint(Server(tools(hang_started), {.name = "itest", .page_size = 1}), std::move(options)) {
+        endpoint.mount(http);
+        http.start("127.0.0.1", 0);
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(http.port()) + "/mcp"; }
+    std::unique_ptr<HttpClientTransport> transport() const {
+        HttpClientOptions options;
+        options.url = url();
+        options.name = "itest";
+        return std::make_unique<HttpClientTransport>(options);
+    }
+    Task<> stop() {
+        co_await endpoint.close();
+        co_await http.shutdown(1s);
+    }
+};
+
+Json echo_arguments(const std::string& text) { return {{"text", text}}; }
+
+http::ClientRequest post(const std::string& url, std::string body, const std::string& session = {}) {
+    http::ClientRequest request;
+    request.method = "POST";
+    request.url = url;
+    request.body = std::move(body);
+    request.headers.set("Content-Type", "application/json");
+    request.headers.set("Accept", "application/json, text/event-stream");
+    if (!session.empty()) request.headers.set("Mcp-Session-Id", session);
+    return request;
+}
+
+std::string initialize_body() {
+    return R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",)"
+           R"("capabilities":{},"clientInfo":{"name":"raw","version":"1"}}})";
+}
+
+constexpr const char* kListBody = R"({"jsonrpc":"2.0","id":2,"method":"tools/list","params":{}})";
+
+}  // namespace
+
+TEST(McpServerHttpTest, OurClientListsAndCallsToolsOverStreamableHttp) {
+    run([]() -> Task<> {
+        HttpEndpoint server;
+        Task<Client> connecting = Client::connect(server.transport());
+        Client client = co_await wait_for(std::move(connecting), 30s);
+        EXPECT_EQ(client.server_info()["name"], "itest");
+        EXPECT_EQ(server.endpoint.session_count(), 1u);
+        const std::vector<ToolInfo> listed = co_await wait_for(client.list_tools(), 30s);
+        std::vector<std::string> names;
+        for (const ToolInfo& tool : listed) names.push_back(tool.name);
+        EXPECT_EQ(names, (std::vector<std::string>{"echo", "hang"}));
+        const CallToolResult echo = co_await wait_for(client.call_tool("echo", echo_arguments("over http")), 30s);
+        EXPECT_EQ(echo.text(), "echo: over http");
+        co_await wait_for(client.close(), 30s);
+        EXPECT_EQ(server.endpoint.session_count(), 0u);  // the client's DELETE ended it
+        co_await server.stop();
+    }());
+}
+
+TEST(McpServerHttpTest, ACancelledCallOverHttpLeavesTheSessionUsable) {
+    run([]() -> Task<> {
+        HttpEndpoint server;
+        Task<Client> connecting = Client::connect(server.transport());
+        Client client = co_await wait_for(std::move(connecting), 30s);
+        auto hanging = create_task(client.call_tool("hang"));
+        co_await wait_for(server.hang_started->wait(), 30s);
+        hanging.cancel();
+        EXPECT_THROW(co_await hanging, CancelledError);
+        const CallToolResult echo = co_await wait_for(client.call_tool("echo", echo_arguments("still here")), 30s);
+        EXPECT_EQ(echo.text(), "echo: still here");
+        co_await wait_for(client.close(), 30s);
+        co_await server.stop();
+    }());
+}
+
+TEST(McpServerHttpTest, TheSessionRulesAreAnsweredWithTheSpecsStatusCodes) {
+    run([]() -> Task<> {
+        HttpEndpoint server;
+        http::Client http;
+        const std::string url = server.url();
+
+        http::ClientResponse init = co_await wait_for(http.send(post(url, initialize_body())), 30s);
+        EXPECT_EQ(init.status(), 200);
+        EXPECT_EQ(init.header("Content-Type").value_or(""), "text/event-stream");
+        const std::string session(init.header("Mcp-Session-Id").value_or(""));
+        EXPECT_EQ(session.size(), 32u);
+        const std::string init_events = co_await wait_for(init.text(), 30s);
+        EXPECT_NE(init_events.find("\"protocolVersion\":\"2025-11-25\""), std::string::npos) << init_events;
+
+        http::ClientResponse missing = co_await wait_for(http.send(post(url, kListBody)), 30s);
+        EXPECT_EQ(missing.status(), 400);
+        (void)co_await missing.text();
+        http::ClientResponse unknown = co_await wait_for(http.send(post(url, kListBody, "0123")), 30s);
+        EXPECT_EQ(unknown.status(), 404);
+        (void)co_await unknown.text();
+
+        const std::string initialized = R"({"jsonrpc":"2.0","method":"notifications/initialized"})";
+        http::ClientResponse accepted = co_await wait_for(http.send(post(url, initialized, session)), 30s);
+        EXPECT_EQ(accepted.status(), 202);
+        EXPECT_EQ(co_await accepted.text(), "");
+
+        http::ClientRequest old_version = post(url, kListBody, session);
+        old_version.headers.set("MCP-Protocol-Version", "1999-01-01");
+        http::ClientResponse refused_version = co_await wait_for(http.send(std::move(old_version)), 30s);
+        EXPECT_EQ(refused_version.status(), 400);
+        (void)co_await refused_version.text();
+
+        http::ClientRequest rebinding = post(url, kListBody, session);
+        rebinding.headers.set("Origin", "http://evil.example");
+        http::ClientResponse forbidden = co_await wait_for(http.send(std::move(rebinding)), 30s);
+        EXPECT_EQ(forbidden.status(), 403);
+        (void)co_await forbidden.text();
+
+        http::ClientRequest local = post(url, kListBody, session);
+        local.headers.set("Origin", "http://localhost:5173");
+        http::ClientResponse listed = co_await wait_for(http.send(std::move(local)), 30s);
+        EXPECT_EQ(listed.status(), 200);
+        const std::string list_events = co_await wait_for(listed.text(), 30s);
+        EXPECT_NE(list_events.find("\"nextCursor\""), std::string::npos) << list_events;
+
+        http::ClientRequest json_only = post(url, kListBody, session);
+        json_only.headers.set("Accept", "application/json");
+        http::ClientResponse not_acceptable = co_await wait_for(http.send(std::move(json_only)), 30s);
+        EXPECT_EQ(not_acceptable.status(), 406);
+        (void)co_await not_acceptable.text();
+
+        http::ClientResponse garbage = co_await wait_for(http.send(post(url, "{not json", session)), 30s);
+        EXPECT_EQ(garbage.status(), 400);
+        EXPECT_NE((co_await garbage.text()).find("-32700"), std::string::npos);
+
+        http::ClientRequest stream;
+        stream.url = url;
+        stream.headers.set("Accept", "text/event-stream");
+        stream.headers.set("Mcp-Session-Id", session);
+        http::ClientResponse no_stream = co_await wait_for(http.send(std::move(stream)), 30s);
+        EXPECT_EQ(no_stream.status(), 405);
+        (void)co_await no_stream.text();
+
+        http::ClientRequest end;
+        end.method = "DELETE";
+        end.url = url;
+        end.headers.set("Mcp-Session-Id", session);
+        http::ClientRequest end_again = end;
+        http::ClientResponse ended = co_await wait_for(http.send(std::move(end)), 30s);
+        EXPECT_EQ(ended.status(), 200);
+        (void)co_await ended.text();
+        http::ClientResponse gone = co_await wait_for(http.send(post(url, kListBody, session)), 30s);
+        EXPECT_EQ(gone.status(), 404);
+        (void)co_await gone.text();
+        http::ClientResponse ended_twice = co_await wait_for(http.send(std::move(end_again)), 30s);
+        EXPECT_EQ(ended_twice.status(), 404);
+        (void)co_await ended_twice.text();
+        co_await server.stop();
+    }());
+}
+
+TEST(McpServerHttpTest, JsonResponseModeAnswersOneJsonBody) {
+    run([]() -> Task<> {
+        HttpEndpoint server({.json_response = true});
+        http::Client http;
+        http::ClientRequest init = post(server.url(), initialize_body());
+        init.headers.set("Accept", "application/json");
+        http::ClientResponse answer = co_await wait_for(http.send(std::move(init)), 30s);
+        EXPECT_EQ(answer.status(), 200);
+        EXPECT_EQ(answer.header("Content-Type").value_or(""), "application/json");
+        const Json body = Json::parse(co_await wait_for(answer.text(), 30s));
+        EXPECT_EQ(body["id"], 1);
+        EXPECT_EQ(body["result"]["serverInfo"]["name"], "itest");
+        Task<Client> connecting = Client::connect(server.transport());
+        Client client = co_await wait_for(std::move(connecting), 30s);
+        const CallToolResult echo = co_await wait_for(client.call_tool("echo", echo_arguments("as json")), 30s);
+        EXPECT_EQ(echo.text(), "echo: as json");
+        co_await wait_for(client.close(), 30s);
+        co_await server.stop();
+    }());
+}
+
+TEST(McpServerStdioTest, OurClientUsesTheExampleServerAsAChildProcess) {
+    run([]() -> Task<> {
+        ProcessOptions options;
+        options.command = {std::string(AGENTIO_BIN_DIR) + "/mcp_server"};
+        options.name = "example";
+        options.capture_stderr = true;
+        Task<Client> connecting = Client::connect(ProcessTransport::spawn(options));
+        Client client = co_await wait_for(std::move(connecting), 30s);
+        EXPECT_EQ(client.server_info()["name"], "agentio-example");
+        EXPECT_FALSE(client.instructions().empty());
+        const std::vector<ToolInfo> listed = co_await wait_for(client.list_tools(), 30s);
+        EXPECT_EQ(listed.size(), 3u);
+        const Json sum_arguments = {{"a", 2}, {"b", 40}};
+        const CallToolResult sum = co_await wait_for(client.call_tool("add", sum_arguments), 30s);
+        EXPECT_EQ(sum.text(), "42.0");
+        const Json bad_arguments = {{"a", "two"}};
+        const CallToolResult bad = co_await wait_for(client.call_tool("add", bad_arguments), 30s);
+        EXPECT_TRUE(bad.is_error);
+        // A call cancelled by its deadline leaves the server answering.
+        const Json long_wait = {{"seconds", 600}};
+        EXPECT_THROW(co_await wait_for(client.call_tool("wait", long_wait), 200ms), TimeoutError);
+        co_await wait_for(client.ping(), 30s);
+        // Closing our end of its stdin is end of file: the server exits on its own.
+        co_await wait_for(client.close(), 30s);
+    }());
+}
