@@ -1,6 +1,7 @@
 // agent.hpp: the agent layer in one include: tools with schemas from C++
 // types, the agent loop, handoffs, guardrails, sessions, fan-out, and the MCP
-// client whose servers' tools become agent tools.
+// client whose servers' tools become agent tools, and the MCP server that
+// offers agent tools to other runtimes.
 #pragma once
 
 #include "agentio/agent/agent.hpp"
@@ -8,7 +9,10 @@
 #include "agentio/agent/errors.hpp"
 #include "agentio/agent/guardrail.hpp"
 #include "agentio/agent/mcp/client.hpp"
+#include "agentio/agent/mcp/server.hpp"
+#include "agentio/agent/mcp/streamable_http_server.hpp"
 #include "agentio/agent/run.hpp"
 #include "agentio/agent/run_all.hpp"
+#include "agentio/agent/run_stream.hpp"
 #include "agentio/agent/session.hpp"
 #include "agentio/agent/tool.hpp"
