@@ -319,9 +319,7 @@ Task<http::Response> Service::chat(std::shared_ptr<Service> self, http::Request&
         }
         const ScriptedReply* fixed = rule != nullptr ? &rule->reply : decided ? &*decided : nullptr;
         replies = plan_replies(service.config_, fixed, chat, &format);
-    } catch (const ResponseFormatError& e) {
-        problem = Problem{e.what(), e.param(), e.code()};
-    } catch (const ToolPolicyError& e) {
+    } catch (const InvalidRequest& e) {
         problem = Problem{e.what(), e.param(), e.code()};
     }
     if (problem) {

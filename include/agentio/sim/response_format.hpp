@@ -24,23 +24,15 @@
 #include <optional>
 #include <string>
 
-#include "agentio/core/errors.hpp"
+#include "agentio/sim/invalid_request.hpp"
 #include "agentio/sim/schema_instance.hpp"
 
 namespace agentio::sim {
 
-// A response_format the API would refuse: the error body's message, param and code.
-class ResponseFormatError : public Error {
+// A response_format the API would refuse.
+class ResponseFormatError : public InvalidRequest {
 public:
-    ResponseFormatError(const std::string& message, std::string param, std::optional<std::string> code = std::nullopt)
-        : Error(message), param_(std::move(param)), code_(std::move(code)) {}
-
-    const std::string& param() const noexcept { return param_; }
-    const std::optional<std::string>& code() const noexcept { return code_; }
-
-private:
-    std::string param_;
-    std::optional<std::string> code_;
+    using InvalidRequest::InvalidRequest;
 };
 
 struct ResponseFormat {

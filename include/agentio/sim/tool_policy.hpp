@@ -91,9 +91,9 @@
 #include <string_view>
 #include <vector>
 
-#include "agentio/core/errors.hpp"
 #include "agentio/llm/chat.hpp"
 #include "agentio/sim/config.hpp"
+#include "agentio/sim/invalid_request.hpp"
 #include "agentio/sim/schema_instance.hpp"
 #include "agentio/sim/script.hpp"
 
@@ -103,18 +103,10 @@ namespace agentio::sim {
 std::optional<ToolPolicy> parse_tool_policy(std::string_view name) noexcept;
 std::string_view tool_policy_name(ToolPolicy policy) noexcept;
 
-// A tool_choice or tool schema the API would refuse: the error body's message, param and code.
-class ToolPolicyError : public Error {
+// A tool_choice or tool schema the API would refuse.
+class ToolPolicyError : public InvalidRequest {
 public:
-    ToolPolicyError(const std::string& message, std::string param, std::optional<std::string> code = std::nullopt)
-        : Error(message), param_(std::move(param)), code_(std::move(code)) {}
-
-    const std::string& param() const noexcept { return param_; }
-    const std::optional<std::string>& code() const noexcept { return code_; }
-
-private:
-    std::string param_;
-    std::optional<std::string> code_;
+    using InvalidRequest::InvalidRequest;
 };
 
 // The request's tool_choice.
