@@ -8,6 +8,7 @@
 #include "agentio/agent/session.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -110,17 +111,38 @@ std::string lines_of(const std::vector<llm::Message>& messages) {
     return text;
 }
 
+// Where the complete lines of the open file end: a torn tail (no final
+// newline) is left out. Reads backwards from the end, so an append costs the
+// tail, not the whole conversation.
+off_t complete_length(int fd, off_t size, const std::filesystem::path& path) {
+    char block[4096];
+    for (off_t end = size; end > 0;) {
+        const off_t start = end > static_cast<off_t>(sizeof block) ? end - static_cast<off_t>(sizeof block) : 0;
+        const ssize_t n = ::pread(fd, block, static_cast<std::size_t>(end - start), start);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            fail_io(path, "cannot read");
+        }
+        for (ssize_t i = n; i > 0; --i)
+            if (block[i - 1] == '\n') return start + i;
+        end = start;
+    }
+    return 0;
+}
+
 void append_synced(const std::filesystem::path& path, const std::string& text) {
-    const Contents contents = read_lines(path);
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) fail_io(path, "cannot open for writing");
     struct Closer {
         int fd;
         ~Closer() { ::close(fd); }
     } closer{fd};
     // Cut a torn tail left by a crash, then append after the complete lines.
-    if (::ftruncate(fd, static_cast<off_t>(contents.complete_bytes)) != 0) fail_io(path, "cannot truncate");
-    if (::lseek(fd, 0, SEEK_END) < 0) fail_io(path, "cannot seek");
+    struct stat info {};
+    if (::fstat(fd, &info) != 0) fail_io(path, "cannot stat");
+    const off_t complete = complete_length(fd, info.st_size, path);
+    if (complete != info.st_size && ::ftruncate(fd, complete) != 0) fail_io(path, "cannot truncate");
+    if (::lseek(fd, complete, SEEK_SET) < 0) fail_io(path, "cannot seek");
     write_all(fd, text, path);
     if (::fsync(fd) != 0) fail_io(path, "cannot fsync");
 }

@@ -99,3 +99,13 @@ TEST(SessionTest, ALineThatIsNotAMessageIsAnErrorNamingTheFileAndLine) {
         EXPECT_NE(std::string(e.what()).find("bad.jsonl, line 2: not a message"), std::string::npos) << e.what();
     }
 }
+
+TEST(SessionTest, AFullDiskIsAnErrorNamingTheFileNotACrash) {
+    agent::JsonlSession full("/dev/full");
+    try {
+        run_virtual(full.add({llm::Message::user("hello")}));
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("session /dev/full: cannot write"), std::string::npos) << e.what();
+    }
+}
