@@ -16,6 +16,7 @@
 
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "agentio/core/capture.hpp"
 #include "agentio/core/create_task.hpp"
@@ -234,6 +235,15 @@ struct SessionState : std::enable_shared_from_this<SessionState> {
         }
     }
 
+    static Task<> finish_handlers(std::shared_ptr<SessionState> self) {
+        std::vector<TaskHandle<>> answering;
+        for (auto& [key, handler] : self->running) answering.push_back(handler);
+        for (TaskHandle<>& handler : answering) {
+            Outcome<void> finished = co_await capture(handler);
+            if (finished.cancelled() && cancelling() > 0) std::rethrow_exception(finished.error());
+        }
+    }
+
     static Task<> read_loop(std::shared_ptr<SessionState> self) {
         std::exception_ptr error;
         try {
@@ -248,6 +258,17 @@ struct SessionState : std::enable_shared_from_this<SessionState> {
             throw;
         } catch (...) {
             error = std::current_exception();
+        }
+        // A clean end of input: the peer stopped sending but may still read
+        // (a client that writes its requests and closes our stdin). The
+        // requests it sent get their answers before the session ends.
+        if (!error) {
+            Outcome<void> drained = co_await capture(finish_handlers(self));
+            if (drained.cancelled()) {  // close() while answering
+                self->fail_all(nullptr);
+                self->reader = TaskHandle<>();
+                std::rethrow_exception(drained.error());
+            }
         }
         self->fail_all(error ? error : std::make_exception_ptr(TransportError(self->peer() + " closed the connection")));
         // The state holds this task's handle and this frame holds the state:
