@@ -37,7 +37,7 @@ std::unique_ptr<PipeTransport> PipeTransport::stdio(std::string peer, PipeOption
 }
 
 Task<std::exception_ptr> PipeTransport::input_ended() {
-    co_return std::make_exception_ptr(TransportError(peer_ + " closed the connection"));
+    co_return std::make_exception_ptr(EndOfInput(peer_ + " closed the connection"));
 }
 
 Task<std::optional<std::string>> PipeTransport::receive() {

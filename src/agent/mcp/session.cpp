@@ -246,23 +246,27 @@ struct SessionState : std::enable_shared_from_this<SessionState> {
 
     static Task<> read_loop(std::shared_ptr<SessionState> self) {
         std::exception_ptr error;
+        bool clean_end = false;
         try {
             for (;;) {
                 std::optional<std::string> text = co_await self->transport->receive();
-                if (!text) break;
+                if (!text) break;  // we closed it
                 self->dispatch(*text);
             }
         } catch (const CancelledError&) {
             self->fail_all(nullptr);
             self->reader = TaskHandle<>();  // see below
             throw;
+        } catch (const EndOfInput&) {
+            error = std::current_exception();
+            clean_end = true;
         } catch (...) {
             error = std::current_exception();
         }
         // A clean end of input: the peer stopped sending but may still read
         // (a client that writes its requests and closes our stdin). The
         // requests it sent get their answers before the session ends.
-        if (!error) {
+        if (clean_end) {
             Outcome<void> drained = co_await capture(finish_handlers(self));
             if (drained.cancelled()) {  // close() while answering
                 self->fail_all(nullptr);

@@ -45,6 +45,13 @@ public:
     using McpError::McpError;
 };
 
+// The peer closed its end cleanly, between messages (end of file on a pipe).
+// It may still read: a session answers the requests it already received.
+class EndOfInput : public TransportError {
+public:
+    using TransportError::TransportError;
+};
+
 class SessionExpired : public TransportError {
 public:
     using TransportError::TransportError;
