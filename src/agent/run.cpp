@@ -32,11 +32,7 @@ struct Budget {
     double cost = 0;
 
     void spend(const llm::RequestRecord& record) {
-        usage.prompt_tokens += record.usage.prompt_tokens;
-        usage.completion_tokens += record.usage.completion_tokens;
-        usage.total_tokens += record.usage.total_tokens;
-        usage.cached_tokens += record.usage.cached_tokens;
-        usage.reasoning_tokens += record.usage.reasoning_tokens;
+        usage += record.usage;
         cost += record.cost;
         if (limits.max_total_tokens && usage.total_tokens > *limits.max_total_tokens)
             throw BudgetExceeded(fmt::format("the run used {} tokens, over its budget of {}", usage.total_tokens,

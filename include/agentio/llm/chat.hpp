@@ -45,6 +45,16 @@ struct Usage {
     std::int64_t cached_tokens = 0;     // prompt_tokens_details.cached_tokens
     std::int64_t reasoning_tokens = 0;  // completion_tokens_details.reasoning_tokens
 
+    // Sums another call's usage into this one (a run's total over its calls).
+    Usage& operator+=(const Usage& other) noexcept {
+        prompt_tokens += other.prompt_tokens;
+        completion_tokens += other.completion_tokens;
+        total_tokens += other.total_tokens;
+        cached_tokens += other.cached_tokens;
+        reasoning_tokens += other.reasoning_tokens;
+        return *this;
+    }
+
     friend bool operator==(const Usage&, const Usage&) = default;
 };
 
