@@ -3,11 +3,14 @@
 // A Runner is one run: the conversation, the items, the current agent. Every
 // run of a tree (a run and the runs of the agents it calls as tools) shares one
 // Budget, which nested runs find through a task-local variable that each tool
-// call's task sets for itself: the caller's context is never touched.
+// call's task sets for itself: the caller's context is never touched. A
+// durable run's journal (journal.hpp) is shared the same way, each nested run
+// keying its steps under the tool call that runs it.
 #include "agentio/agent/run.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <memory>
 #include <type_traits>
@@ -17,6 +20,8 @@
 #include "agentio/core/context.hpp"
 #include "agentio/core/gather.hpp"
 #include "agentio/core/timeout.hpp"
+#include "agentio/llm/wire.hpp"
+#include "journal.hpp"
 #include "run_observed.hpp"
 
 namespace agentio::agent {
@@ -31,9 +36,9 @@ struct Budget {
     llm::Usage usage;
     double cost = 0;
 
-    void spend(const llm::RequestRecord& record) {
-        usage += record.usage;
-        cost += record.cost;
+    void spend(const llm::Usage& call_usage, double call_cost) {
+        usage += call_usage;
+        cost += call_cost;
         if (limits.max_total_tokens && usage.total_tokens > *limits.max_total_tokens)
             throw BudgetExceeded(fmt::format("the run used {} tokens, over its budget of {}", usage.total_tokens,
                                              *limits.max_total_tokens));
@@ -46,6 +51,8 @@ struct Budget {
 struct RunScope {
     llm::Client* client = nullptr;
     std::shared_ptr<Budget> budget;
+    std::shared_ptr<detail::Journal> journal;  // null unless the run is durable
+    std::string step_key;                      // the tool call's journal key
 };
 
 ContextVar<RunScope>& run_scope() {
@@ -75,16 +82,60 @@ llm::Tool handoff_definition(const Handoff& handoff) {
     return tool;
 }
 
+// ---- what the journal keeps of a step ----
+
+llm::Json usage_to_json(const llm::Usage& usage) {
+    return {{"prompt_tokens", usage.prompt_tokens},       {"completion_tokens", usage.completion_tokens},
+            {"total_tokens", usage.total_tokens},         {"cached_tokens", usage.cached_tokens},
+            {"reasoning_tokens", usage.reasoning_tokens}};
+}
+
+llm::Usage usage_from_json(const llm::Json& json) {
+    llm::Usage usage;
+    usage.prompt_tokens = json.value("prompt_tokens", std::int64_t{0});
+    usage.completion_tokens = json.value("completion_tokens", std::int64_t{0});
+    usage.total_tokens = json.value("total_tokens", std::int64_t{0});
+    usage.cached_tokens = json.value("cached_tokens", std::int64_t{0});
+    usage.reasoning_tokens = json.value("reasoning_tokens", std::int64_t{0});
+    return usage;
+}
+
+llm::Json tool_entry(const std::string& key, const ToolResult& result) {
+    return {{"key", key}, {"content", result.content}, {"is_error", result.is_error}};
+}
+
+// A recorded step that cannot be read back is the journal's fault, named as such.
+template <class Read>
+auto read_entry(const detail::Journal& journal, const llm::Json& entry, Read read) -> decltype(read()) {
+    try {
+        return read();
+    } catch (const std::exception& e) {
+        throw AgentError("journal " + journal.path().string() + ": the entry \"" + entry.value("key", "") +
+                         "\" cannot be read back: " + e.what());
+    }
+}
+
 Task<ToolResult> invoke_in_run(Tool tool, std::string arguments, RunScope scope) {
+    std::shared_ptr<detail::Journal> journal = scope.journal;
+    std::string key = scope.step_key;
     run_scope().set(std::move(scope));  // this call's own task: nested runs find their parent here
-    co_return co_await tool.invoke(arguments);
+    ToolResult result = co_await tool.invoke(arguments);
+    if (journal) co_await journal->record(tool_entry(key, result));
+    co_return result;
 }
 
 class Runner {
 public:
+    // `journal` (may be null) keeps this run's steps under `key_prefix`.
     Runner(llm::Client& client, const Agent& agent, const RunOptions& options, std::shared_ptr<Budget> budget,
-           EventSink emit)
-        : client_(client), agent_(&agent), options_(options), budget_(std::move(budget)), emit_(std::move(emit)) {}
+           std::shared_ptr<detail::Journal> journal, std::string key_prefix, EventSink emit)
+        : client_(client),
+          agent_(&agent),
+          options_(options),
+          budget_(std::move(budget)),
+          journal_(std::move(journal)),
+          key_prefix_(std::move(key_prefix)),
+          emit_(std::move(emit)) {}
 
     Task<RunResult> run(std::vector<llm::Message> input) {
         result_.messages = std::move(input);
@@ -102,10 +153,8 @@ private:
     Task<bool> turn() {
         // (No co_await inside a conditional expression: g++ 12 destroys its
         // temporaries twice.)
-        Task<llm::ChatResponse> call = result_.turns == 0 ? first_call() : call_model();
-        const llm::ChatResponse reply = co_await std::move(call);
-        if (reply.choices.empty()) throw AgentError("the model's reply has no choices");
-        const llm::Message& message = reply.choices.front().message;
+        Task<llm::Message> call = result_.turns == 0 ? first_call() : call_model();
+        const llm::Message message = co_await std::move(call);
         result_.messages.push_back(message);
         if (message.content && !message.content->empty()) add_item(RunItem::Kind::Message, *message.content);
         if (!message.tool_calls.empty()) {
@@ -153,21 +202,50 @@ private:
         return request;
     }
 
-    Task<llm::ChatResponse> call_model() {
+    // The model's reply to this turn: replayed from the journal when an
+    // earlier process recorded it, else asked for (and then recorded before
+    // the budget is checked, so a replay stops where the first run stopped).
+    Task<llm::Message> call_model() {
         ++result_.turns;
-        if (emit_) co_return co_await call_model_streamed();
-        llm::Recorded<llm::ChatResponse> call = co_await client_.chat_recorded(request());
-        budget_->spend(call.record);  // a failed call may have cost tokens too
-        co_return std::move(call.outcome).value();
+        const std::string key = turn_key();
+        if (const llm::Json* recorded = journal_ ? journal_->find(key) : nullptr) co_return replay_model_call(*recorded);
+        Task<llm::Recorded<llm::ChatResponse>> ask = emit_ ? call_model_streamed() : client_.chat_recorded(request());
+        llm::Recorded<llm::ChatResponse> call = co_await std::move(ask);
+        if (!call.outcome) budget_->spend(call.record.usage, call.record.cost);  // a failed call may have cost tokens too
+        llm::ChatResponse reply = std::move(call.outcome).value();
+        if (reply.choices.empty()) throw AgentError("the model's reply has no choices");
+        llm::Message message = std::move(reply.choices.front().message);
+        if (journal_) {
+            llm::Json entry = {{"key", key},
+                               {"agent", agent_->name},
+                               {"message", llm::to_json_value(message)},
+                               {"usage", usage_to_json(call.record.usage)},
+                               {"cost", call.record.cost}};
+            co_await journal_->record(std::move(entry));
+        }
+        budget_->spend(call.record.usage, call.record.cost);
+        co_return message;
+    }
+
+    llm::Message replay_model_call(const llm::Json& entry) {
+        llm::Message message = read_entry(*journal_, entry, [&] { return llm::message_from_json(entry.at("message")); });
+        const llm::Usage usage = read_entry(*journal_, entry, [&] { return usage_from_json(entry.at("usage")); });
+        if (emit_ && message.content && !message.content->empty())
+            emit_({RunEvent::Kind::TextDelta, agent_->name, *message.content, {}, false});
+        budget_->spend(usage, entry.value("cost", 0.0));
+        return message;
     }
 
     // A streamed run's model call: the text goes out as it comes.
-    Task<llm::ChatResponse> call_model_streamed() {
+    Task<llm::Recorded<llm::ChatResponse>> call_model_streamed() {
         llm::ChatStream stream = co_await client_.chat_stream(request());
         Outcome<llm::ChatResponse> whole = co_await capture(forward_deltas(stream));
-        budget_->spend(stream.record());
-        co_return std::move(whole).value();
+        llm::Recorded<llm::ChatResponse> call{std::move(whole), stream.record()};
+        co_return call;
     }
+
+    // This turn's journal key; its tool calls are keyed under it.
+    std::string turn_key() const { return key_prefix_ + "turn" + std::to_string(result_.turns); }
 
     Task<llm::ChatResponse> forward_deltas(llm::ChatStream& stream) {
         while (const llm::ChatChunk* chunk = co_await stream.next()) {
@@ -180,11 +258,11 @@ private:
     // The first model call, beside the first agent's input guardrails: a
     // guardrail that trips cancels the call (gather cancels the siblings of
     // the first failure).
-    Task<llm::ChatResponse> first_call() {
+    Task<llm::Message> first_call() {
         if (agent_->input_guardrails.empty()) co_return co_await call_model();
         std::vector<Task<>> checks;
         for (const InputGuardrail& guardrail : agent_->input_guardrails) checks.push_back(check_input(guardrail, result_.messages));
-        Task<llm::ChatResponse> call = call_model();
+        Task<llm::Message> call = call_model();
         Task<> guarded = gather(std::move(checks));
         auto both = co_await gather(std::move(call), std::move(guarded));
         co_return std::move(std::get<0>(both));
@@ -224,8 +302,15 @@ private:
                     results[i] = ToolResult::error("only one handoff per turn; this one was not taken");
                 }
             } else if (const Tool* tool = find_tool(call.name)) {
-                work.push_back(invoke_in_run(*tool, call.arguments, RunScope{&client_, budget_}));
-                worked.push_back(i);
+                std::string key = turn_key() + "/" + std::to_string(i);
+                if (const llm::Json* recorded = journal_ ? journal_->find(key) : nullptr) {
+                    results[i] = read_entry(*journal_, *recorded, [&] {
+                        return ToolResult{recorded->at("content").get<std::string>(), recorded->at("is_error").get<bool>()};
+                    });
+                } else {
+                    work.push_back(invoke_in_run(*tool, call.arguments, RunScope{&client_, budget_, journal_, std::move(key)}));
+                    worked.push_back(i);
+                }
             } else {
                 results[i] = ToolResult::error("there is no tool named '" + call.name + "'");
             }
@@ -287,18 +372,73 @@ private:
     const Agent* agent_;
     const RunOptions& options_;
     std::shared_ptr<Budget> budget_;
+    std::shared_ptr<detail::Journal> journal_;
+    std::string key_prefix_;
     EventSink emit_;  // empty unless the run is streamed
     RunResult result_;
     bool corrected_ = false;  // the corrective turn for an invalid typed output was used
 };
 
 Task<RunResult> run_in(llm::Client& client, const Agent& agent, std::vector<llm::Message> input, RunOptions options,
-                       std::shared_ptr<Budget> budget, EventSink emit = {}) {
+                       std::shared_ptr<Budget> budget, std::shared_ptr<detail::Journal> journal, std::string key_prefix,
+                       EventSink emit = {}) {
     if (options.max_turns < 1) throw std::invalid_argument("agent::run: max_turns must be at least 1");
-    Runner runner(client, agent, options, std::move(budget), std::move(emit));
+    Runner runner(client, agent, options, std::move(budget), std::move(journal), std::move(key_prefix), std::move(emit));
     Task<RunResult> work = runner.run(std::move(input));
     if (!options.timeout) co_return co_await std::move(work);
     co_return co_await wait_for(std::move(work), *options.timeout);
+}
+
+}  // namespace
+
+namespace {
+
+llm::Json messages_to_json(const std::vector<llm::Message>& messages) {
+    llm::Json array = llm::Json::array();
+    for (const llm::Message& message : messages) array.push_back(llm::to_json_value(message));
+    return array;
+}
+
+// The conversation a resumed durable run starts from: the one its first
+// process recorded (the session may have grown since), after checking that
+// it is the same run: the same agent, the same new input.
+std::vector<llm::Message> recorded_input(const detail::Journal& journal, const llm::Json& entry, const Agent& agent,
+                                         const std::vector<llm::Message>& input) {
+    const std::string file = journal.path().string();
+    return read_entry(journal, entry, [&] {
+        const std::string& recorded_agent = entry.at("agent").get_ref<const std::string&>();
+        if (recorded_agent != agent.name)
+            throw AgentError("journal " + file + " belongs to a run of agent '" + recorded_agent + "', not '" + agent.name +
+                             "': give this run a new journal file");
+        const llm::Json& messages = entry.at("messages");
+        const llm::Json given = messages_to_json(input);
+        const bool same_input = messages.size() >= given.size() &&
+                                std::equal(given.begin(), given.end(), messages.end() - static_cast<std::ptrdiff_t>(given.size()));
+        if (!same_input)
+            throw AgentError("journal " + file + " belongs to a run with another input: give this run a new journal file");
+        std::vector<llm::Message> conversation;
+        for (const llm::Json& message : messages) conversation.push_back(llm::message_from_json(message));
+        return conversation;
+    });
+}
+
+// Adds a run's new messages to its session once. A durable run records that
+// it did; a resumed one that finds the session `known + added` long, ending
+// with `added`, was killed between the add and that record.
+Task<> save_to_session(Session& session, detail::Journal* journal, bool resumed, std::size_t known,
+                       std::vector<llm::Message> added) {
+    if (journal != nullptr && journal->find("session") != nullptr) co_return;
+    bool saved = false;
+    if (resumed) {
+        const std::vector<llm::Message> now = co_await session.messages();
+        saved = now.size() == known + added.size() &&
+                messages_to_json(std::vector<llm::Message>(now.begin() + static_cast<std::ptrdiff_t>(known), now.end())) ==
+                    messages_to_json(added);
+    }
+    if (!saved) co_await session.add(std::move(added));
+    if (journal == nullptr) co_return;
+    llm::Json entry = {{"key", "session"}};
+    co_await journal->record(std::move(entry));
 }
 
 }  // namespace
@@ -308,17 +448,31 @@ Task<RunResult> run_observed(llm::Client& client, const Agent& agent, std::vecto
                              EventSink emit) {
     auto budget = std::make_shared<Budget>();
     budget->limits = options;
+    std::shared_ptr<Journal> journal;
+    if (options.journal != nullptr) journal = co_await Journal::open(options.journal);
     Session* session = options.session;
-    std::size_t known = 0;  // messages the session already has
-    if (session != nullptr) {
-        std::vector<llm::Message> conversation = co_await session->messages();
+    const llm::Json* started = journal ? journal->find("input") : nullptr;
+    const bool resumed = started != nullptr;
+    std::vector<llm::Message> conversation;  // the session's history, then the input
+    std::size_t known = 0;                   // messages the session already had
+    if (resumed) {
+        conversation = recorded_input(*journal, *started, agent, input);
+        known = started->value("session_messages", std::size_t{0});
+    } else {
+        if (session != nullptr) conversation = co_await session->messages();
         known = conversation.size();
         conversation.insert(conversation.end(), std::make_move_iterator(input.begin()), std::make_move_iterator(input.end()));
-        input = std::move(conversation);
+        if (journal) {
+            llm::Json entry = {{"key", "input"}, {"agent", agent.name}, {"session_messages", known}, {"messages", messages_to_json(conversation)}};
+            co_await journal->record(std::move(entry));
+        }
     }
-    RunResult result = co_await run_in(client, agent, std::move(input), std::move(options), std::move(budget), std::move(emit));
-    if (session != nullptr)
-        co_await session->add(std::vector<llm::Message>(result.messages.begin() + static_cast<std::ptrdiff_t>(known), result.messages.end()));
+    RunResult result = co_await run_in(client, agent, std::move(conversation), options, std::move(budget), journal, "",
+                                       std::move(emit));
+    if (session != nullptr) {
+        std::vector<llm::Message> added(result.messages.begin() + static_cast<std::ptrdiff_t>(known), result.messages.end());
+        co_await save_to_session(*session, journal.get(), resumed, known, std::move(added));
+    }
     co_return result;
 }
 }  // namespace detail
@@ -344,7 +498,8 @@ Task<std::string> run_as_tool(std::shared_ptr<const Agent> agent, std::string in
     if (scope == nullptr) throw AgentError("agent '" + agent->name + "' was called as a tool outside a run");
     std::vector<llm::Message> messages;
     messages.push_back(llm::Message::user(std::move(input)));
-    RunResult nested = co_await run_in(*scope->client, *agent, std::move(messages), scope->budget->limits, scope->budget);
+    RunResult nested = co_await run_in(*scope->client, *agent, std::move(messages), scope->budget->limits, scope->budget,
+                                       scope->journal, scope->step_key + "/");
     co_return std::move(nested.final_output);
 }
 }  // namespace

@@ -21,6 +21,17 @@
 //   them, before it is thrown;
 // - a model call that fails after the client's retries: the client's error.
 // A tool that fails never stops a run: the model reads its error (tool.hpp).
+//
+// A durable run (RunOptions::journal) records each model reply and each tool
+// result in the journal file, on disk, before it goes on. Started again with
+// the same journal after a crash, it replays what was recorded (no model call
+// is made again, no tool that finished is called again) and goes on from the
+// first step that has no record. A tool call in flight at the crash has none,
+// so it runs again: exactly once for every call that finished, at least once
+// for the ones the crash interrupted. Guardrails are checks, not steps: they
+// run again. A journal belongs to one run: started with another input or
+// agent it is an AgentError naming the file; a finished journal replays the
+// whole run and returns the same result, without adding to the session twice.
 #pragma once
 
 #include <cstdint>
@@ -50,6 +61,8 @@ struct RunOptions {
     std::optional<double> max_cost{};  // dollars, by the client's price table
     // The conversation to continue and extend (session.hpp); must outlive the run.
     Session* session = nullptr;
+    // A file path: the run is durable (above). Null: it is not.
+    const char* journal = nullptr;
 };
 
 // One thing the run produced, in order.

@@ -53,6 +53,8 @@ struct Client::State {
     }
 };
 
+Task<Client> Client::connect(std::unique_ptr<Transport> transport) { return connect(std::move(transport), ClientOptions{}); }
+
 Task<Client> Client::connect(std::unique_ptr<Transport> transport, ClientOptions options) {
     auto state = std::make_shared<State>(std::move(transport));
     state->options = std::move(options);
