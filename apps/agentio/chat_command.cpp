@@ -8,11 +8,7 @@
 // reply alone goes to stdout.
 #include <fmt/core.h>
 
-#include <unistd.h>
-
 #include <cstdio>
-#include <iostream>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +20,7 @@
 #include "agentio/sim/server.hpp"
 #include "commands.hpp"
 #include "endpoint.hpp"
+#include "prompt_input.hpp"
 #include "validators.hpp"
 
 namespace agentio::cli {
@@ -94,16 +91,9 @@ Subcommand add_chat_command(CLI::App& app) {
             fmt::print(stderr, "agentio chat: {}\n", e.what());
             return static_cast<int>(exit_bad_usage);
         }
-        if (flags->prompt.empty()) {
-            if (::isatty(STDIN_FILENO) == 1) fmt::print(stderr, "agentio chat: type the prompt, then Ctrl-D\n");
-            flags->prompt.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-            while (!flags->prompt.empty() && (flags->prompt.back() == '\n' || flags->prompt.back() == '\r'))
-                flags->prompt.pop_back();
-        }
-        if (flags->prompt.find_first_not_of(" \t\r\n") == std::string::npos) {
-            fmt::print(stderr, "agentio chat: no prompt: give one as an argument or on stdin\n");
-            return static_cast<int>(exit_bad_usage);
-        }
+        std::optional<std::string> prompt = prompt_or_stdin(std::move(flags->prompt), "chat");
+        if (!prompt) return static_cast<int>(exit_bad_usage);
+        flags->prompt = std::move(*prompt);
         try {
             return agentio::run(chat(*flags));
         } catch (const std::exception& e) {

@@ -71,7 +71,11 @@ struct AgentToolOptions {
 class Client {
 public:
     // Takes a transport, runs the handshake; the connection is ready when it returns.
-    static Task<Client> connect(std::unique_ptr<Transport> transport, ClientOptions options = {});
+    // (Two overloads rather than `options = {}`: g++ 12 copies a default
+    // aggregate argument built in a calling coroutine bitwise, and a string
+    // in it would point into the caller's frame.)
+    static Task<Client> connect(std::unique_ptr<Transport> transport);
+    static Task<Client> connect(std::unique_ptr<Transport> transport, ClientOptions options);
 
     const std::string& protocol_version() const noexcept;
     const Json& server_info() const noexcept;          // {"name": ..., "version": ...}

@@ -1,0 +1,159 @@
+// agentio agent end to end: the built binary, its embedded simulator playing
+// the model, and MCP servers as child processes: the example server
+// (examples/mcp_server), the official reference server, and ones that fail.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+namespace {
+
+struct Result {
+    int code = -1;
+    std::string out;
+    std::string err;
+
+    // stdout's JSON lines (--json).
+    std::vector<Json> events() const {
+        std::vector<Json> all;
+        std::istringstream lines(out);
+        for (std::string line; std::getline(lines, line);) all.push_back(Json::parse(line));
+        return all;
+    }
+};
+
+std::string read(const fs::path& path) {
+    std::ifstream file(path);
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+const std::string kExampleServer = (fs::path(AGENTIO_BIN).parent_path() / "mcp_server").string();
+
+// Runs `agentio agent ARGS` through the shell, bounded by coreutils' timeout
+// so that a hang fails the test instead of stalling it.
+Result agent(const std::string& args) {
+    const fs::path dir = fs::temp_directory_path() / ("agentio-agent-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string command = "env -u OPENAI_BASE_URL timeout 60 " + std::string(AGENTIO_BIN) + " agent " + args +
+                                " < /dev/null > " + (dir / "out").string() + " 2> " + (dir / "err").string();
+    const int status = std::system(command.c_str());
+    Result result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read(dir / "out"), read(dir / "err")};
+    fs::remove_all(dir);
+    return result;
+}
+
+std::vector<Json> of_type(const std::vector<Json>& events, const std::string& type) {
+    std::vector<Json> found;
+    for (const Json& event : events)
+        if (event.value("type", "") == type) found.push_back(event);
+    return found;
+}
+
+}  // namespace
+
+TEST(AgentCommandTest, JsonEventsShowTheToolCallItsResultAndTheFinalAnswer) {
+    const Result r = agent("--mcp-stdio " + kExampleServer + " --json 'Add 2 and 3'");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const std::vector<Json> events = r.events();
+    const std::vector<Json> calls = of_type(events, "tool_call"), results = of_type(events, "tool_result"),
+                            finals = of_type(events, "final");
+    ASSERT_EQ(calls.size(), 1u) << r.out;
+    EXPECT_EQ(calls[0]["name"], "add");
+    EXPECT_EQ(calls[0]["arguments"], Json::parse(R"({"a":2,"b":3})"));
+    ASSERT_EQ(results.size(), 1u) << r.out;
+    EXPECT_EQ(results[0]["name"], "add");
+    EXPECT_EQ(results[0]["is_error"], false);
+    const std::string sum = results[0]["content"];
+    EXPECT_EQ(sum.substr(0, 1), "5") << sum;
+    ASSERT_EQ(finals.size(), 1u) << r.out;
+    EXPECT_NE(finals[0]["content"].get<std::string>().find(sum), std::string::npos) << finals[0];
+    EXPECT_GT(finals[0]["usage"]["total_tokens"].get<int>(), 0);
+    EXPECT_EQ(events.back()["type"], "final");
+}
+
+TEST(AgentCommandTest, OnATerminalTheAnswerGoesToStdoutAndTheToolsToStderr) {
+    const Result r = agent("--mcp-stdio " + kExampleServer + " 'Add 2 and 3'");
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.err.find("-> add({"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("<- add: 5"), std::string::npos) << r.err;
+    EXPECT_NE(r.out.find("5"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("-> add"), std::string::npos) << r.out;
+}
+
+TEST(AgentCommandTest, TheOfficialReferenceServersToolsWorkUnchanged) {
+    const std::string everything =
+        std::string(AGENTIO_SOURCE_DIR) + "/tests/mcp/node_modules/@modelcontextprotocol/server-everything/dist/index.js";
+    if (!fs::exists(everything)) GTEST_SKIP() << "npm ci in tests/mcp first (./dev does it)";
+    const Result r = agent("--mcp-stdio 'node " + everything + " stdio' --json 'Use get-sum to sum 20 and 22'");
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::optional<Json> sum;
+    for (const Json& result : of_type(r.events(), "tool_result"))
+        if (result["name"] == "get-sum") sum = result;
+    ASSERT_TRUE(sum) << r.out;
+    EXPECT_EQ((*sum)["is_error"], false);
+    EXPECT_NE((*sum)["content"].get<std::string>().find("42"), std::string::npos) << *sum;
+}
+
+TEST(AgentCommandTest, AServerThatCannotStartIsNamedAndExitsOne) {
+    const Result missing = agent("--mcp-stdio '/nonexistent/weather-server --port 1' 'Weather?'");
+    EXPECT_EQ(missing.code, 1);
+    EXPECT_NE(missing.err.find("weather-server"), std::string::npos) << missing.err;
+
+    const Result dies = agent("--mcp-stdio \"sh -c 'echo cannot open the database >&2; exit 3'\" 'Weather?'");
+    EXPECT_EQ(dies.code, 1);
+    EXPECT_NE(dies.err.find("mcp server 'sh'"), std::string::npos) << dies.err;
+    EXPECT_NE(dies.err.find("cannot open the database"), std::string::npos) << dies.err;
+}
+
+TEST(AgentCommandTest, AServerThatAnswersGarbageIsNamedAndExitsOne) {
+    const Result r = agent("--mcp-stdio \"sh -c 'echo this is not JSON-RPC; sleep 30'\" --json 'Weather?'");
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("mcp server 'sh'"), std::string::npos) << r.err;
+    const std::vector<Json> events = r.events();
+    ASSERT_EQ(events.size(), 1u) << r.out;
+    EXPECT_EQ(events[0]["type"], "error");
+}
+
+TEST(AgentCommandTest, RunningOutOfTurnsIsExitOneWithTheReason) {
+    const Result r = agent("--mcp-stdio " + kExampleServer + " --max-turns 1 'Add 2 and 3'");
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("max_turns (1)"), std::string::npos) << r.err;
+}
+
+TEST(AgentCommandTest, BadFlagsAreExitTwo) {
+    EXPECT_EQ(agent("--max-turns 0 'Add 2 and 3'").code, 2);
+    EXPECT_EQ(agent("--no-such-flag 'Add 2 and 3'").code, 2);
+    const Result unbalanced = agent("--mcp-stdio \"npx 'server\" 'Add 2 and 3'");
+    EXPECT_EQ(unbalanced.code, 2);
+    EXPECT_NE(unbalanced.err.find("unbalanced"), std::string::npos) << unbalanced.err;
+    EXPECT_EQ(agent("''").code, 2);
+}
+
+TEST(AgentCommandTest, AJournaledRunStartedAgainGivesTheSameAnswer) {
+    const fs::path journal = fs::temp_directory_path() / ("agentio-agent-journal-" + std::to_string(::getpid()));
+    fs::remove(journal);
+    const std::string args = "--mcp-stdio " + kExampleServer + " --json --journal " + journal.string() + " 'Add 2 and 3'";
+    const Result first = agent(args);
+    ASSERT_EQ(first.code, 0) << first.err;
+    const Result again = agent(args);
+    ASSERT_EQ(again.code, 0) << again.err;
+    EXPECT_EQ(of_type(again.events(), "final"), of_type(first.events(), "final"));
+    std::ifstream lines(journal);
+    int steps = 0;
+    for (std::string line; std::getline(lines, line);) ++steps;
+    EXPECT_EQ(steps, 4);  // input, the call, the tool's result, the answer
+    fs::remove(journal);
+}
