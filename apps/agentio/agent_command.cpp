@@ -12,10 +12,12 @@
 // dies during the run fails the tool calls that reach it (the model reads
 // the error, as with any failing tool) and, checked after the run, the exit
 // code. Without --base-url or OPENAI_BASE_URL the model is the embedded
-// simulator, whose tool policy calls the tools the prompt names.
+// simulator, whose tool policy calls the tools the prompt names. --trace and
+// --otlp-endpoint export the run's spans (agent/tracing.hpp) at the end.
 #include <fmt/core.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <set>
@@ -26,6 +28,7 @@
 #include "agentio/agent/mcp/http_client_transport.hpp"
 #include "agentio/agent/mcp/process_transport.hpp"
 #include "agentio/agent/run_stream.hpp"
+#include "agentio/agent/tracing.hpp"
 #include "agentio/core/capture.hpp"
 #include "agentio/core/errors.hpp"
 #include "agentio/core/gather.hpp"
@@ -52,6 +55,8 @@ struct AgentFlags {
     int max_turns = 10;
     std::string journal;
     bool json = false;
+    std::string trace_file;
+    std::string otlp_endpoint;
 };
 
 // "npx -y 'my server' --flag" as words: blanks separate them, single or
@@ -218,7 +223,8 @@ Task<std::vector<agent::Tool>> tools_of(std::vector<agent::mcp::Client>& servers
 
 // The agent with every server's tools, run to its end: its events as they
 // come, then the result.
-Task<> serve(llm::Client& client, const AgentFlags& flags, EventPrinter& printer, std::vector<agent::mcp::Client>& servers) {
+Task<> serve(llm::Client& client, const AgentFlags& flags, EventPrinter& printer, std::vector<agent::mcp::Client>& servers,
+             agent::Tracer* tracer) {
     agent::Agent agent;
     agent.name = "agent";
     agent.instructions = flags.system;
@@ -227,6 +233,7 @@ Task<> serve(llm::Client& client, const AgentFlags& flags, EventPrinter& printer
     agent::RunOptions options;
     options.max_turns = flags.max_turns;
     if (!flags.journal.empty()) options.journal = flags.journal.c_str();
+    options.tracer = tracer;
     agent::RunStream stream = agent::run_streamed(client, agent, flags.prompt, options);
     while (std::optional<agent::RunEvent> event = co_await stream.next()) printer.print(*event);
     const agent::RunResult result = co_await stream.result();
@@ -248,6 +255,13 @@ Task<int> agent_main(AgentFlags flags, std::vector<std::vector<std::string>> std
     simulated.latency.inter_token = std::chrono::milliseconds(15);
     std::optional<sim::Server> simulator = co_await resolve_endpoint(options, flags.endpoint, simulated, "agent");
     llm::Client client(options);
+    std::optional<agent::Tracer> tracer;
+    if (!flags.trace_file.empty() || !flags.otlp_endpoint.empty()) {
+        agent::TraceOptions trace_options;
+        trace_options.perfetto_file = flags.trace_file;
+        trace_options.otlp_endpoint = flags.otlp_endpoint;
+        tracer.emplace(std::move(trace_options));
+    }
 
     std::vector<Task<agent::mcp::Client>> connecting;
     for (std::vector<std::string>& command : stdio_commands) connecting.push_back(connect_stdio(std::move(command)));
@@ -262,7 +276,7 @@ Task<int> agent_main(AgentFlags flags, std::vector<std::vector<std::string>> std
         exit_code = exit_some_failed;
     } else {
         std::vector<agent::mcp::Client> servers = std::move(connected).value();
-        Task<> serving = serve(client, flags, printer, servers);
+        Task<> serving = serve(client, flags, printer, servers, tracer ? &*tracer : nullptr);
         Outcome<void> ran = co_await capture(std::move(serving));
         if (!ran) {
             printer.error(describe(ran.error()));
@@ -278,6 +292,12 @@ Task<int> agent_main(AgentFlags flags, std::vector<std::vector<std::string>> std
             Task<> closing = server.close();
             co_await capture(std::move(closing));
         }
+    }
+    if (tracer) {
+        // The trace is a by-product: a failed export is said, not fatal.
+        Task<> flushing = tracer->flush();
+        Outcome<void> exported = co_await capture(std::move(flushing));
+        if (!exported) fmt::print(stderr, "agentio agent: the trace was not exported: {}\n", describe(exported.error()));
     }
     if (simulator) co_await simulator->shutdown();
     co_return exit_code;
@@ -299,6 +319,9 @@ Subcommand add_agent_command(CLI::App& app) {
     sub->add_option("--journal", flags->journal,
                     "A file that makes the run durable: run the same command again after a crash to go on");
     sub->add_flag("--json", flags->json, "One JSON event per line on stdout (tool_call, tool_result, final, ...)");
+    sub->add_option("--trace", flags->trace_file, "Write the run's spans to FILE (Chrome trace JSON, opens in ui.perfetto.dev)");
+    sub->add_option("--otlp-endpoint", flags->otlp_endpoint,
+                    "Send the run's spans as OTLP/HTTP JSON to URL/v1/traces (default: OTEL_EXPORTER_OTLP_ENDPOINT)");
     sub->footer(
         "Examples:\n"
         "  agentio agent --mcp-stdio \"npx @modelcontextprotocol/server-everything\" \"Use get-sum to add 2 and 3\"\n"
@@ -308,6 +331,10 @@ Subcommand add_agent_command(CLI::App& app) {
     command.app = sub;
     command.run = [flags] {
         std::vector<std::vector<std::string>> stdio_commands;
+        if (flags->otlp_endpoint.empty()) {
+            const char* from_env = std::getenv("OTEL_EXPORTER_OTLP_ENDPOINT");
+            if (from_env != nullptr) flags->otlp_endpoint = from_env;
+        }
         try {
             (void)flags->endpoint.required_model();
             for (const std::string& line : flags->mcp_stdio) stdio_commands.push_back(split_command(line));

@@ -21,7 +21,8 @@
 #include "agentio/core/gather.hpp"
 #include "agentio/core/timeout.hpp"
 #include "agentio/llm/wire.hpp"
-#include "journal.hpp"
+#include "agentio/agent/tracing.hpp"
+#include "run_journal.hpp"
 #include "run_observed.hpp"
 
 namespace agentio::agent {
@@ -29,6 +30,14 @@ namespace agentio::agent {
 static_assert(std::is_trivially_copyable_v<RunOptions>, "see the comment on RunOptions");
 
 namespace {
+
+using detail::messages_to_json;
+using detail::read_entry;
+using detail::recorded_input;
+using detail::save_to_session;
+using detail::tool_entry;
+using detail::usage_from_json;
+using detail::usage_to_json;
 
 // The totals of a run tree, checked against its budget after each model call.
 struct Budget {
@@ -47,13 +56,61 @@ struct Budget {
     }
 };
 
-// What a tool call's task knows about the run that made it.
+// What a tool call's task knows about the run that made it. Not an aggregate
+// on purpose: g++ 12 copies an aggregate argument built in a coroutine into
+// the called coroutine bitwise, and these strings would point into the
+// caller's frame.
 struct RunScope {
+    RunScope() = default;
+    RunScope(llm::Client* client, std::shared_ptr<Budget> budget, std::shared_ptr<detail::Journal> journal,
+             std::string step_key, Tracer* tracer, SpanContext span)
+        : client(client),
+          budget(std::move(budget)),
+          journal(std::move(journal)),
+          step_key(std::move(step_key)),
+          tracer(tracer),
+          span(std::move(span)) {}
+
     llm::Client* client = nullptr;
     std::shared_ptr<Budget> budget;
     std::shared_ptr<detail::Journal> journal;  // null unless the run is durable
     std::string step_key;                      // the tool call's journal key
+    Tracer* tracer = nullptr;                  // null unless the run is traced
+    SpanContext span;                          // the tool call's span
 };
+
+// ---- tracing ----
+
+// A low-cardinality name for what ended a span (OTel's error.type).
+std::string error_type(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const MaxTurnsExceeded&) {
+        return "max_turns_exceeded";
+    } catch (const BudgetExceeded&) {
+        return "budget_exceeded";
+    } catch (const GuardrailTripped&) {
+        return "guardrail_tripped";
+    } catch (const OutputValidationError&) {
+        return "output_validation_error";
+    } catch (const TimeoutError&) {
+        return "timeout";
+    } catch (const CancelledError&) {
+        return "cancelled";
+    } catch (...) {
+        return "error";
+    }
+}
+
+Span start_span(Tracer* tracer, std::string name, const SpanContext& parent, llm::Json attributes) {
+    if (tracer == nullptr) return Span();
+    return tracer->start(std::move(name), parent, std::move(attributes));
+}
+
+void set_usage(Span& span, const llm::Usage& usage) {
+    span.set("gen_ai.usage.input_tokens", usage.prompt_tokens);
+    span.set("gen_ai.usage.output_tokens", usage.completion_tokens);
+}
 
 ContextVar<RunScope>& run_scope() {
     static ContextVar<RunScope> scope("agentio.agent.run");
@@ -82,69 +139,60 @@ llm::Tool handoff_definition(const Handoff& handoff) {
     return tool;
 }
 
-// ---- what the journal keeps of a step ----
-
-llm::Json usage_to_json(const llm::Usage& usage) {
-    return {{"prompt_tokens", usage.prompt_tokens},       {"completion_tokens", usage.completion_tokens},
-            {"total_tokens", usage.total_tokens},         {"cached_tokens", usage.cached_tokens},
-            {"reasoning_tokens", usage.reasoning_tokens}};
-}
-
-llm::Usage usage_from_json(const llm::Json& json) {
-    llm::Usage usage;
-    usage.prompt_tokens = json.value("prompt_tokens", std::int64_t{0});
-    usage.completion_tokens = json.value("completion_tokens", std::int64_t{0});
-    usage.total_tokens = json.value("total_tokens", std::int64_t{0});
-    usage.cached_tokens = json.value("cached_tokens", std::int64_t{0});
-    usage.reasoning_tokens = json.value("reasoning_tokens", std::int64_t{0});
-    return usage;
-}
-
-llm::Json tool_entry(const std::string& key, const ToolResult& result) {
-    return {{"key", key}, {"content", result.content}, {"is_error", result.is_error}};
-}
-
-// A recorded step that cannot be read back is the journal's fault, named as such.
-template <class Read>
-auto read_entry(const detail::Journal& journal, const llm::Json& entry, Read read) -> decltype(read()) {
-    try {
-        return read();
-    } catch (const std::exception& e) {
-        throw AgentError("journal " + journal.path().string() + ": the entry \"" + entry.value("key", "") +
-                         "\" cannot be read back: " + e.what());
-    }
-}
-
-Task<ToolResult> invoke_in_run(Tool tool, std::string arguments, RunScope scope) {
+Task<ToolResult> invoke_in_run(Tool tool, const llm::ToolCall& call, RunScope scope) {
     std::shared_ptr<detail::Journal> journal = scope.journal;
     std::string key = scope.step_key;
+    llm::Json attributes = {{"gen_ai.operation.name", "execute_tool"},
+                            {"gen_ai.tool.name", call.name},
+                            {"gen_ai.tool.call.id", call.id},
+                            {"gen_ai.tool.type", "function"}};
+    Span span = start_span(scope.tracer, "execute_tool " + call.name, scope.span, std::move(attributes));
+    scope.span = span.context();
     run_scope().set(std::move(scope));  // this call's own task: nested runs find their parent here
-    ToolResult result = co_await tool.invoke(arguments);
-    if (journal) co_await journal->record(tool_entry(key, result));
+    ToolResult result = co_await tool.invoke(call.arguments);
+    if (result.is_error) span.fail("tool_error", result.content);
+    span.end();
+    if (!journal) co_return result;
+    llm::Json entry = tool_entry(key, result);
+    co_await journal->record(std::move(entry));
     co_return result;
 }
 
 class Runner {
 public:
     // `journal` (may be null) keeps this run's steps under `key_prefix`.
+    // `tracer` (may be null) records the run's spans under `parent`.
     Runner(llm::Client& client, const Agent& agent, const RunOptions& options, std::shared_ptr<Budget> budget,
-           std::shared_ptr<detail::Journal> journal, std::string key_prefix, EventSink emit)
+           std::shared_ptr<detail::Journal> journal, std::string key_prefix, Tracer* tracer, SpanContext parent,
+           EventSink emit)
         : client_(client),
           agent_(&agent),
           options_(options),
           budget_(std::move(budget)),
           journal_(std::move(journal)),
           key_prefix_(std::move(key_prefix)),
+          tracer_(tracer),
+          parent_span_(std::move(parent)),
           emit_(std::move(emit)) {}
 
     Task<RunResult> run(std::vector<llm::Message> input) {
         result_.messages = std::move(input);
-        bool finished = false;
-        while (!finished && result_.turns < options_.max_turns) finished = co_await turn();
-        if (!finished)
-            throw MaxTurnsExceeded(fmt::format("agent '{}' reached max_turns ({}) without a final output", agent_->name,
-                                               options_.max_turns));
-        co_return finish();
+        agent_span_ = start_agent_span();
+        // The agents a handoff brings in belong to the same trace.
+        if (parent_span_.trace_id.empty()) parent_span_.trace_id = agent_span_.context().trace_id;
+        try {
+            bool finished = false;
+            while (!finished && result_.turns < options_.max_turns) finished = co_await turn();
+            if (!finished)
+                throw MaxTurnsExceeded(fmt::format("agent '{}' reached max_turns ({}) without a final output",
+                                                   agent_->name, options_.max_turns));
+        } catch (const std::exception& e) {
+            agent_span_.fail(error_type(std::current_exception()), e.what());
+            throw;
+        }
+        RunResult result = finish();
+        set_usage(agent_span_, result.usage);
+        co_return result;
     }
 
 private:
@@ -180,7 +228,7 @@ private:
     llm::ChatRequest request() const {
         const Agent& agent = *agent_;
         llm::ChatRequest request;
-        request.model = agent.model.empty() ? "gpt-4o-mini" : agent.model;
+        request.model = model();
         if (!agent.instructions.empty()) request.messages.push_back(llm::Message::system(agent.instructions));
         request.messages.insert(request.messages.end(), result_.messages.begin(), result_.messages.end());
         for (const Tool& tool : agent.tools) request.tools.push_back(tool.definition());
@@ -208,12 +256,24 @@ private:
     Task<llm::Message> call_model() {
         ++result_.turns;
         const std::string key = turn_key();
-        if (const llm::Json* recorded = journal_ ? journal_->find(key) : nullptr) co_return replay_model_call(*recorded);
+        Span span = start_chat_span();
+        if (const llm::Json* recorded = journal_ ? journal_->find(key) : nullptr) {
+            span.set("agentio.replayed", true);
+            co_return replay_model_call(*recorded, span);
+        }
         Task<llm::Recorded<llm::ChatResponse>> ask = emit_ ? call_model_streamed() : client_.chat_recorded(request());
         llm::Recorded<llm::ChatResponse> call = co_await std::move(ask);
-        if (!call.outcome) budget_->spend(call.record.usage, call.record.cost);  // a failed call may have cost tokens too
+        set_usage(span, call.record.usage);
+        if (!call.outcome) {
+            budget_->spend(call.record.usage, call.record.cost);  // a failed call may have cost tokens too
+            span.fail(call.record.status != 0 ? std::to_string(call.record.status) : "error", call.record.error);
+        }
         llm::ChatResponse reply = std::move(call.outcome).value();
         if (reply.choices.empty()) throw AgentError("the model's reply has no choices");
+        span.set("gen_ai.response.model", reply.model);
+        span.set("gen_ai.response.id", reply.id);
+        span.set("gen_ai.response.finish_reasons", llm::Json::array({reply.choices.front().finish_reason}));
+        span.end();
         llm::Message message = std::move(reply.choices.front().message);
         if (journal_) {
             llm::Json entry = {{"key", key},
@@ -227,9 +287,10 @@ private:
         co_return message;
     }
 
-    llm::Message replay_model_call(const llm::Json& entry) {
+    llm::Message replay_model_call(const llm::Json& entry, Span& span) {
         llm::Message message = read_entry(*journal_, entry, [&] { return llm::message_from_json(entry.at("message")); });
         const llm::Usage usage = read_entry(*journal_, entry, [&] { return usage_from_json(entry.at("usage")); });
+        set_usage(span, usage);
         if (emit_ && message.content && !message.content->empty())
             emit_({RunEvent::Kind::TextDelta, agent_->name, *message.content, {}, false});
         budget_->spend(usage, entry.value("cost", 0.0));
@@ -243,6 +304,26 @@ private:
         llm::Recorded<llm::ChatResponse> call{std::move(whole), stream.record()};
         co_return call;
     }
+
+    Span start_agent_span() const {
+        llm::Json attributes = {{"gen_ai.operation.name", "invoke_agent"},
+                                {"gen_ai.agent.name", agent_->name},
+                                {"gen_ai.request.model", model()}};
+        return start_span(tracer_, "invoke_agent " + agent_->name, parent_span_, std::move(attributes));
+    }
+
+    Span start_chat_span() const {
+        llm::Json attributes = {{"gen_ai.operation.name", "chat"},
+                                {"gen_ai.provider.name", "openai"},
+                                {"gen_ai.agent.name", agent_->name},
+                                {"gen_ai.request.model", model()}};
+        const ModelSettings& settings = agent_->model_settings;
+        if (settings.temperature) attributes["gen_ai.request.temperature"] = *settings.temperature;
+        if (settings.max_tokens) attributes["gen_ai.request.max_tokens"] = *settings.max_tokens;
+        return start_span(tracer_, "chat " + model(), agent_span_.context(), std::move(attributes));
+    }
+
+    std::string model() const { return agent_->model.empty() ? "gpt-4o-mini" : agent_->model; }
 
     // This turn's journal key; its tool calls are keyed under it.
     std::string turn_key() const { return key_prefix_ + "turn" + std::to_string(result_.turns); }
@@ -261,28 +342,44 @@ private:
     Task<llm::Message> first_call() {
         if (agent_->input_guardrails.empty()) co_return co_await call_model();
         std::vector<Task<>> checks;
-        for (const InputGuardrail& guardrail : agent_->input_guardrails) checks.push_back(check_input(guardrail, result_.messages));
+        for (const InputGuardrail& guardrail : agent_->input_guardrails)
+            checks.push_back(check_input(guardrail, result_.messages, guardrail_span(guardrail.name, "input")));
         Task<llm::Message> call = call_model();
         Task<> guarded = gather(std::move(checks));
         auto both = co_await gather(std::move(call), std::move(guarded));
         co_return std::move(std::get<0>(both));
     }
 
-    static Task<> check_input(const InputGuardrail& guardrail, const std::vector<llm::Message>& input) {
+    Span guardrail_span(const std::string& name, const char* kind) const {
+        llm::Json attributes = {{"gen_ai.operation.name", "guardrail"}, {"agentio.guardrail.name", name},
+                                {"agentio.guardrail.kind", kind}, {"gen_ai.agent.name", agent_->name}};
+        return start_span(tracer_, "guardrail " + name, agent_span_.context(), std::move(attributes));
+    }
+
+    static Task<> check_input(const InputGuardrail& guardrail, const std::vector<llm::Message>& input, Span span) {
         GuardrailResult result = co_await guardrail.check(input);
-        if (result.tripwire_triggered) throw InputGuardrailTripped(guardrail.name, std::move(result));
+        span.set("agentio.guardrail.triggered", result.tripwire_triggered);
+        if (result.tripwire_triggered) {
+            span.fail("guardrail_tripped", "");
+            throw InputGuardrailTripped(guardrail.name, std::move(result));
+        }
     }
 
     Task<> check_output(const std::string& output) const {
         if (agent_->output_guardrails.empty()) co_return;
         std::vector<Task<>> checks;
-        for (const OutputGuardrail& guardrail : agent_->output_guardrails) checks.push_back(check_one_output(guardrail, output));
+        for (const OutputGuardrail& guardrail : agent_->output_guardrails)
+            checks.push_back(check_one_output(guardrail, output, guardrail_span(guardrail.name, "output")));
         co_await gather(std::move(checks));
     }
 
-    static Task<> check_one_output(const OutputGuardrail& guardrail, const std::string& output) {
+    static Task<> check_one_output(const OutputGuardrail& guardrail, const std::string& output, Span span) {
         GuardrailResult result = co_await guardrail.check(output);
-        if (result.tripwire_triggered) throw OutputGuardrailTripped(guardrail.name, std::move(result));
+        span.set("agentio.guardrail.triggered", result.tripwire_triggered);
+        if (result.tripwire_triggered) {
+            span.fail("guardrail_tripped", "");
+            throw OutputGuardrailTripped(guardrail.name, std::move(result));
+        }
     }
 
     // Every call of the turn at once; results in the model's order.
@@ -308,7 +405,7 @@ private:
                         return ToolResult{recorded->at("content").get<std::string>(), recorded->at("is_error").get<bool>()};
                     });
                 } else {
-                    work.push_back(invoke_in_run(*tool, call.arguments, RunScope{&client_, budget_, journal_, std::move(key)}));
+                    work.push_back(invoke_in_run(*tool, call, tool_scope(std::move(key))));
                     worked.push_back(i);
                 }
             } else {
@@ -322,10 +419,25 @@ private:
             result_.messages.push_back(llm::Message::tool(calls[i].id, results[i].content));
             record({RunItem::Kind::ToolResult, agent_->name, results[i].content, calls[i], results[i].is_error});
         }
-        if (next_agent != nullptr) {
-            add_item(RunItem::Kind::Handoff, next_agent->name);
-            agent_ = next_agent;
-        }
+        if (next_agent != nullptr) hand_off(*next_agent);
+    }
+
+    // What a tool call's task knows of this run (a plain function: g++ 12
+    // cannot build this aggregate inside a coroutine).
+    RunScope tool_scope(std::string key) const {
+        return RunScope{&client_, budget_, journal_, std::move(key), tracer_, agent_span_.context()};
+    }
+
+    // The conversation goes on with `next`: a handoff span between the two
+    // agents' spans.
+    void hand_off(const Agent& next) {
+        add_item(RunItem::Kind::Handoff, next.name);
+        llm::Json attributes = {{"gen_ai.operation.name", "handoff"}, {"agentio.handoff.from", agent_->name},
+                                {"agentio.handoff.to", next.name}};
+        start_span(tracer_, "handoff " + agent_->name + " -> " + next.name, parent_span_, std::move(attributes));
+        set_usage(agent_span_, budget_->usage);
+        agent_ = &next;
+        agent_span_ = start_agent_span();
     }
 
     const Tool* find_tool(const std::string& name) const {
@@ -374,6 +486,9 @@ private:
     std::shared_ptr<Budget> budget_;
     std::shared_ptr<detail::Journal> journal_;
     std::string key_prefix_;
+    Tracer* tracer_;
+    SpanContext parent_span_;  // of the run's agent spans
+    Span agent_span_;          // the current agent's
     EventSink emit_;  // empty unless the run is streamed
     RunResult result_;
     bool corrected_ = false;  // the corrective turn for an invalid typed output was used
@@ -381,9 +496,10 @@ private:
 
 Task<RunResult> run_in(llm::Client& client, const Agent& agent, std::vector<llm::Message> input, RunOptions options,
                        std::shared_ptr<Budget> budget, std::shared_ptr<detail::Journal> journal, std::string key_prefix,
-                       EventSink emit = {}) {
+                       const SpanContext& parent_span, EventSink emit = {}) {
     if (options.max_turns < 1) throw std::invalid_argument("agent::run: max_turns must be at least 1");
-    Runner runner(client, agent, options, std::move(budget), std::move(journal), std::move(key_prefix), std::move(emit));
+    Runner runner(client, agent, options, std::move(budget), std::move(journal), std::move(key_prefix), options.tracer,
+                  parent_span, std::move(emit));
     Task<RunResult> work = runner.run(std::move(input));
     if (!options.timeout) co_return co_await std::move(work);
     co_return co_await wait_for(std::move(work), *options.timeout);
@@ -391,57 +507,6 @@ Task<RunResult> run_in(llm::Client& client, const Agent& agent, std::vector<llm:
 
 }  // namespace
 
-namespace {
-
-llm::Json messages_to_json(const std::vector<llm::Message>& messages) {
-    llm::Json array = llm::Json::array();
-    for (const llm::Message& message : messages) array.push_back(llm::to_json_value(message));
-    return array;
-}
-
-// The conversation a resumed durable run starts from: the one its first
-// process recorded (the session may have grown since), after checking that
-// it is the same run: the same agent, the same new input.
-std::vector<llm::Message> recorded_input(const detail::Journal& journal, const llm::Json& entry, const Agent& agent,
-                                         const std::vector<llm::Message>& input) {
-    const std::string file = journal.path().string();
-    return read_entry(journal, entry, [&] {
-        const std::string& recorded_agent = entry.at("agent").get_ref<const std::string&>();
-        if (recorded_agent != agent.name)
-            throw AgentError("journal " + file + " belongs to a run of agent '" + recorded_agent + "', not '" + agent.name +
-                             "': give this run a new journal file");
-        const llm::Json& messages = entry.at("messages");
-        const llm::Json given = messages_to_json(input);
-        const bool same_input = messages.size() >= given.size() &&
-                                std::equal(given.begin(), given.end(), messages.end() - static_cast<std::ptrdiff_t>(given.size()));
-        if (!same_input)
-            throw AgentError("journal " + file + " belongs to a run with another input: give this run a new journal file");
-        std::vector<llm::Message> conversation;
-        for (const llm::Json& message : messages) conversation.push_back(llm::message_from_json(message));
-        return conversation;
-    });
-}
-
-// Adds a run's new messages to its session once. A durable run records that
-// it did; a resumed one that finds the session `known + added` long, ending
-// with `added`, was killed between the add and that record.
-Task<> save_to_session(Session& session, detail::Journal* journal, bool resumed, std::size_t known,
-                       std::vector<llm::Message> added) {
-    if (journal != nullptr && journal->find("session") != nullptr) co_return;
-    bool saved = false;
-    if (resumed) {
-        const std::vector<llm::Message> now = co_await session.messages();
-        saved = now.size() == known + added.size() &&
-                messages_to_json(std::vector<llm::Message>(now.begin() + static_cast<std::ptrdiff_t>(known), now.end())) ==
-                    messages_to_json(added);
-    }
-    if (!saved) co_await session.add(std::move(added));
-    if (journal == nullptr) co_return;
-    llm::Json entry = {{"key", "session"}};
-    co_await journal->record(std::move(entry));
-}
-
-}  // namespace
 
 namespace detail {
 Task<RunResult> run_observed(llm::Client& client, const Agent& agent, std::vector<llm::Message> input, RunOptions options,
@@ -467,8 +532,9 @@ Task<RunResult> run_observed(llm::Client& client, const Agent& agent, std::vecto
             co_await journal->record(std::move(entry));
         }
     }
+    const SpanContext root;  // a new trace (named: g++ 12 destroys a temporary in a co_await expression twice)
     RunResult result = co_await run_in(client, agent, std::move(conversation), options, std::move(budget), journal, "",
-                                       std::move(emit));
+                                       root, std::move(emit));
     if (session != nullptr) {
         std::vector<llm::Message> added(result.messages.begin() + static_cast<std::ptrdiff_t>(known), result.messages.end());
         co_await save_to_session(*session, journal.get(), resumed, known, std::move(added));
@@ -499,7 +565,7 @@ Task<std::string> run_as_tool(std::shared_ptr<const Agent> agent, std::string in
     std::vector<llm::Message> messages;
     messages.push_back(llm::Message::user(std::move(input)));
     RunResult nested = co_await run_in(*scope->client, *agent, std::move(messages), scope->budget->limits, scope->budget,
-                                       scope->journal, scope->step_key + "/");
+                                       scope->journal, scope->step_key + "/", scope->span);
     co_return std::move(nested.final_output);
 }
 }  // namespace

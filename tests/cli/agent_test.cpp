@@ -157,3 +157,15 @@ TEST(AgentCommandTest, AJournaledRunStartedAgainGivesTheSameAnswer) {
     EXPECT_EQ(steps, 4);  // input, the call, the tool's result, the answer
     fs::remove(journal);
 }
+
+TEST(AgentCommandTest, TraceWritesTheRunsSpansForPerfetto) {
+    const fs::path trace = fs::temp_directory_path() / ("agentio-agent-trace-" + std::to_string(::getpid()) + ".json");
+    const Result r = agent("--mcp-stdio " + kExampleServer + " --trace " + trace.string() + " 'Add 2 and 3'");
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::ifstream file(trace);
+    const Json events = Json::parse(file);
+    std::vector<std::string> names;
+    for (const Json& event : events) names.push_back(event["name"]);
+    EXPECT_EQ(names, (std::vector<std::string>{"invoke_agent agent", "chat sim-small", "execute_tool add", "chat sim-small"}));
+    fs::remove(trace);
+}

@@ -42,6 +42,7 @@
 #include "agentio/agent/agent.hpp"
 #include "agentio/agent/describe.hpp"
 #include "agentio/agent/session.hpp"
+#include "agentio/agent/tracing.hpp"
 #include "agentio/core/clock.hpp"
 #include "agentio/core/task.hpp"
 #include "agentio/llm/chat.hpp"
@@ -63,6 +64,8 @@ struct RunOptions {
     Session* session = nullptr;
     // A file path: the run is durable (above). Null: it is not.
     const char* journal = nullptr;
+    // Records the run's spans (tracing.hpp); must outlive the run. Null: none.
+    Tracer* tracer = nullptr;
 };
 
 // One thing the run produced, in order.
