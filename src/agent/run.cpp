@@ -293,7 +293,7 @@ private:
         set_usage(span, usage);
         if (emit_ && message.content && !message.content->empty())
             emit_({RunEvent::Kind::TextDelta, agent_->name, *message.content, {}, false});
-        budget_->spend(usage, entry.value("cost", 0.0));
+        budget_->spend(usage, read_entry(*journal_, entry, [&] { return entry.value("cost", 0.0); }));
         return message;
     }
 
@@ -522,7 +522,11 @@ Task<RunResult> run_observed(llm::Client& client, const Agent& agent, std::vecto
     std::size_t known = 0;                   // messages the session already had
     if (resumed) {
         conversation = recorded_input(*journal, *started, agent, input);
-        known = started->value("session_messages", std::size_t{0});
+        known = read_entry(*journal, *started, [&] {
+            const std::size_t count = started->value("session_messages", std::size_t{0});
+            if (count > conversation.size()) throw AgentError("session_messages is more than the recorded messages");
+            return count;
+        });
     } else {
         if (session != nullptr) conversation = co_await session->messages();
         known = conversation.size();
