@@ -57,6 +57,7 @@ struct AgentFlags {
     bool json = false;
     std::string trace_file;
     std::string otlp_endpoint;
+    double mcp_timeout_seconds = 60;
 };
 
 // "npx -y 'my server' --flag" as words: blanks separate them, single or
@@ -189,29 +190,49 @@ private:
     bool text_open_ = false;
 };
 
-Task<agent::mcp::Client> connect_stdio(std::vector<std::string> command) {
+// The handshake, bounded: a server that never answers must not hang the command.
+Task<agent::mcp::Client> connect_within(std::unique_ptr<agent::mcp::Transport> transport, Duration limit) {
+    const std::string peer = transport->peer();
+    Task<agent::mcp::Client> connecting = wait_for(agent::mcp::Client::connect(std::move(transport)), limit);
+    Outcome<agent::mcp::Client> connected = co_await capture(std::move(connecting));
+    if (!connected) {
+        try {
+            std::rethrow_exception(connected.error());
+        } catch (const TimeoutError&) {
+            throw Error(fmt::format("{} did not finish the MCP handshake within {:g} s (--mcp-timeout)", peer,
+                                    std::chrono::duration<double>(limit).count()));
+        }
+    }
+    co_return std::move(connected).value();
+}
+
+Task<agent::mcp::Client> connect_stdio(std::vector<std::string> command, Duration limit) {
     agent::mcp::ProcessOptions options;
     options.command = std::move(command);
     options.capture_stderr = true;  // a server that fails to start is explained by its stderr
-    Task<agent::mcp::Client> connecting = agent::mcp::Client::connect(agent::mcp::ProcessTransport::spawn(std::move(options)));
+    Task<agent::mcp::Client> connecting = connect_within(agent::mcp::ProcessTransport::spawn(std::move(options)), limit);
     co_return co_await std::move(connecting);
 }
 
-Task<agent::mcp::Client> connect_http(std::string url) {
+Task<agent::mcp::Client> connect_http(std::string url, Duration limit) {
     agent::mcp::HttpClientOptions options;
     options.url = std::move(url);
-    Task<agent::mcp::Client> connecting =
-        agent::mcp::Client::connect(std::make_unique<agent::mcp::HttpClientTransport>(std::move(options)));
+    Task<agent::mcp::Client> connecting = connect_within(std::make_unique<agent::mcp::HttpClientTransport>(std::move(options)), limit);
     co_return co_await std::move(connecting);
 }
 
 // Every server's tools; a name two servers both offer is an error (the model
 // could not say which one it means).
-Task<std::vector<agent::Tool>> tools_of(std::vector<agent::mcp::Client>& servers) {
+// Each call is bounded by `limit`: a tool that never answers becomes a timeout
+// error the model reads, as any failing tool does.
+Task<std::vector<agent::Tool>> tools_of(std::vector<agent::mcp::Client>& servers, Duration limit) {
     std::vector<agent::Tool> tools;
     std::set<std::string> names;
+    agent::mcp::AgentToolOptions options;
+    options.tool.timeout = limit;
     for (agent::mcp::Client& server : servers) {
-        std::vector<agent::Tool> offered = co_await server.agent_tools();
+        Task<std::vector<agent::Tool>> listing = wait_for(server.agent_tools(options), limit);
+        std::vector<agent::Tool> offered = co_await std::move(listing);
         for (agent::Tool& tool : offered) {
             if (!names.insert(tool.name()).second)
                 throw Error("two MCP servers offer a tool named '" + tool.name() + "'; give the agent only one of them");
@@ -229,7 +250,7 @@ Task<> serve(llm::Client& client, const AgentFlags& flags, EventPrinter& printer
     agent.name = "agent";
     agent.instructions = flags.system;
     agent.model = flags.endpoint.model_or_default();
-    agent.tools = co_await tools_of(servers);
+    agent.tools = co_await tools_of(servers, from_seconds(flags.mcp_timeout_seconds));
     agent::RunOptions options;
     options.max_turns = flags.max_turns;
     if (!flags.journal.empty()) options.journal = flags.journal.c_str();
@@ -264,8 +285,9 @@ Task<int> agent_main(AgentFlags flags, std::vector<std::vector<std::string>> std
     }
 
     std::vector<Task<agent::mcp::Client>> connecting;
-    for (std::vector<std::string>& command : stdio_commands) connecting.push_back(connect_stdio(std::move(command)));
-    for (const std::string& url : flags.mcp_http) connecting.push_back(connect_http(url));
+    const Duration limit = from_seconds(flags.mcp_timeout_seconds);
+    for (std::vector<std::string>& command : stdio_commands) connecting.push_back(connect_stdio(std::move(command), limit));
+    for (const std::string& url : flags.mcp_http) connecting.push_back(connect_http(url, limit));
     // (Each task is named before it is awaited: g++ 12 mishandles temporaries
     // in a co_await expression.)
     Task<std::vector<agent::mcp::Client>> all_connected = gather(std::move(connecting));
@@ -316,6 +338,10 @@ Subcommand add_agent_command(CLI::App& app) {
     sub->add_option("--max-turns", flags->max_turns, "Most model calls before giving up")
         ->check(CLI::Range(1, 1000))
         ->capture_default_str();
+    sub->add_option("--mcp-timeout", flags->mcp_timeout_seconds,
+                    "Seconds an MCP server may take to start and list its tools, and each tool call")
+        ->check(seconds())
+        ->capture_default_str();
     sub->add_option("--journal", flags->journal,
                     "A file that makes the run durable: run the same command again after a crash to go on");
     sub->add_flag("--json", flags->json, "One JSON event per line on stdout (tool_call, tool_result, final, ...)");
@@ -338,6 +364,9 @@ Subcommand add_agent_command(CLI::App& app) {
         try {
             (void)flags->endpoint.required_model();
             for (const std::string& line : flags->mcp_stdio) stdio_commands.push_back(split_command(line));
+            for (const std::string& url : flags->mcp_http)
+                if (!url.starts_with("http://") && !url.starts_with("https://"))
+                    throw CLI::ValidationError("--mcp-http", "\"" + url + "\" is not an http:// or https:// URL");
         } catch (const std::exception& e) {
             fmt::print(stderr, "agentio agent: {}\n", e.what());
             return static_cast<int>(exit_bad_usage);

@@ -140,6 +140,25 @@ TEST(AgentCommandTest, BadFlagsAreExitTwo) {
     EXPECT_EQ(unbalanced.code, 2);
     EXPECT_NE(unbalanced.err.find("unbalanced"), std::string::npos) << unbalanced.err;
     EXPECT_EQ(agent("''").code, 2);
+    const Result not_a_url = agent("--mcp-http localhost:3001/mcp 'Add 2 and 3'");
+    EXPECT_EQ(not_a_url.code, 2);
+    EXPECT_NE(not_a_url.err.find("not an http:// or https:// URL"), std::string::npos) << not_a_url.err;
+}
+
+TEST(AgentCommandTest, AServerThatNeverAnswersIsATimeoutNotAHang) {
+    const Result silent = agent("--mcp-stdio 'sleep 30' --mcp-timeout 1 'Add 2 and 3'");
+    EXPECT_EQ(silent.code, 1);
+    EXPECT_NE(silent.err.find("mcp server 'sleep' did not finish the MCP handshake within 1 s"), std::string::npos)
+        << silent.err;
+}
+
+TEST(AgentCommandTest, AToolThatTakesTooLongIsAnErrorTheModelReads) {
+    const Result r = agent("--mcp-stdio " + kExampleServer + " --mcp-timeout 1 --json 'Wait for 5 seconds'");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const std::vector<Json> results = of_type(r.events(), "tool_result");
+    ASSERT_EQ(results.size(), 1u) << r.out;
+    EXPECT_EQ(results[0]["is_error"], true);
+    EXPECT_EQ(results[0]["content"], "error: the tool timed out after 1 s");
 }
 
 TEST(AgentCommandTest, AJournaledRunStartedAgainGivesTheSameAnswer) {
