@@ -24,7 +24,11 @@ struct Client::State {
         Json params = {{"protocolVersion", options.protocol_version},
                        {"capabilities", options.capabilities},
                        {"clientInfo", {{"name", options.name}, {"version", options.version}}}};
-        Json result = co_await session.request("initialize", std::move(params));
+        // Every request below is named before it is awaited: g++ 12 leaks the
+        // temporaries of a co_await expression that throws (here the
+        // request's frame, and with it the whole session).
+        Task<Json> asking = session.request("initialize", std::move(params));
+        Json result = co_await std::move(asking);
         if (!result.is_object() || !result.contains("protocolVersion") || !result["protocolVersion"].is_string())
             throw ProtocolError(session.peer() + ": the initialize result has no protocolVersion: " + result.dump());
         const std::string version = result["protocolVersion"].get<std::string>();
@@ -39,17 +43,20 @@ struct Client::State {
         if (result.contains("instructions") && result["instructions"].is_string())
             instructions = result["instructions"].get<std::string>();
         session.transport().set_protocol_version(protocol_version);
-        co_await session.notify("notifications/initialized");
+        Task<> notifying = session.notify("notifications/initialized");
+        co_await std::move(notifying);
     }
 
     // A request, sent again once in a new session if the server forgot ours.
     Task<Json> request(std::string method, Json params, RequestOptions options) {
         try {
-            co_return co_await session.request(method, params, options);
+            Task<Json> asking = session.request(method, params, options);
+            co_return co_await std::move(asking);
         } catch (const SessionExpired&) {
         }
         co_await initialize();
-        co_return co_await session.request(std::move(method), std::move(params), std::move(options));
+        Task<Json> again = session.request(std::move(method), std::move(params), std::move(options));
+        co_return co_await std::move(again);
     }
 };
 
@@ -68,7 +75,8 @@ Task<Client> Client::connect(std::unique_ptr<Transport> transport, ClientOptions
         });
     }
     state->session.start();
-    Outcome<void> handshake = co_await capture(state->initialize());
+    Task<> initializing = state->initialize();
+    Outcome<void> handshake = co_await capture(std::move(initializing));
     if (!handshake) {
         // Cancelled: the Session's destructor stops the reader and the
         // transport goes with it; no await may follow a cancellation here.
@@ -87,14 +95,16 @@ bool Client::is_open() const noexcept { return state_->session.is_open(); }
 
 Task<Json> Client::request(std::string method, Json params, RequestOptions options) {
     const std::shared_ptr<State> state = state_;
-    co_return co_await state->request(std::move(method), std::move(params), std::move(options));
+    Task<Json> asking = state->request(std::move(method), std::move(params), std::move(options));
+    co_return co_await std::move(asking);
 }
 
 Task<ToolPage> Client::list_tools_page(std::optional<std::string> cursor) {
     const std::shared_ptr<State> state = state_;
     Json params = Json::object();
     if (cursor) params["cursor"] = *cursor;
-    const Json result = co_await state->request("tools/list", std::move(params), {});
+    Task<Json> asking = state->request("tools/list", std::move(params), {});
+    const Json result = co_await std::move(asking);
     const std::string& peer = state->session.peer();
     if (!result.is_object() || !result.contains("tools") || !result["tools"].is_array())
         throw ProtocolError(peer + ": the tools/list result has no \"tools\" array");
@@ -125,19 +135,22 @@ Task<CallToolResult> Client::call_tool(std::string name, Json arguments, CallOpt
     Json params = {{"name", std::move(name)}, {"arguments", std::move(arguments)}};
     RequestOptions request_options;
     request_options.on_progress = std::move(options.on_progress);
-    const Json result = co_await state->request("tools/call", std::move(params), std::move(request_options));
+    Task<Json> asking = state->request("tools/call", std::move(params), std::move(request_options));
+    const Json result = co_await std::move(asking);
     co_return CallToolResult::from_json(result, state->session.peer());
 }
 
 Task<> Client::set_logging_level(std::string level) {
     const std::shared_ptr<State> state = state_;
     Json params = {{"level", std::move(level)}};
-    co_await state->request("logging/setLevel", std::move(params), {});
+    Task<Json> asking = state->request("logging/setLevel", std::move(params), {});
+    co_await std::move(asking);
 }
 
 Task<> Client::ping() {
     const std::shared_ptr<State> state = state_;
-    co_await state->request("ping", Json::object(), {});
+    Task<Json> asking = state->request("ping", Json::object(), {});
+    co_await std::move(asking);
 }
 
 Task<std::vector<Tool>> Client::agent_tools(AgentToolOptions options) {

@@ -79,11 +79,24 @@ Task<> PipeTransport::send(Outgoing message) {
     message.text.push_back('\n');
     auto guard = co_await write_lock_.acquire();
     if (closed_) throw TransportError(peer_ + ": the connection is closed");
+    std::string failure;
     try {
         co_await stream_->write(message.text);
     } catch (const net::ConnectionError& error) {
-        throw TransportError(peer_ + ": " + error.what());
+        failure = error.what();
     }
+    if (failure.empty()) co_return;
+    // A peer that stopped reading has usually ended: say how, as the reader
+    // would (a process adds its exit status and the end of its stderr),
+    // rather than a bare "Broken pipe".
+    const std::exception_ptr ended = co_await input_ended();
+    std::string how;
+    try {
+        std::rethrow_exception(ended);
+    } catch (const std::exception& error) {
+        how = error.what();
+    }
+    throw TransportError(how + "; writing to it failed: " + failure);
 }
 
 void PipeTransport::close_output() noexcept {

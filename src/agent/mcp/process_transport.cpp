@@ -18,7 +18,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "agentio/core/capture.hpp"
 #include "agentio/core/create_task.hpp"
+#include "agentio/core/event.hpp"
 #include "agentio/core/sleep.hpp"
 #include "agentio/core/timeout.hpp"
 #include "agentio/net/errors.hpp"
@@ -32,6 +34,7 @@ struct ProcessTransport::StderrTail {
     static constexpr std::size_t kKeep = 16 * 1024;
     std::unique_ptr<detail::PipeStream> stream;
     std::string text;
+    Event drained;  // set at the stream's end: the tail is whole
 
     static Task<> drain(std::shared_ptr<StderrTail> self) {
         char buffer[4096];
@@ -45,6 +48,7 @@ struct ProcessTransport::StderrTail {
         } catch (const std::exception&) {
             // Closed by close(), or the child is gone: what we have is the tail.
         }
+        self->drained.set();
     }
 };
 
@@ -216,6 +220,12 @@ Task<std::exception_ptr> ProcessTransport::input_ended() {
     // The child usually exits right after closing its output: wait a little
     // to say how, never long.
     co_await wait_exit(std::chrono::milliseconds(500));
+    if (stderr_) {
+        // What it wrote last may still be in the pipe: read it to its end.
+        std::shared_ptr<StderrTail> tail = stderr_;
+        Task<> draining = wait_for(tail->drained.wait(), std::chrono::milliseconds(200));
+        co_await capture(std::move(draining));
+    }
     co_return std::make_exception_ptr(TransportError(peer() + " closed its output" + how_it_ended()));
 }
 

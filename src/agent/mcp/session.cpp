@@ -292,7 +292,8 @@ Task<> RequestContext::report_progress(double progress, std::optional<double> to
     if (total) params["total"] = *total;
     if (!message.empty()) params["message"] = std::move(message);
     try {
-        co_await notify("notifications/progress", std::move(params));
+        Task<> notifying = notify("notifications/progress", std::move(params));
+        co_await std::move(notifying);
     } catch (const std::exception&) {
         // Progress is advisory; the response reports what matters.
     }
@@ -325,6 +326,7 @@ Session& Session::operator=(Session&&) noexcept = default;
 Session::~Session() {
     if (!state_) return;
     if (state_->reader.valid()) state_->reader.cancel();
+    state_->reader = TaskHandle<>();  // the loop keeps the task until it returns (see close())
     for (auto& [key, handler] : state_->running) handler.cancel();
 }
 
@@ -412,6 +414,10 @@ Task<> Session::close() {
         } catch (...) {
         }
     }
+    // A reader cancelled before it first ran never reached the code that
+    // drops the state's handle to it, and its frame holds the state: drop it
+    // here, or the two keep each other alive.
+    self->reader = TaskHandle<>();
     co_await self->transport->close();
 }
 
