@@ -65,6 +65,12 @@ void LineFile::fail(const std::filesystem::path& path, const char* what) const {
 
 std::vector<std::string> LineFile::read() const {
     std::vector<std::string> lines;
+    // A device or a pipe is no place for these lines, and reading one may
+    // never end (/dev/full, /dev/zero, a FIFO nobody writes).
+    std::error_code error;
+    const std::filesystem::file_status status = std::filesystem::status(path_, error);
+    if (!error && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+        throw Error(label_ + " " + path_.string() + ": not a regular file");
     std::ifstream in(path_, std::ios::binary);
     if (!in) {
         if (!std::filesystem::exists(path_)) return lines;

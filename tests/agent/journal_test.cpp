@@ -201,6 +201,14 @@ TEST(AgentJournalTest, ATornLastLineIsCutAndAGarbledLineIsNamed) {
     EXPECT_THAT(error_text<Error>(durable.attempt(script)), HasSubstr(durable.journal.string() + ", line 3: not a journal entry"));
 }
 
+TEST(AgentJournalTest, ADeviceIsRefusedAsAJournalInsteadOfReadForever) {
+    const DurableRun durable{"/dev/full", {.name = "worker"}};
+    auto script = std::make_shared<Script>();
+    script->answers = {says("Done.")};
+    EXPECT_THAT(error_text<Error>(durable.attempt(script)), HasSubstr("journal /dev/full: not a regular file"));
+    EXPECT_EQ(script->requests, 0);
+}
+
 TEST(AgentJournalTest, TheSessionGetsTheRunsMessagesOnceHoweverOftenItIsReplayed) {
     const DurableRun durable{fresh_journal("session.jsonl"), {.name = "worker"}};
     agent::MemorySession session;
