@@ -102,11 +102,6 @@ std::string error_type(const std::exception_ptr& error) {
     }
 }
 
-Span start_span(Tracer* tracer, std::string name, const SpanContext& parent, llm::Json attributes) {
-    if (tracer == nullptr) return Span();
-    return tracer->start(std::move(name), parent, std::move(attributes));
-}
-
 void set_usage(Span& span, const llm::Usage& usage) {
     span.set("gen_ai.usage.input_tokens", usage.prompt_tokens);
     span.set("gen_ai.usage.output_tokens", usage.completion_tokens);
@@ -142,12 +137,15 @@ llm::Tool handoff_definition(const Handoff& handoff) {
 Task<ToolResult> invoke_in_run(Tool tool, const llm::ToolCall& call, RunScope scope) {
     std::shared_ptr<detail::Journal> journal = scope.journal;
     std::string key = scope.step_key;
-    llm::Json attributes = {{"gen_ai.operation.name", "execute_tool"},
-                            {"gen_ai.tool.name", call.name},
-                            {"gen_ai.tool.call.id", call.id},
-                            {"gen_ai.tool.type", "function"}};
-    Span span = start_span(scope.tracer, "execute_tool " + call.name, scope.span, std::move(attributes));
-    scope.span = span.context();
+    Span span;
+    if (scope.tracer != nullptr) {  // an untraced run builds no attributes
+        llm::Json attributes = {{"gen_ai.operation.name", "execute_tool"},
+                                {"gen_ai.tool.name", call.name},
+                                {"gen_ai.tool.call.id", call.id},
+                                {"gen_ai.tool.type", "function"}};
+        span = scope.tracer->start("execute_tool " + call.name, scope.span, std::move(attributes));
+        scope.span = span.context();
+    }
     run_scope().set(std::move(scope));  // this call's own task: nested runs find their parent here
     ToolResult result = co_await tool.invoke(call.arguments);
     if (result.is_error) span.fail("tool_error", result.content);
@@ -255,7 +253,7 @@ private:
     // the budget is checked, so a replay stops where the first run stopped).
     Task<llm::Message> call_model() {
         ++result_.turns;
-        const std::string key = turn_key();
+        const std::string key = journal_ ? turn_key() : std::string();
         Span span = start_chat_span();
         if (const llm::Json* recorded = journal_ ? journal_->find(key) : nullptr) {
             span.set("agentio.replayed", true);
@@ -305,14 +303,18 @@ private:
         co_return call;
     }
 
+    // Each span is built only when the run is traced: an untraced run pays
+    // nothing for tracing on its per-call path.
     Span start_agent_span() const {
+        if (tracer_ == nullptr) return Span();
         llm::Json attributes = {{"gen_ai.operation.name", "invoke_agent"},
                                 {"gen_ai.agent.name", agent_->name},
                                 {"gen_ai.request.model", model()}};
-        return start_span(tracer_, "invoke_agent " + agent_->name, parent_span_, std::move(attributes));
+        return tracer_->start("invoke_agent " + agent_->name, parent_span_, std::move(attributes));
     }
 
     Span start_chat_span() const {
+        if (tracer_ == nullptr) return Span();
         llm::Json attributes = {{"gen_ai.operation.name", "chat"},
                                 {"gen_ai.provider.name", "openai"},
                                 {"gen_ai.agent.name", agent_->name},
@@ -320,7 +322,7 @@ private:
         const ModelSettings& settings = agent_->model_settings;
         if (settings.temperature) attributes["gen_ai.request.temperature"] = *settings.temperature;
         if (settings.max_tokens) attributes["gen_ai.request.max_tokens"] = *settings.max_tokens;
-        return start_span(tracer_, "chat " + model(), agent_span_.context(), std::move(attributes));
+        return tracer_->start("chat " + model(), agent_span_.context(), std::move(attributes));
     }
 
     std::string model() const { return agent_->model.empty() ? "gpt-4o-mini" : agent_->model; }
@@ -351,9 +353,10 @@ private:
     }
 
     Span guardrail_span(const std::string& name, const char* kind) const {
+        if (tracer_ == nullptr) return Span();
         llm::Json attributes = {{"gen_ai.operation.name", "guardrail"}, {"agentio.guardrail.name", name},
                                 {"agentio.guardrail.kind", kind}, {"gen_ai.agent.name", agent_->name}};
-        return start_span(tracer_, "guardrail " + name, agent_span_.context(), std::move(attributes));
+        return tracer_->start("guardrail " + name, agent_span_.context(), std::move(attributes));
     }
 
     static Task<> check_input(const InputGuardrail& guardrail, const std::vector<llm::Message>& input, Span span) {
@@ -432,9 +435,11 @@ private:
     // agents' spans.
     void hand_off(const Agent& next) {
         add_item(RunItem::Kind::Handoff, next.name);
-        llm::Json attributes = {{"gen_ai.operation.name", "handoff"}, {"agentio.handoff.from", agent_->name},
-                                {"agentio.handoff.to", next.name}};
-        start_span(tracer_, "handoff " + agent_->name + " -> " + next.name, parent_span_, std::move(attributes));
+        if (tracer_ != nullptr) {
+            llm::Json attributes = {{"gen_ai.operation.name", "handoff"}, {"agentio.handoff.from", agent_->name},
+                                    {"agentio.handoff.to", next.name}};
+            tracer_->start("handoff " + agent_->name + " -> " + next.name, parent_span_, std::move(attributes));
+        }
         set_usage(agent_span_, budget_->usage);
         agent_ = &next;
         agent_span_ = start_agent_span();
