@@ -390,6 +390,14 @@ TEST(BatchCommandTest, KilledAtRandomMomentsAndRerunEveryInputIsDoneExactlyOnce)
     for (const auto& [id, count] : ids) EXPECT_EQ(count, 1) << id;
 }
 
+TEST(BatchCommandTest, AnOutputThatIsNotARegularFileIsRefusedNotReadForever) {
+    Scratch scratch;
+    const std::string in = scratch.write("in.jsonl", prompts(2));
+    const Child child = start(fast({in, "-o", "/dev/full"}), scratch.path("err"));
+    EXPECT_NE(wait(child), 0);
+    EXPECT_NE(read(child.stderr_path).find("/dev/full: not a regular file"), std::string::npos) << read(child.stderr_path);
+}
+
 TEST(BatchCommandTest, BadLinesAreNamedAndNothingIsSent) {
     Scratch scratch;
     const std::string in = scratch.write("in.jsonl", prompts(3) + "{oops\n" + R"({"id": "p1", "prompt": "again"})" "\n");

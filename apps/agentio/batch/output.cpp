@@ -76,6 +76,13 @@ int write_all(int fd, std::string_view text, std::size_t& written) {
 int open_locked(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) fail("cannot open", path, errno);
+    // The output is read back to resume: a device or a pipe cannot be (and
+    // reading /dev/full or /dev/zero never ends).
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && !S_ISREG(info.st_mode)) {
+        ::close(fd);
+        throw Error(path + ": not a regular file; -o must be a file that a re-run can read back to resume");
+    }
     // Two runs appending to one file would both redo the same lines, and one's
     // repair could cut the other's writes.
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
