@@ -7,7 +7,7 @@
 #include "core/test_support.hpp"
 
 using namespace agentio;
-using namespace agentio::testing;
+using namespace agentio::testkit;
 using namespace agentio::agent::mcp;
 using namespace std::chrono_literals;
 

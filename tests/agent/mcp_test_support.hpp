@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-namespace agentio::testing {
+namespace agentio::testkit {
 
 struct MemoryLink {
     Queue<std::string> a_to_b;
@@ -88,4 +88,4 @@ inline std::pair<std::unique_ptr<MemoryTransport>, std::unique_ptr<MemoryTranspo
             std::make_unique<MemoryTransport>(link, false, "mcp client 'memory'")};
 }
 
-}  // namespace agentio::testing
+}  // namespace agentio::testkit

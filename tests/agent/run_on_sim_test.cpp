@@ -42,8 +42,8 @@ TEST(AgentOnSimTest, AnAgentCallsTheToolsTheQuestionNamesAndAnswersWithTheirResu
                                                 });
     const agent::Agent assistant{.name = "assistant", .instructions = "Use the tools.", .tools = {weather, clock}};
     agent::RunResult result;
-    agentio::testing::with_sim_virtual(agentio::testing::instant_config(), [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(agentio::testing::llm_client_for(server));
+    agentio::testkit::with_sim_virtual(agentio::testkit::instant_config(), [&](sim::Server& server, http::Client&) -> Task<> {
+        llm::Client client(agentio::testkit::llm_client_for(server));
         result = co_await agent::run(client, assistant, "What is the weather in 'Paris' and the time in 'Europe/Paris'?"s);
     });
     EXPECT_EQ(weather_calls, 1);
@@ -60,11 +60,11 @@ TEST(AgentOnSimTest, FanOutRunsEveryAgentAtOnceAndKeepsTheirOrder) {
                                           {.name = "realist", .instructions = "Be factual."}};
     std::vector<agent::RunResult> views;
     Duration took{};
-    sim::Config config = agentio::testing::instant_config();
+    sim::Config config = agentio::testkit::instant_config();
     config.latency.time_to_first_token = 1s;
     config.latency.spread = 0;
-    agentio::testing::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(agentio::testing::llm_client_for(server));
+    agentio::testkit::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
+        llm::Client client(agentio::testkit::llm_client_for(server));
         const TimePoint start = get_running_loop().now();
         views = co_await agent::run_all(client, panel, "Should we ship on Friday?"s);
         took = get_running_loop().now() - start;

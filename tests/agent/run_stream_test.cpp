@@ -26,8 +26,8 @@ TEST(RunStreamTest, EventsComeInOrderAndTheTextArrivesAsDeltas) {
     const agent::Agent assistant{.name = "assistant", .tools = {weather_tool()}};
     std::vector<agent::RunEvent> events;
     agent::RunResult result;
-    agentio::testing::with_sim_virtual(agentio::testing::instant_config(), [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(agentio::testing::llm_client_for(server));
+    agentio::testkit::with_sim_virtual(agentio::testkit::instant_config(), [&](sim::Server& server, http::Client&) -> Task<> {
+        llm::Client client(agentio::testkit::llm_client_for(server));
         agent::RunStream stream = agent::run_streamed(client, assistant, "What is the weather in 'Paris'?");
         while (std::optional<agent::RunEvent> event = co_await stream.next()) events.push_back(std::move(*event));
         result = co_await stream.result();
@@ -52,8 +52,8 @@ TEST(RunStreamTest, EventsComeInOrderAndTheTextArrivesAsDeltas) {
 TEST(RunStreamTest, ARunThatFailsEndsItsEventsWithItsError) {
     const agent::Agent looper{.name = "looper", .tools = {weather_tool()}};
     bool threw = false;
-    agentio::testing::with_sim_virtual(agentio::testing::instant_config(), [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(agentio::testing::llm_client_for(server));
+    agentio::testkit::with_sim_virtual(agentio::testkit::instant_config(), [&](sim::Server& server, http::Client&) -> Task<> {
+        llm::Client client(agentio::testkit::llm_client_for(server));
         agent::RunStream stream = agent::run_streamed(client, looper, "Weather in 'Oslo'?", {.max_turns = 1});
         try {
             while (co_await stream.next()) {
@@ -78,8 +78,8 @@ TEST(RunStreamTest, DroppingTheStreamCancelsTheRun) {
                                                    co_return std::string();
                                                });
     const agent::Agent assistant{.name = "assistant", .tools = {slow}};
-    agentio::testing::with_sim_virtual(agentio::testing::instant_config(), [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(agentio::testing::llm_client_for(server));
+    agentio::testkit::with_sim_virtual(agentio::testkit::instant_config(), [&](sim::Server& server, http::Client&) -> Task<> {
+        llm::Client client(agentio::testkit::llm_client_for(server));
         {
             agent::RunStream stream = agent::run_streamed(client, assistant, "Weather in 'Rome'?");
             const std::optional<agent::RunEvent> first = co_await stream.next();  // the tool call

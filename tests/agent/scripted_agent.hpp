@@ -9,7 +9,7 @@
 #include "core/test_support.hpp"
 #include "llm/scripted_llm_server.hpp"
 
-namespace agentio::testing {
+namespace agentio::testkit {
 
 using agent::Json;
 
@@ -63,4 +63,4 @@ void with_client(std::shared_ptr<Script> script, Body body) {
 }
 
 
-}  // namespace agentio::testing
+}  // namespace agentio::testkit

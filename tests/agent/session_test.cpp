@@ -8,7 +8,7 @@
 #include "core/test_support.hpp"
 
 using namespace agentio;
-using namespace agentio::testing;
+using namespace agentio::testkit;
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include "core/test_support.hpp"
 
 using namespace agentio;
-using namespace agentio::testing;
+using namespace agentio::testkit;
 using namespace std::chrono_literals;
 using agent::Json;
 

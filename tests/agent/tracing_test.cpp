@@ -11,7 +11,7 @@
 #include "agent/scripted_agent.hpp"
 
 using namespace agentio;
-using namespace agentio::testing;
+using namespace agentio::testkit;
 using namespace std::chrono_literals;
 using namespace std::string_literals;
 using agent::Json;

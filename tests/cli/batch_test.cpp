@@ -25,8 +25,11 @@
 #include "batch/input.hpp"
 #include "batch/output.hpp"
 #include "batch/result_line.hpp"
+#include "cli/run_agentio.hpp"
 
 namespace fs = std::filesystem;
+using agentio::testkit::read_file;
+using agentio::testkit::SimProcess;
 using namespace agentio::cli;
 using Json = nlohmann::json;
 
@@ -49,13 +52,6 @@ struct Scratch {
     }
 };
 
-std::string read(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
-    std::ostringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
-
 std::string prompts(int n) {
     std::string text;
     for (int i = 0; i < n; ++i) text += Json{{"id", "p" + std::to_string(i)}, {"prompt", "question " + std::to_string(i)}, {"max_tokens", 5}}.dump() + "\n";
@@ -65,7 +61,7 @@ std::string prompts(int n) {
 // custom_id -> how many output lines carry it; every line must be whole JSON.
 std::map<std::string, int> output_ids(const std::string& path) {
     std::map<std::string, int> ids;
-    std::istringstream lines(read(path));
+    std::istringstream lines(read_file(path));
     std::string line;
     while (std::getline(lines, line)) {
         const Json json = Json::parse(line);
@@ -79,10 +75,10 @@ struct Child {
     std::string stderr_path;
 };
 
-// Starts `agentio SUBCOMMAND ARGS` with stderr (and stdout, if a path is
-// given) to a file; `file_size_limit` > 0 sets RLIMIT_FSIZE in the child.
+// Starts `agentio SUBCOMMAND ARGS` with stderr to a file;
+// `file_size_limit` > 0 sets RLIMIT_FSIZE in the child.
 Child start_command(const std::string& subcommand, const std::vector<std::string>& args, const std::string& stderr_path,
-                    long file_size_limit = 0, const std::string& stdout_path = "") {
+                    long file_size_limit = 0) {
     Child child;
     child.stderr_path = stderr_path;
     child.pid = ::fork();
@@ -91,7 +87,7 @@ Child start_command(const std::string& subcommand, const std::vector<std::string
         ::dup2(err, 2);
         const int null = ::open("/dev/null", O_RDWR);
         ::dup2(null, 0);
-        ::dup2(stdout_path.empty() ? null : ::open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 1);
+        ::dup2(null, 1);
         ::unsetenv("OPENAI_BASE_URL");
         if (file_size_limit > 0) {
             const rlimit limit{static_cast<rlim_t>(file_size_limit), static_cast<rlim_t>(file_size_limit)};
@@ -113,29 +109,6 @@ Child start_command(const std::string& subcommand, const std::vector<std::string
 Child start(const std::vector<std::string>& args, const std::string& stderr_path, long file_size_limit = 0) {
     return start_command("batch", args, stderr_path, file_size_limit);
 }
-
-// `agentio sim --port 0 ARGS` in its own process; stopped (SIGTERM) when this dies.
-struct SimProcess {
-    Child child;
-    std::string base_url;
-    SimProcess(const Scratch& scratch, const std::vector<std::string>& args) {
-        std::vector<std::string> all = {"--port", "0"};
-        all.insert(all.end(), args.begin(), args.end());
-        child = start_command("sim", all, scratch.path("sim.err"), 0, scratch.path("sim.out"));
-        const std::string marker = "API on ";
-        for (int i = 0; i < 1000 && base_url.empty(); ++i) {
-            const std::string banner = read(scratch.path("sim.out"));
-            if (const auto at = banner.find(marker); at != std::string::npos)
-                base_url = banner.substr(at + marker.size(), banner.find(' ', at + marker.size()) - at - marker.size());
-            else std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        EXPECT_FALSE(base_url.empty()) << read(scratch.path("sim.err"));
-    }
-    ~SimProcess() {
-        ::kill(child.pid, SIGTERM);
-        ::waitpid(child.pid, nullptr, 0);
-    }
-};
 
 // The exit code, or -signal; fails the test after two minutes.
 int wait(const Child& child) {
@@ -218,7 +191,7 @@ TEST(BatchOutputTest, ACompleteLineThatIsNotOursIsRefusedEvenLast) {
     } catch (const agentio::Error& e) {
         EXPECT_EQ(std::string(e.what()), path + ":2: not a batch output line; refusing to append to this file");
     }
-    EXPECT_EQ(read(path), R"({"custom_id": "a"})" "\n" R"({"prompt": "not output"})" "\n");
+    EXPECT_EQ(read_file(path), R"({"custom_id": "a"})" "\n" R"({"prompt": "not output"})" "\n");
 }
 
 TEST(BatchOutputTest, RetryFailedRemovesOnlyTheLinesThatRecordAFailure) {
@@ -245,7 +218,7 @@ TEST(BatchOutputTest, RetryFailedRemovesOnlyTheLinesThatRecordAFailure) {
         EXPECT_EQ(found.dropped, 2u);
         out.append(R"({"custom_id": "b", "response": {"status_code": 200}, "error": null})");
     }
-    EXPECT_EQ(read(path), ok + "\n" + other_input + "\n" + R"({"custom_id": "b", "response": {"status_code": 200}, "error": null})" "\n");
+    EXPECT_EQ(read_file(path), ok + "\n" + other_input + "\n" + R"({"custom_id": "b", "response": {"status_code": 200}, "error": null})" "\n");
     EXPECT_FALSE(fs::exists(path + ".rewrite"));
 }
 
@@ -274,7 +247,7 @@ TEST(BatchOutputTest, OpenKeepsWholeLinesCutsATornOneAndRefusesForeignFiles) {
         EXPECT_EQ(found.done, (std::unordered_set<std::string>{"a", "b"}));
         out.append(R"({"custom_id": "c"})");
     }
-    EXPECT_EQ(read(path), R"({"custom_id": "a"})" "\n" R"({"custom_id": "b"})" "\n" R"({"custom_id": "c"})" "\n");
+    EXPECT_EQ(read_file(path), R"({"custom_id": "a"})" "\n" R"({"custom_id": "b"})" "\n" R"({"custom_id": "c"})" "\n");
 
     scratch.write("foreign.jsonl", "hello\n" R"({"custom_id": "a"})" "\n");
     try {
@@ -322,8 +295,8 @@ TEST(BatchCommandTest, ARunWritesOneLinePerInputInTheBatchOutputFormat) {
     const std::string out = scratch.path("out.jsonl");
     const Child child = start(fast({in, "-o", out, "--concurrency", "8", "--stream", "--ordered", "--trace", scratch.path("t.json")}),
                               scratch.path("err"));
-    EXPECT_EQ(wait(child), 0) << read(child.stderr_path);
-    std::istringstream lines(read(out));
+    EXPECT_EQ(wait(child), 0) << read_file(child.stderr_path);
+    std::istringstream lines(read_file(out));
     std::string line;
     int n = 0;
     while (std::getline(lines, line)) {
@@ -336,12 +309,12 @@ TEST(BatchCommandTest, ARunWritesOneLinePerInputInTheBatchOutputFormat) {
         ++n;
     }
     EXPECT_EQ(n, 50);
-    const std::string err = read(child.stderr_path);
+    const std::string err = read_file(child.stderr_path);
     EXPECT_NE(err.find("using the embedded simulator"), std::string::npos) << err;
     EXPECT_NE(err.find("first token"), std::string::npos) << err;  // the summary
     // The trace: a named track per slot, a span per call, and its phases
     // inside it on the same track.
-    const Json trace = Json::parse(read(scratch.path("t.json")));
+    const Json trace = Json::parse(read_file(scratch.path("t.json")));
     int tracks = 0;
     std::map<std::string, int> phases;
     std::vector<Json> calls;
@@ -384,7 +357,7 @@ TEST(BatchCommandTest, KilledAtRandomMomentsAndRerunEveryInputIsDoneExactlyOnce)
         for (const auto& [id, count] : output_ids(out)) EXPECT_EQ(count, 1) << id;  // torn tail aside, no repeats
     }
     const Child last = start(args, scratch.path("err"));
-    EXPECT_EQ(wait(last), 0) << read(last.stderr_path);
+    EXPECT_EQ(wait(last), 0) << read_file(last.stderr_path);
     const std::map<std::string, int> ids = output_ids(out);
     EXPECT_EQ(ids.size(), 400u);
     for (const auto& [id, count] : ids) EXPECT_EQ(count, 1) << id;
@@ -395,7 +368,7 @@ TEST(BatchCommandTest, AnOutputThatIsNotARegularFileIsRefusedNotReadForever) {
     const std::string in = scratch.write("in.jsonl", prompts(2));
     const Child child = start(fast({in, "-o", "/dev/full"}), scratch.path("err"));
     EXPECT_NE(wait(child), 0);
-    EXPECT_NE(read(child.stderr_path).find("/dev/full: not a regular file"), std::string::npos) << read(child.stderr_path);
+    EXPECT_NE(read_file(child.stderr_path).find("/dev/full: not a regular file"), std::string::npos) << read_file(child.stderr_path);
 }
 
 TEST(BatchCommandTest, BadLinesAreNamedAndNothingIsSent) {
@@ -404,13 +377,13 @@ TEST(BatchCommandTest, BadLinesAreNamedAndNothingIsSent) {
     const std::string out = scratch.path("out.jsonl");
     const Child child = start(fast({in, "-o", out}), scratch.path("err"));
     EXPECT_EQ(wait(child), 2);
-    const std::string err = read(child.stderr_path);
+    const std::string err = read_file(child.stderr_path);
     EXPECT_NE(err.find(in + ":4: not JSON"), std::string::npos) << err;
     EXPECT_NE(err.find(in + ":5: duplicate custom_id \"p1\" (first on line 2)"), std::string::npos) << err;
     EXPECT_FALSE(fs::exists(out));
 
     const Child skipping = start(fast({in, "-o", out, "--skip-invalid"}), scratch.path("err2"));
-    EXPECT_EQ(wait(skipping), 0) << read(skipping.stderr_path);
+    EXPECT_EQ(wait(skipping), 0) << read_file(skipping.stderr_path);
     EXPECT_EQ(output_ids(out).size(), 3u);
 }
 
@@ -421,7 +394,7 @@ TEST(BatchCommandTest, AnUnreachableEndpointGivesAnErrorLinePerInput) {
     const Child child = start({in, "-o", out, "--base-url", "http://127.0.0.1:1/v1", "--model", "m", "--max-retries", "1", "--api-key", "sk-x"},
                               scratch.path("err"));
     EXPECT_EQ(wait(child), 1);
-    std::istringstream lines(read(out));
+    std::istringstream lines(read_file(out));
     std::string line;
     int n = 0;
     while (std::getline(lines, line)) {
@@ -432,7 +405,7 @@ TEST(BatchCommandTest, AnUnreachableEndpointGivesAnErrorLinePerInput) {
         ++n;
     }
     EXPECT_EQ(n, 5);
-    EXPECT_NE(read(child.stderr_path).find("connection_error: 5"), std::string::npos) << read(child.stderr_path);
+    EXPECT_NE(read_file(child.stderr_path).find("connection_error: 5"), std::string::npos) << read_file(child.stderr_path);
 }
 
 TEST(BatchCommandTest, AFullDiskStopsWithAClearMessageAndLosesNothingWritten) {
@@ -442,7 +415,7 @@ TEST(BatchCommandTest, AFullDiskStopsWithAClearMessageAndLosesNothingWritten) {
     const std::vector<std::string> args = fast({in, "-o", out, "--concurrency", "16"});
     const Child limited = start(args, scratch.path("err"), 20000);  // room for a few dozen lines
     EXPECT_EQ(wait(limited), 1);
-    const std::string err = read(limited.stderr_path);
+    const std::string err = read_file(limited.stderr_path);
     EXPECT_NE(err.find("cannot write " + out + ": File too large"), std::string::npos) << err;
     EXPECT_NE(err.find("resume with"), std::string::npos) << err;
     const std::map<std::string, int> before = output_ids(out);  // parses: whole lines only
@@ -450,7 +423,7 @@ TEST(BatchCommandTest, AFullDiskStopsWithAClearMessageAndLosesNothingWritten) {
     EXPECT_LT(before.size(), 200u);
 
     const Child rerun = start(args, scratch.path("err2"));
-    EXPECT_EQ(wait(rerun), 0) << read(rerun.stderr_path);
+    EXPECT_EQ(wait(rerun), 0) << read_file(rerun.stderr_path);
     const std::map<std::string, int> after = output_ids(out);
     EXPECT_EQ(after.size(), 200u);
     for (const auto& [id, count] : after) EXPECT_EQ(count, 1) << id;
@@ -467,7 +440,7 @@ TEST(BatchCommandTest, CtrlCLetsCallsInFlightFinishAndSaysHowToResume) {
     for (int i = 0; i < 1000 && output_ids(out).size() < 20; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     ::kill(child.pid, SIGINT);
     EXPECT_EQ(wait(child), 1);
-    const std::string err = read(child.stderr_path);
+    const std::string err = read_file(child.stderr_path);
     EXPECT_NE(err.find("letting the calls in flight finish"), std::string::npos) << err;
     EXPECT_NE(err.find("resume with:"), std::string::npos) << err;
     EXPECT_NE(err.find("--api-key \"$OPENAI_API_KEY\""), std::string::npos) << err;
@@ -477,7 +450,7 @@ TEST(BatchCommandTest, CtrlCLetsCallsInFlightFinishAndSaysHowToResume) {
     EXPECT_LT(written, 300u);
 
     const Child rerun = start(args, scratch.path("err2"));
-    EXPECT_EQ(wait(rerun), 0) << read(rerun.stderr_path);
+    EXPECT_EQ(wait(rerun), 0) << read_file(rerun.stderr_path);
     const std::map<std::string, int> after = output_ids(out);
     EXPECT_EQ(after.size(), 300u);
     for (const auto& [id, count] : after) EXPECT_EQ(count, 1) << id;
@@ -490,18 +463,18 @@ TEST(BatchCommandTest, ASecondCtrlCCancelsTheCallsInFlightAndTheirLinesAreRedone
     // Calls that take seconds: the second signal surely finds them in flight.
     const std::vector<std::string> slow = {in, "-o", out, "--concurrency", "10", "--sim-ttft-ms", "3000", "--sim-itl-ms", "1"};
     const Child child = start(slow, scratch.path("err"));
-    for (int i = 0; i < 1000 && read(child.stderr_path).find("lines to do") == std::string::npos; ++i)
+    for (int i = 0; i < 1000 && read_file(child.stderr_path).find("lines to do") == std::string::npos; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     ::kill(child.pid, SIGINT);
-    for (int i = 0; i < 1000 && read(child.stderr_path).find("letting the calls") == std::string::npos; ++i)
+    for (int i = 0; i < 1000 && read_file(child.stderr_path).find("letting the calls") == std::string::npos; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     ::kill(child.pid, SIGINT);
     EXPECT_EQ(wait(child), 1);
-    EXPECT_NE(read(child.stderr_path).find("resume with:"), std::string::npos) << read(child.stderr_path);
+    EXPECT_NE(read_file(child.stderr_path).find("resume with:"), std::string::npos) << read_file(child.stderr_path);
     EXPECT_LT(output_ids(out).size(), 40u);  // the cancelled calls wrote nothing
 
     const Child rerun = start(fast({in, "-o", out}), scratch.path("err2"));
-    EXPECT_EQ(wait(rerun), 0) << read(rerun.stderr_path);
+    EXPECT_EQ(wait(rerun), 0) << read_file(rerun.stderr_path);
     const std::map<std::string, int> after = output_ids(out);
     EXPECT_EQ(after.size(), 40u);
     for (const auto& [id, count] : after) EXPECT_EQ(count, 1) << id;
@@ -509,14 +482,15 @@ TEST(BatchCommandTest, ASecondCtrlCCancelsTheCallsInFlightAndTheirLinesAreRedone
 
 TEST(BatchCommandTest, AnApiErrorIsALineWithTheServersStatusAndBodyAsOpenAiWritesIt) {
     Scratch scratch;
-    SimProcess sim(scratch, {"--ttft-ms", "1", "--itl-ms", "1", "--fault-500", "1"});
+    const SimProcess sim({"--ttft-ms", "1", "--itl-ms", "1", "--fault-500", "1"});
+    ASSERT_FALSE(sim.base_url().empty()) << sim.banner();
     const std::string in = scratch.write("in.jsonl", prompts(5));
     const std::string out = scratch.path("out.jsonl");
-    const Child child = start({in, "-o", out, "--base-url", sim.base_url, "--model", "sim-small", "--max-retries", "1"}, scratch.path("err"));
+    const Child child = start({in, "-o", out, "--base-url", sim.base_url(), "--model", "sim-small", "--max-retries", "1"}, scratch.path("err"));
     EXPECT_EQ(wait(child), 1);  // some requests failed
-    const std::string err = read(child.stderr_path);
-    EXPECT_NE(err.find("sending to " + sim.base_url), std::string::npos) << err;
-    std::istringstream lines(read(out));
+    const std::string err = read_file(child.stderr_path);
+    EXPECT_NE(err.find("sending to " + sim.base_url()), std::string::npos) << err;
+    std::istringstream lines(read_file(out));
     int n = 0;
     for (std::string line; std::getline(lines, line); ++n) {
         const Json json = Json::parse(line);
@@ -528,14 +502,14 @@ TEST(BatchCommandTest, AnApiErrorIsALineWithTheServersStatusAndBodyAsOpenAiWrite
     EXPECT_NE(err.find("500 server_error: 5"), std::string::npos) << err;  // the summary counts them by status
 
     // Re-run: nothing left to do, but the failures are said (exit 1)...
-    const Child again = start({in, "-o", out, "--base-url", sim.base_url, "--model", "sim-small"}, scratch.path("err2"));
+    const Child again = start({in, "-o", out, "--base-url", sim.base_url(), "--model", "sim-small"}, scratch.path("err2"));
     EXPECT_EQ(wait(again), 1);
-    EXPECT_NE(read(again.stderr_path).find("5 line(s) in " + out + " record a failure; --retry-failed"), std::string::npos)
-        << read(again.stderr_path);
+    EXPECT_NE(read_file(again.stderr_path).find("5 line(s) in " + out + " record a failure; --retry-failed"), std::string::npos)
+        << read_file(again.stderr_path);
     // ...and --retry-failed against a healthy server redoes exactly those.
     const Child retried = start(fast({in, "-o", out, "--retry-failed"}), scratch.path("err3"));
-    EXPECT_EQ(wait(retried), 0) << read(retried.stderr_path);
-    std::istringstream redone(read(out));
+    EXPECT_EQ(wait(retried), 0) << read_file(retried.stderr_path);
+    std::istringstream redone(read_file(out));
     n = 0;
     for (std::string line; std::getline(redone, line); ++n) EXPECT_EQ(Json::parse(line)["response"]["status_code"], 200) << line;
     EXPECT_EQ(n, 5);
@@ -546,47 +520,48 @@ TEST(BatchCommandTest, BadCombinationsAreRefusedBeforeAnythingRuns) {
     const std::string in = scratch.write("in.jsonl", prompts(3));
     const Child same = start({in, "-o", in}, scratch.path("err"));
     EXPECT_EQ(wait(same), 2);
-    EXPECT_NE(read(same.stderr_path).find("is the input file"), std::string::npos) << read(same.stderr_path);
-    EXPECT_EQ(read(in), prompts(3));
+    EXPECT_NE(read_file(same.stderr_path).find("is the input file"), std::string::npos) << read_file(same.stderr_path);
+    EXPECT_EQ(read_file(in), prompts(3));
 
     const Child no_stream = start({in, "-o", scratch.path("out.jsonl"), "--first-token-timeout", "5"}, scratch.path("err2"));
     EXPECT_EQ(wait(no_stream), 2);
-    EXPECT_NE(read(no_stream.stderr_path).find("--stream"), std::string::npos) << read(no_stream.stderr_path);
+    EXPECT_NE(read_file(no_stream.stderr_path).find("--stream"), std::string::npos) << read_file(no_stream.stderr_path);
     EXPECT_FALSE(fs::exists(scratch.path("out.jsonl")));
 
     // A named endpoint has no default model: lines without one are refused up front.
     const Child no_model = start({in, "-o", scratch.path("out.jsonl"), "--base-url", "http://127.0.0.1:1/v1"}, scratch.path("err4"));
     EXPECT_EQ(wait(no_model), 2);
-    EXPECT_NE(read(no_model.stderr_path).find(in + ":1: no \"model\" (give one in the line, or pass --model)"), std::string::npos)
-        << read(no_model.stderr_path);
+    EXPECT_NE(read_file(no_model.stderr_path).find(in + ":1: no \"model\" (give one in the line, or pass --model)"), std::string::npos)
+        << read_file(no_model.stderr_path);
 
     const Child trace_over_output = start({in, "-o", scratch.path("out.jsonl"), "--trace", scratch.path("out.jsonl")}, scratch.path("err3"));
     EXPECT_EQ(wait(trace_over_output), 2);
-    EXPECT_NE(read(trace_over_output.stderr_path).find("would overwrite the input or the output"), std::string::npos)
-        << read(trace_over_output.stderr_path);
-    EXPECT_EQ(read(in), prompts(3));
+    EXPECT_NE(read_file(trace_over_output.stderr_path).find("would overwrite the input or the output"), std::string::npos)
+        << read_file(trace_over_output.stderr_path);
+    EXPECT_EQ(read_file(in), prompts(3));
 }
 
 TEST(BatchCommandTest, TimeoutFlagsEndCallsToAServerThatStallsWithAnErrorLineEach) {
     Scratch scratch;
-    SimProcess sim(scratch, {"--ttft-ms", "1", "--itl-ms", "1", "--fault-stall", "1"});
+    const SimProcess sim({"--ttft-ms", "1", "--itl-ms", "1", "--fault-stall", "1"});
+    ASSERT_FALSE(sim.base_url().empty()) << sim.banner();
     const std::string in = scratch.write("in.jsonl", prompts(4));
     const auto error_codes = [&](const std::string& out) {
         std::map<std::string, int> codes;
-        std::istringstream lines(read(out));
+        std::istringstream lines(read_file(out));
         for (std::string line; std::getline(lines, line);) ++codes[Json::parse(line)["error"]["code"].get<std::string>()];
         return codes;
     };
     const std::string streamed = scratch.path("streamed.jsonl");
-    const Child first_token = start({in, "-o", streamed, "--base-url", sim.base_url, "--model", "sim-small", "--max-retries", "0", "--stream",
+    const Child first_token = start({in, "-o", streamed, "--base-url", sim.base_url(), "--model", "sim-small", "--max-retries", "0", "--stream",
                                      "--first-token-timeout", "0.2"},
                                     scratch.path("err"));
-    EXPECT_EQ(wait(first_token), 1) << read(first_token.stderr_path);
+    EXPECT_EQ(wait(first_token), 1) << read_file(first_token.stderr_path);
     EXPECT_EQ(error_codes(streamed), (std::map<std::string, int>{{"first_token_timeout", 4}}));
 
     const std::string plain = scratch.path("plain.jsonl");
-    const Child total = start({in, "-o", plain, "--base-url", sim.base_url, "--model", "sim-small", "--max-retries", "0", "--timeout", "0.2"},
+    const Child total = start({in, "-o", plain, "--base-url", sim.base_url(), "--model", "sim-small", "--max-retries", "0", "--timeout", "0.2"},
                               scratch.path("err2"));
-    EXPECT_EQ(wait(total), 1) << read(total.stderr_path);
+    EXPECT_EQ(wait(total), 1) << read_file(total.stderr_path);
     EXPECT_EQ(error_codes(plain), (std::map<std::string, int>{{"timeout", 4}}));
 }

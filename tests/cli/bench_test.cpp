@@ -14,11 +14,16 @@
 #include <sstream>
 
 #include "agentio/core/errors.hpp"
+#include "cli/run_agentio.hpp"
 #include "loadtest/html_report.hpp"
 #include "loadtest/metrics.hpp"
 #include "loadtest/schedule.hpp"
 
 namespace fs = std::filesystem;
+using agentio::testkit::CommandResult;
+using agentio::testkit::read_file;
+using agentio::testkit::run_agentio;
+using agentio::testkit::Streams;
 using namespace agentio::cli;
 
 namespace {
@@ -32,23 +37,12 @@ double gap_variance(const std::vector<double>& times) {
     return sum / static_cast<double>(times.size() - 1);
 }
 
-std::string read(const fs::path& path) {
-    std::ifstream file(path);
-    std::ostringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
-
 // `agentio bench ARGS` against the embedded simulator: its exit code, and
 // what it printed in `output`.
 int bench(const std::string& args, std::string& output) {
-    const fs::path out = fs::temp_directory_path() / ("agentio-bench-out-" + std::to_string(::getpid()));
-    const std::string command = "env -u OPENAI_BASE_URL timeout 120 " + std::string(AGENTIO_BIN) + " bench " + args + " > " +
-                                out.string() + " 2>&1";
-    const int status = std::system(command.c_str());
-    output = read(out);
-    fs::remove(out);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const CommandResult result = run_agentio("bench " + args, "", Streams::merged, 120);
+    output = result.out;
+    return result.code;
 }
 
 }  // namespace
@@ -113,22 +107,22 @@ TEST(BenchCommandTest, ARunWritesJsonAndAnHtmlReportWhosePlotsDrawInChromium) {
                                 " bench --num-prompts 50 --request-rate 100 --max-concurrency 10 --output-len 20 --json " +
                                 (dir / "r.json").string() + " --html " + (dir / "r.html").string() + " > " +
                                 (dir / "out").string() + " 2>&1";
-    ASSERT_EQ(std::system(command.c_str()), 0) << read(dir / "out");
-    const nlohmann::json result = nlohmann::json::parse(read(dir / "r.json"));
+    ASSERT_EQ(std::system(command.c_str()), 0) << read_file(dir / "out");
+    const nlohmann::json result = nlohmann::json::parse(read_file(dir / "r.json"));
     EXPECT_EQ(result["completed"], 50);
     EXPECT_EQ(result["failed"], 0);
     for (const auto& request : result["requests"]) {
         EXPECT_GE(request["ttft_s"].get<double>(), 0.2);  // the simulator's 300 ms, minus its 20% spread
         EXPECT_GE(request["e2el_s"].get<double>(), request["ttft_s"].get<double>());
     }
-    EXPECT_NE(read(dir / "out").find("Mean TTFT (ms):"), std::string::npos);
+    EXPECT_NE(read_file(dir / "out").find("Mean TTFT (ms):"), std::string::npos);
 
     // The report must draw in a real browser (./dev installs Debian's chromium).
     ASSERT_EQ(std::system("command -v chromium > /dev/null"), 0) << "chromium is not installed (./dev installs it)";
     const std::string render = "timeout 120 chromium --headless --no-sandbox --disable-gpu --dump-dom file://" +
                                (dir / "r.html").string() + " > " + (dir / "dom").string() + " 2>/dev/null";
     ASSERT_EQ(std::system(render.c_str()), 0);
-    const std::string dom = read(dir / "dom");
+    const std::string dom = read_file(dir / "dom");
     for (const char* plot : {"cdf-ttft", "cdf-tpot", "cdf-e2el", "hist-ttft", "throughput"}) {
         const std::regex drawn(std::string("<svg id=\"") + plot + "\"[^>]*data-drawn=\"true\"[^>]*>(.*?)</svg>");
         std::smatch match;
@@ -184,15 +178,15 @@ TEST(BenchCommandTest, AReplyWithoutContentCountsAsFailedAsVllmCountsIt) {
     ASSERT_EQ(std::system(sim.c_str()), 0);
     std::string base_url;
     for (int i = 0; i < 500 && base_url.empty(); ++i) {
-        const std::string banner = read(dir / "sim.out");
+        const std::string banner = read_file(dir / "sim.out");
         if (const auto at = banner.find("API on "); at != std::string::npos)
             base_url = banner.substr(at + 7, banner.find(' ', at + 7) - at - 7);
         else ::usleep(10000);
     }
-    ASSERT_FALSE(base_url.empty()) << read(dir / "sim.out");
+    ASSERT_FALSE(base_url.empty()) << read_file(dir / "sim.out");
     std::string output;
     EXPECT_EQ(bench("--base-url " + base_url + " --model sim-small --num-prompts 3 --json " + (dir / "r.json").string(), output), 1) << output;
-    const nlohmann::json result = nlohmann::json::parse(read(dir / "r.json"));
+    const nlohmann::json result = nlohmann::json::parse(read_file(dir / "r.json"));
     EXPECT_EQ(result["completed"], 0);
     EXPECT_EQ(result["failed"], 3);
     EXPECT_NE(result["requests"][0]["error"].get<std::string>().find("no content"), std::string::npos) << result.dump();

@@ -10,32 +10,22 @@
 #include <sstream>
 #include <string>
 
-namespace fs = std::filesystem;
+#include "cli/run_agentio.hpp"
+
+using agentio::testkit::CommandResult;
+using agentio::testkit::run_agentio;
+using agentio::testkit::Streams;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string out;  // stdout and stderr together
-};
-
 // `agentio ARGS`, bounded by coreutils' timeout so a hang fails the test.
-Result agentio(const std::string& args) {
-    const fs::path out = fs::temp_directory_path() / ("agentio-main-test-" + std::to_string(::getpid()));
-    const std::string command =
-        "env -u OPENAI_BASE_URL timeout 60 " + std::string(AGENTIO_BIN) + " " + args + " < /dev/null > " + out.string() + " 2>&1";
-    const int status = std::system(command.c_str());
-    std::ifstream file(out);
-    std::ostringstream text;
-    text << file.rdbuf();
-    fs::remove(out);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
-}
+// stdout and stderr together, as a terminal shows them.
+CommandResult agentio_cli(const std::string& args) { return run_agentio(args, "", Streams::merged); }
 
 }  // namespace
 
 TEST(MainTest, HelpListsEveryCommandWithExamplesAndTheExitCodes) {
-    const Result help = agentio("--help");
+    const CommandResult help = agentio_cli("--help");
     EXPECT_EQ(help.code, 0);
     for (const char* command : {"batch", "bench", "sim", "chat"}) EXPECT_NE(help.out.find(command), std::string::npos) << command;
     EXPECT_NE(help.out.find("Examples:"), std::string::npos) << help.out;
@@ -44,7 +34,7 @@ TEST(MainTest, HelpListsEveryCommandWithExamplesAndTheExitCodes) {
 
 TEST(MainTest, EveryCommandHasHelpWithExamplesAndExitCodes) {
     for (const char* command : {"batch", "bench", "sim", "chat"}) {
-        const Result help = agentio(std::string(command) + " --help");
+        const CommandResult help = agentio_cli(std::string(command) + " --help");
         EXPECT_EQ(help.code, 0) << command;
         EXPECT_NE(help.out.find("Examples:"), std::string::npos) << command << ": " << help.out;
         EXPECT_NE(help.out.find("agentio " + std::string(command)), std::string::npos) << command << ": " << help.out;
@@ -53,21 +43,21 @@ TEST(MainTest, EveryCommandHasHelpWithExamplesAndExitCodes) {
 }
 
 TEST(MainTest, VersionPrintsTheProjectVersion) {
-    const Result version = agentio("--version");
+    const CommandResult version = agentio_cli("--version");
     EXPECT_EQ(version.code, 0);
     EXPECT_EQ(version.out, "agentio " AGENTIO_VERSION "\n");
 }
 
 TEST(MainTest, BadUsageIsExitTwoWithAMessageNamingIt) {
-    const Result none = agentio("");
+    const CommandResult none = agentio_cli("");
     EXPECT_EQ(none.code, 2);
-    const Result unknown = agentio("frobnicate");
+    const CommandResult unknown = agentio_cli("frobnicate");
     EXPECT_EQ(unknown.code, 2);
     EXPECT_NE(unknown.out.find("unknown command 'frobnicate'"), std::string::npos) << unknown.out;
-    const Result missing = agentio("batch");
+    const CommandResult missing = agentio_cli("batch");
     EXPECT_EQ(missing.code, 2);
     EXPECT_NE(missing.out.find("input"), std::string::npos) << missing.out;
-    const Result flag = agentio("bench --no-such-flag");
+    const CommandResult flag = agentio_cli("bench --no-such-flag");
     EXPECT_EQ(flag.code, 2);
     EXPECT_NE(flag.out.find("--no-such-flag"), std::string::npos) << flag.out;
 }

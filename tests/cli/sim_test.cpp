@@ -19,83 +19,26 @@
 
 #include "agentio/core/run.hpp"
 #include "agentio/llm/client.hpp"
+#include "cli/run_agentio.hpp"
 
 namespace fs = std::filesystem;
 using namespace agentio;
+using agentio::testkit::CommandResult;
+using agentio::testkit::read_file;
+using agentio::testkit::run_agentio;
+using agentio::testkit::SimProcess;
+using agentio::testkit::Streams;
 
 namespace {
 
-std::string read(const fs::path& path) {
-    std::ifstream file(path, std::ios::binary);
-    std::ostringstream text;
-    text << file.rdbuf();
-    return text.str();
+// `agentio sim ARGS`, stdout and stderr together.
+CommandResult sim_command(const std::string& args) { return run_agentio("sim " + args, "", Streams::merged, 20); }
+
+// `agentio sim` answering fast (1 ms to the first token and between tokens).
+SimProcess fast_sim(std::vector<std::string> args) {
+    for (const char* flag : {"--ttft-ms", "1", "--itl-ms", "1"}) args.push_back(flag);
+    return SimProcess(args);
 }
-
-fs::path scratch_file(const std::string& name) {
-    return fs::temp_directory_path() / ("agentio-sim-test-" + std::to_string(::getpid()) + "-" + name);
-}
-
-struct Result {
-    int code = -1;
-    std::string out;  // stdout and stderr together
-};
-
-// `agentio sim ARGS`, bounded by coreutils' timeout so that a server that
-// starts by mistake fails the test instead of hanging it.
-Result sim_command(const std::string& args) {
-    const fs::path out = scratch_file("out");
-    const std::string command = "timeout 20 " + std::string(AGENTIO_BIN) + " sim " + args + " < /dev/null > " + out.string() + " 2>&1";
-    const int status = std::system(command.c_str());
-    Result result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read(out)};
-    fs::remove(out);
-    return result;
-}
-
-// `agentio sim --port 0 --ttft-ms 1 --itl-ms 1 ARGS` in its own process,
-// stopped with SIGTERM when this goes out of scope.
-class SimProcess {
-public:
-    explicit SimProcess(const std::vector<std::string>& args) : out_(scratch_file("banner")) {
-        pid_ = ::fork();
-        if (pid_ == 0) {
-            const int fd = ::open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            ::dup2(fd, 1);
-            ::dup2(fd, 2);
-            std::vector<std::string> all = {AGENTIO_BIN, "sim", "--port", "0", "--ttft-ms", "1", "--itl-ms", "1"};
-            all.insert(all.end(), args.begin(), args.end());
-            std::vector<char*> argv;
-            for (std::string& arg : all) argv.push_back(arg.data());
-            argv.push_back(nullptr);
-            ::execv(AGENTIO_BIN, argv.data());
-            ::_exit(127);
-        }
-        // Bounded: ten seconds for the banner.
-        constexpr std::string_view kMarker = "API on ";
-        for (int i = 0; i < 1000 && base_url_.empty(); ++i) {
-            banner_ = read(out_);
-            if (const auto at = banner_.find(kMarker); at != std::string::npos && banner_.find('\n', at) != std::string::npos)
-                base_url_ = banner_.substr(at + kMarker.size(), banner_.find(' ', at + kMarker.size()) - at - kMarker.size());
-            else std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-    }
-    ~SimProcess() {
-        ::kill(pid_, SIGTERM);
-        ::waitpid(pid_, nullptr, 0);
-        fs::remove(out_);
-    }
-    SimProcess(const SimProcess&) = delete;
-    SimProcess& operator=(const SimProcess&) = delete;
-
-    const std::string& base_url() const { return base_url_; }
-    const std::string& banner() const { return banner_; }
-
-private:
-    fs::path out_;
-    pid_t pid_ = -1;
-    std::string base_url_;
-    std::string banner_;
-};
 
 // One chat completion that offers a weather tool and asks for the weather.
 llm::ChatResponse ask_weather(const std::string& base_url) {
@@ -123,7 +66,7 @@ llm::ChatResponse ask_weather(const std::string& base_url) {
 }  // namespace
 
 TEST(SimCommandTest, ABadToolPolicyIsExitTwoWithAMessageNamingTheFlagAndTheChoices) {
-    const Result bad = sim_command("--port 0 --tool-policy sometimes");
+    const CommandResult bad = sim_command("--port 0 --tool-policy sometimes");
     EXPECT_EQ(bad.code, 2) << bad.out;
     EXPECT_NE(bad.out.find("--tool-policy"), std::string::npos) << bad.out;
     EXPECT_NE(bad.out.find("\"sometimes\""), std::string::npos) << bad.out;
@@ -133,7 +76,7 @@ TEST(SimCommandTest, ABadToolPolicyIsExitTwoWithAMessageNamingTheFlagAndTheChoic
 }
 
 TEST(SimCommandTest, HelpDescribesTheToolPolicyFlag) {
-    const Result help = sim_command("--help");
+    const CommandResult help = sim_command("--help");
     EXPECT_EQ(help.code, 0);
     EXPECT_NE(help.out.find("--tool-policy"), std::string::npos) << help.out;
     EXPECT_NE(help.out.find("agentio sim --tool-policy none"), std::string::npos) << help.out;
@@ -141,7 +84,7 @@ TEST(SimCommandTest, HelpDescribesTheToolPolicyFlag) {
 
 TEST(SimCommandTest, TheToolPolicyFlagDecidesWhetherOfferedToolsAreCalled) {
     {
-        SimProcess sim({});
+        const SimProcess sim = fast_sim({});
         ASSERT_FALSE(sim.base_url().empty()) << sim.banner();
         EXPECT_EQ(sim.banner().find("tool policy"), std::string::npos) << "auto is the default, not shown: " << sim.banner();
         const llm::ChatResponse reply = ask_weather(sim.base_url());
@@ -150,7 +93,7 @@ TEST(SimCommandTest, TheToolPolicyFlagDecidesWhetherOfferedToolsAreCalled) {
         EXPECT_EQ(reply.tool_calls()[0].arguments, R"({"city":"Paris"})");
     }
     {
-        SimProcess sim({"--tool-policy", "none"});
+        const SimProcess sim = fast_sim({"--tool-policy", "none"});
         ASSERT_FALSE(sim.base_url().empty()) << sim.banner();
         EXPECT_NE(sim.banner().find(", tool policy none)"), std::string::npos) << sim.banner();
         const llm::ChatResponse reply = ask_weather(sim.base_url());
@@ -158,7 +101,7 @@ TEST(SimCommandTest, TheToolPolicyFlagDecidesWhetherOfferedToolsAreCalled) {
         EXPECT_FALSE(reply.text().empty());
     }
     {
-        SimProcess sim({"--tool-policy", "all"});
+        const SimProcess sim = fast_sim({"--tool-policy", "all"});
         ASSERT_FALSE(sim.base_url().empty()) << sim.banner();
         const llm::ChatResponse reply = ask_weather(sim.base_url());
         ASSERT_EQ(reply.tool_calls().size(), 2u);

@@ -4,7 +4,7 @@
 
 using namespace agentio;
 using namespace std::chrono_literals;
-using agentio::testing::run_virtual;
+using agentio::testkit::run_virtual;
 
 namespace {
 Task<int> after(int seconds, int value) {
@@ -40,7 +40,7 @@ TEST(AsCompleted, LeavingEarlyCancelsTheRest) {
     run_virtual([]() -> Task<> {
         int cancelled = 0;
         auto slow = [&]() -> Task<int> {
-            co_await agentio::testing::sleep_counting_cancel(1h, cancelled);
+            co_await agentio::testkit::sleep_counting_cancel(1h, cancelled);
             co_return 0;
         };
         {

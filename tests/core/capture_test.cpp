@@ -5,7 +5,7 @@
 
 using namespace agentio;
 using namespace std::chrono_literals;
-using agentio::testing::run_virtual;
+using agentio::testkit::run_virtual;
 
 TEST(Capture, HoldsTheValueOfWorkThatSucceeds) {
     run_virtual([]() -> Task<> {

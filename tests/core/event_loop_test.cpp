@@ -8,7 +8,7 @@ using namespace agentio;
 using namespace std::chrono_literals;
 
 TEST(EventLoop, DebugModeReportsASlowStep) {
-    LoopOptions options = agentio::testing::virtual_clock();
+    LoopOptions options = agentio::testkit::virtual_clock();
     options.debug = true;
     options.slow_step = Duration::zero();  // every step is "slow": deterministic
     std::vector<std::string> reports;
@@ -21,7 +21,7 @@ TEST(EventLoop, DebugModeReportsASlowStep) {
 }
 
 TEST(EventLoop, DumpTasksListsPendingTasksWithWhatTheyWaitOn) {
-    agentio::testing::run_virtual([]() -> Task<> {
+    agentio::testkit::run_virtual([]() -> Task<> {
         auto h = create_task(sleep(5s), "sleeper");
         co_await sleep(1s);
         std::ostringstream out;
@@ -33,7 +33,7 @@ TEST(EventLoop, DumpTasksListsPendingTasksWithWhatTheyWaitOn) {
 
 // A task is either waiting on one thing or scheduled: a scheduled task names no waiter.
 TEST(EventLoop, DumpTasksShowsNoWaiterForAScheduledTask) {
-    agentio::testing::run_virtual([]() -> Task<> {
+    agentio::testkit::run_virtual([]() -> Task<> {
         auto h = create_task(sleep(5s), "late");
         std::ostringstream out;
         get_running_loop().dump_tasks(out);

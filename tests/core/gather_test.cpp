@@ -8,7 +8,7 @@
 
 using namespace agentio;
 using namespace std::chrono_literals;
-using agentio::testing::run_virtual;
+using agentio::testkit::run_virtual;
 
 namespace {
 Task<int> after(std::chrono::milliseconds delay, int value) {
@@ -20,7 +20,7 @@ Task<int> fail_after(std::chrono::milliseconds delay) {
     throw Error("child failed");
 }
 Task<int> value_after_sleep_counting_cancel(Duration delay, int& cancelled) {
-    co_await agentio::testing::sleep_counting_cancel(delay, cancelled);
+    co_await agentio::testkit::sleep_counting_cancel(delay, cancelled);
     co_return 0;
 }
 }  // namespace
@@ -90,7 +90,7 @@ TEST(Gather, ReturnExceptionsStoresEachOutcomeAndCancelsNothing) {
 TEST(Gather, CancellingTheCallerCancelsEveryChild) {
     run_virtual([]() -> Task<> {
         int cancelled = 0;
-        auto child = [&] { return agentio::testing::sleep_counting_cancel(1h, cancelled); };
+        auto child = [&] { return agentio::testkit::sleep_counting_cancel(1h, cancelled); };
         auto h = create_task([&]() -> Task<> { co_await gather(child(), child(), child()); });
         co_await sleep(1s);
         h.cancel();
@@ -170,7 +170,7 @@ TEST(Gather, AChildNodeFitsInSixtyFourBytes) {
 }
 
 TEST(Gather, DebugReportsNameAChildByItsPosition) {
-    LoopOptions options = agentio::testing::virtual_clock();
+    LoopOptions options = agentio::testkit::virtual_clock();
     options.debug = true;
     options.slow_step = Duration::zero();  // every step is "slow": deterministic
     std::vector<std::string> names;

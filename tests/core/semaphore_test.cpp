@@ -4,7 +4,7 @@
 
 using namespace agentio;
 using namespace std::chrono_literals;
-using agentio::testing::run_virtual;
+using agentio::testkit::run_virtual;
 
 TEST(Semaphore, WakesWaitersInFifoOrder) {
     run_virtual([]() -> Task<> {

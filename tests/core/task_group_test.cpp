@@ -4,7 +4,7 @@
 
 using namespace agentio;
 using namespace std::chrono_literals;
-using agentio::testing::run_virtual;
+using agentio::testkit::run_virtual;
 
 namespace {
 Task<> fail_after(std::chrono::milliseconds delay, std::string what) {
@@ -37,7 +37,7 @@ TEST(TaskGroup, FirstFailureCancelsSiblingsAndTheBodyAndKeepsEveryError) {
             co_await task_group([&](TaskGroup& g) -> Task<> {
                 g.create_task(fail_after(1s, "first"));
                 g.create_task(fail_after(1s, "second"));  // same instant: also an error
-                g.create_task(agentio::testing::sleep_counting_cancel(1h, cancelled));
+                g.create_task(agentio::testkit::sleep_counting_cancel(1h, cancelled));
                 try {
                     co_await sleep(1h);
                 } catch (const CancelledError&) {
@@ -80,7 +80,7 @@ TEST(TaskGroup, ExternalCancelCancelsChildrenAndPropagates) {
         int cancelled = 0;
         auto h = create_task([&]() -> Task<> {
             co_await task_group([&](TaskGroup& g) -> Task<> {
-                for (int i = 0; i < 2; ++i) g.create_task(agentio::testing::sleep_counting_cancel(1h, cancelled));
+                for (int i = 0; i < 2; ++i) g.create_task(agentio::testkit::sleep_counting_cancel(1h, cancelled));
                 co_return;
             });
         });
@@ -152,7 +152,7 @@ TEST(TaskGroup, CancelFromTheBodyStopsChildrenAndBodyWithoutAnError) {
         int cancelled = 0;
         bool body_went_on = false;
         co_await task_group([&](TaskGroup& g) -> Task<> {
-            for (int i = 0; i < 2; ++i) g.create_task(agentio::testing::sleep_counting_cancel(1h, cancelled));
+            for (int i = 0; i < 2; ++i) g.create_task(agentio::testkit::sleep_counting_cancel(1h, cancelled));
             co_await sleep(1s);
             g.cancel();
             co_await sleep(1h);  // the body's next suspension point ends it
@@ -173,7 +173,7 @@ TEST(TaskGroup, CancelFromAChildEndsTheGroupOnceItsGoalIsMet) {
         int cancelled = 0;
         std::string found;
         co_await task_group([&](TaskGroup& g) -> Task<> {
-            g.create_task(agentio::testing::sleep_counting_cancel(1h, cancelled));
+            g.create_task(agentio::testkit::sleep_counting_cancel(1h, cancelled));
             g.create_task([&]() -> Task<> {
                 co_await sleep(2s);
                 found = "answer";

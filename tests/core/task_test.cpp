@@ -3,7 +3,7 @@
 #include "test_support.hpp"
 
 using namespace agentio;
-using agentio::testing::run_virtual;
+using agentio::testkit::run_virtual;
 
 namespace {
 

@@ -1,18 +1,22 @@
-// test_support.hpp: running a task under the virtual clock, and a record of events.
+// test_support.hpp: running a task under the virtual clock, and small helpers
+// every layer's tests share.
 #pragma once
 
 #include <agentio/agentio.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
-namespace agentio::testing {
+namespace agentio::testkit {
 
 inline LoopOptions virtual_clock() {
     LoopOptions options;
     options.virtual_clock = true;
     return options;
 }
+
+inline bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
 
 // Runs `task` on a fresh loop with the virtual clock.
 template <class T>
@@ -31,4 +35,4 @@ inline Task<> sleep_counting_cancel(Duration delay, int& cancelled) {
     }
 }
 
-}  // namespace agentio::testing
+}  // namespace agentio::testkit

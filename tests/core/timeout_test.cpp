@@ -6,7 +6,7 @@
 
 using namespace agentio;
 using namespace std::chrono_literals;
-using agentio::testing::run_virtual;
+using agentio::testkit::run_virtual;
 
 TEST(Timeout, ExpiryCancelsTheWorkWaitsForItsCleanupThenThrows) {
     run_virtual([]() -> Task<> {

@@ -9,7 +9,7 @@
 
 using namespace agentio;
 using namespace std::chrono_literals;
-using agentio::testing::run_virtual;
+using agentio::testkit::run_virtual;
 
 TEST(ToThread, ReturnsTheResultOnTheLoopThread) {
     run_virtual([]() -> Task<> {

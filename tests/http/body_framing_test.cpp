@@ -13,7 +13,7 @@ namespace agentio::http {
 namespace {
 
 using ::testing::HasSubstr;
-using testing::parse_error_of;
+using testkit::parse_error_of;
 using Kind = BodyFraming::Kind;
 
 RequestHead request_with(Headers headers, int version_minor = 1) {

@@ -14,7 +14,8 @@ namespace agentio::http {
 namespace {
 
 using ::testing::HasSubstr;
-using testing::parse_error_of;
+using testkit::lenient;
+using testkit::parse_error_of;
 
 struct Decoded {
     std::string body;
@@ -53,12 +54,6 @@ std::pair<int, std::string> decode_error(std::string_view bytes, const Limits& l
     return parse_error_of([&] {
         while (!bytes.empty() && !decoder.done()) bytes.remove_prefix(decoder.feed(bytes).consumed);
     });
-}
-
-Limits lenient() {
-    Limits limits;
-    limits.lenient = true;
-    return limits;
 }
 
 constexpr std::string_view kChunked =

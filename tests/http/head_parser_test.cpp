@@ -14,17 +14,12 @@ namespace agentio::http {
 namespace {
 
 using ::testing::HasSubstr;
-using testing::parse_error_of;
+using testkit::lenient;
+using testkit::parse_error_of;
 using namespace std::literals;
 
 std::optional<std::size_t> request(std::string_view bytes, RequestHead& head, const Limits& limits = {}) {
     return parse_request_head(bytes, head, limits);
-}
-
-Limits lenient() {
-    Limits limits;
-    limits.lenient = true;
-    return limits;
 }
 
 struct BadHead {

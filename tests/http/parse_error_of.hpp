@@ -1,5 +1,5 @@
 // parse_error_of.hpp: what the codec's tests share: the status and message
-// of the ParseError an action throws.
+// of the ParseError an action throws, and the lenient limits.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,9 +7,10 @@
 #include <string>
 #include <utility>
 
+#include "agentio/http/limits.hpp"
 #include "agentio/http/parse_error.hpp"
 
-namespace agentio::http::testing {
+namespace agentio::http::testkit {
 
 // {status, message} of the ParseError that `action` throws; a test failure
 // and {0, ""} if it throws none.
@@ -24,4 +25,11 @@ std::pair<int, std::string> parse_error_of(Action&& action) {
     return {0, ""};
 }
 
-}  // namespace agentio::http::testing
+// Limits that accept what the tolerant mode accepts.
+inline Limits lenient() {
+    Limits limits;
+    limits.lenient = true;
+    return limits;
+}
+
+}  // namespace agentio::http::testkit

@@ -59,8 +59,8 @@ private:
 };
 
 TEST(ProxyTest, HttpsGoesThroughAConnectTunnelWithTlsEndToEnd) {
-    if (!test::have_openssl_cli()) GTEST_SKIP() << "no openssl command line";
-    const auto& certs = test::test_certificates();
+    if (!testkit::have_openssl_cli()) GTEST_SKIP() << "no openssl command line";
+    const auto& certs = testkit::test_certificates();
     run([&]() -> Task<> {
         http::ServerOptions server_options;
         server_options.tls = net::TlsContext::server(certs.server_cert, certs.server_key);

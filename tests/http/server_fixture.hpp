@@ -5,7 +5,7 @@
 #include <agentio/agentio.hpp>
 #include <agentio/http/server.hpp>
 
-namespace agentio::testing {
+namespace agentio::testkit {
 
 template <class AddRoutes, class Body>
 void with_http_server(http::ServerOptions options, AddRoutes add_routes, Body body, LoopOptions loop = {}) {
@@ -18,4 +18,4 @@ void with_http_server(http::ServerOptions options, AddRoutes add_routes, Body bo
     }(), loop);
 }
 
-}  // namespace agentio::testing
+}  // namespace agentio::testkit

@@ -60,7 +60,7 @@ void add_routes(http::Server& server) {
 template <class Body>
 void with_server(http::ServerOptions options, Body body) {
     options.report_handler_errors = false;
-    agentio::testing::with_http_server(options, add_routes, std::move(body));
+    agentio::testkit::with_http_server(options, add_routes, std::move(body));
 }
 
 TEST(ServerTest, KeepAliveAnswersSeveralRequestsOnOneConnection) {

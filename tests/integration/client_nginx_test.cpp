@@ -54,7 +54,7 @@ http::ClientOptions direct() {
 
 http::ClientOptions trusting_test_ca() {
     http::ClientOptions options = direct();
-    options.tls.ca_file = test::test_certificates().ca_cert;
+    options.tls.ca_file = testkit::test_certificates().ca_cert;
     return options;
 }
 
@@ -183,7 +183,7 @@ TEST_F(ClientNginxTest, HttpGetExampleFetchesPlainAndHttps) {
     EXPECT_TRUE(plain.err().starts_with("HTTP/1.1 200 OK\n")) << plain.err();
     EXPECT_NE(plain.err().find("Content-Encoding: gzip"), std::string::npos) << plain.err();
 
-    Process secure({bin_path("http_get"), "--cacert", test::test_certificates().ca_cert,
+    Process secure({bin_path("http_get"), "--cacert", testkit::test_certificates().ca_cert,
                     nginx().https_url("localhost", nginx().ports().tls, "/")});
     ASSERT_TRUE(run_to_end(secure, Millis(20000)).success()) << secure.describe();
     EXPECT_EQ(secure.out(), "hello from nginx\n");

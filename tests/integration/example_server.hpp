@@ -24,7 +24,7 @@ public:
     static bool available() { return have_program(binary()); }
 
     // `arguments` are added after --port 0 (e.g. --tls-cert, --tls-key).
-    explicit ExampleServer(std::vector<std::string> arguments = {}, ProcessOptions options = {}) {
+    explicit ExampleServer(std::vector<std::string> arguments = {}, SpawnOptions options = {}) {
         std::vector<std::string> argv{binary(), "--port", "0"};
         argv.insert(argv.end(), arguments.begin(), arguments.end());
         process_ = std::make_unique<Process>(std::move(argv), std::move(options));

@@ -33,9 +33,6 @@ protected:
     std::unique_ptr<EverythingHttp> server_;
 };
 
-Json sum_arguments(int a, int b) { return {{"a", a}, {"b", b}}; }
-Json long_run_arguments(double duration, int steps) { return {{"duration", duration}, {"steps", steps}}; }
-
 }  // namespace
 
 TEST_F(McpEverythingHttpTest, TheHandshakeGetsASessionAndToolsAnswer) {

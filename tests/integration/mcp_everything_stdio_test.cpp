@@ -39,9 +39,6 @@ Task<Client> start_everything() {
     co_return client;
 }
 
-Json sum_arguments(int a, int b) { return {{"a", a}, {"b", b}}; }
-Json long_run_arguments(double duration, int steps) { return {{"duration", duration}, {"steps", steps}}; }
-
 }  // namespace
 
 TEST_F(McpEverythingStdioTest, TheHandshakeAgreesOnARevisionAndListsTheTools) {

@@ -33,6 +33,10 @@ inline agent::mcp::ProcessOptions everything_stdio() {
     return options;
 }
 
+// The arguments of server-everything's tools.
+inline llm::Json sum_arguments(int a, int b) { return {{"a", a}, {"b", b}}; }
+inline llm::Json long_run_arguments(double duration, int steps) { return {{"duration", duration}, {"steps", steps}}; }
+
 // server-everything's Streamable HTTP mode on a free loopback port, ready
 // (accepting) when the constructor returns; stopped by the destructor.
 class EverythingHttp {
@@ -40,7 +44,7 @@ public:
     EverythingHttp() {
         for (int attempt = 0; attempt < 3 && !process_; ++attempt) {
             port_ = free_port();
-            ProcessOptions options;
+            SpawnOptions options;
             options.environment = {"PORT=" + std::to_string(port_)};
             auto process = std::make_unique<Process>(std::vector<std::string>{"node", everything_script(), "streamableHttp"},
                                                      options);

@@ -44,7 +44,7 @@ public:
         std::uint16_t tls_short_keepalive = 0;
     };
 
-    static bool available() { return have_program(nginx_binary) && test::have_openssl_cli(); }
+    static bool available() { return have_program(nginx_binary) && testkit::have_openssl_cli(); }
 
     Nginx() {
         std::filesystem::create_directories(dir_.file("www/static"));
@@ -92,7 +92,7 @@ private:
     }
 
     std::string config() const {
-        const test::TestCertificates& certs = test::test_certificates();
+        const testkit::TestCertificates& certs = testkit::test_certificates();
         const std::string dir = dir_.path();
         const std::string locations = R"(
         location = / { return 200 "hello from nginx\n"; }

@@ -33,7 +33,7 @@ protected:
 };
 
 std::vector<std::string> tls_arguments() {
-    const auto& certs = agentio::test::test_certificates();
+    const auto& certs = agentio::testkit::test_certificates();
     return {"--tls-cert", certs.server_cert, "--tls-key", certs.server_key};
 }
 
@@ -165,9 +165,9 @@ TEST_F(ServerCurlTest, ChunkedUploadIsEchoedByteForByte) {
 }
 
 TEST_F(ServerCurlTest, TlsWithTheTestCaSpeaksHttp11) {
-    if (!agentio::test::have_openssl_cli()) GTEST_SKIP() << "needs the openssl command line for the certificates";
+    if (!agentio::testkit::have_openssl_cli()) GTEST_SKIP() << "needs the openssl command line for the certificates";
     ExampleServer server(tls_arguments());
-    const std::string ca = agentio::test::test_certificates().ca_cert;
+    const std::string ca = agentio::testkit::test_certificates().ca_cert;
     const CurlResult result = curl({"--cacert", ca, server.url("/", "localhost"), server.url("/", "localhost")});
     ASSERT_TRUE(result.status.success()) << result.status.to_string() << "\n" << result.err;
     EXPECT_EQ(result.out, "Hello from agentio\nHello from agentio\n");
@@ -211,9 +211,9 @@ TEST_F(ServerCurlTest, SseArrivesEventByEventInOrder) {
 }
 
 TEST_F(ServerCurlTest, SseOverTls) {
-    if (!agentio::test::have_openssl_cli()) GTEST_SKIP() << "needs the openssl command line for the certificates";
+    if (!agentio::testkit::have_openssl_cli()) GTEST_SKIP() << "needs the openssl command line for the certificates";
     ExampleServer server(tls_arguments());
-    check_sse_stream(server, {"--cacert", agentio::test::test_certificates().ca_cert}, "localhost");
+    check_sse_stream(server, {"--cacert", agentio::testkit::test_certificates().ca_cert}, "localhost");
 }
 
 TEST_F(ServerCurlTest, SigtermFinishesTheInFlightStreamAndExitsZero) {

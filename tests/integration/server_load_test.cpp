@@ -100,7 +100,7 @@ TEST_F(ServerLoadTest, TenThousandIdleKeepAliveConnectionsWhileStillAnswering) {
     // limit raised to the hard one (20,000 here).
     const rlim_t limit = raise_fd_limit();
     if (limit < idle_count + 500) GTEST_SKIP() << "the descriptor limit " << limit << " is below " << idle_count + 500;
-    ExampleServer server({}, ProcessOptions{.fd_limit = limit, .environment = {}});
+    ExampleServer server({}, SpawnOptions{.fd_limit = limit, .environment = {}});
     const net::SocketAddress address = *net::SocketAddress::parse("127.0.0.1", server.port());
 
     run(wait_for([&]() -> Task<> {
@@ -353,8 +353,8 @@ TEST_F(ServerLoadTest, TricklingHeadGets408DespiteSteadyBytes) {
 }
 
 TEST_F(ServerLoadTest, TlsPortSurvivesPlainTextAndStalledHandshakes) {
-    if (!test::have_openssl_cli()) GTEST_SKIP() << "needs the openssl command line for the certificates";
-    const auto& certs = test::test_certificates();
+    if (!testkit::have_openssl_cli()) GTEST_SKIP() << "needs the openssl command line for the certificates";
+    const auto& certs = testkit::test_certificates();
     std::vector<std::string> arguments = short_header_timeout();
     arguments.insert(arguments.end(), {"--tls-cert", certs.server_cert, "--tls-key", certs.server_key});
     ExampleServer server(arguments);

@@ -116,7 +116,7 @@ struct ExitStatus {
     }
 };
 
-struct ProcessOptions {
+struct SpawnOptions {
     // Soft RLIMIT_NOFILE for the child (prlimit right after the spawn, before
     // the child can have opened many descriptors).
     std::optional<rlim_t> fd_limit;
@@ -127,7 +127,7 @@ struct ProcessOptions {
 // A child process whose stdout and stderr are captured to files.
 class Process {
 public:
-    explicit Process(std::vector<std::string> argv, ProcessOptions options = {}) : argv_(std::move(argv)) {
+    explicit Process(std::vector<std::string> argv, SpawnOptions options = {}) : argv_(std::move(argv)) {
         out_path_ = logs_.file("stdout");
         err_path_ = logs_.file("stderr");
         posix_spawn_file_actions_t actions;

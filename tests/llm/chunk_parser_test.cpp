@@ -11,7 +11,7 @@
 #include "llm/fixtures.hpp"
 
 namespace llm = agentio::llm;
-using agentio::testing::error_of;
+using agentio::testkit::error_of;
 using ::testing::HasSubstr;
 
 // --- streamed chunks ----------------------------------------------------------------

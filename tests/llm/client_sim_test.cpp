@@ -21,15 +21,15 @@
 
 using namespace agentio;
 using namespace std::chrono_literals;
-using agentio::testing::Json;
+using agentio::testkit::Json;
 
 namespace {
 
-constexpr const char* kKey = "sk-sim-7op-5ecret";
+constexpr const char* kSimKey = "sk-sim-7op-5ecret";
 
 llm::ClientOptions client_for(const sim::Server& server) {
     llm::ClientOptions options;
-    options.api_key = kKey;
+    options.api_key = kSimKey;
     options.base_url = "http://127.0.0.1:" + std::to_string(server.port()) + "/v1";
     options.http.proxy = http::ProxyConfig{};
     options.jitter_seed = 7;
@@ -38,7 +38,7 @@ llm::ClientOptions client_for(const sim::Server& server) {
 
 sim::Config sim_config() {
     sim::Config config;
-    config.api_key = kKey;
+    config.api_key = kSimKey;
     config.latency.time_to_first_token = 200ms;
     config.latency.inter_token = 10ms;
     config.output.min_tokens = 5;
@@ -135,7 +135,7 @@ TEST(LlmClientSimTest, UnderEveryFaultEachCallEndsInAReplyOrATypedError) {
     config.faults = sim::Faults::spread(0.3);  // 5% of each of the six kinds
     std::vector<CallEnd> outcomes;
     std::vector<llm::RequestRecord> records;
-    agentio::testing::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
+    agentio::testkit::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
         llm::ClientOptions options = client_for(server);
         options.timeouts.first_token = 2s;
         options.timeouts.idle = 2s;
@@ -158,7 +158,7 @@ TEST(LlmClientSimTest, UnderEveryFaultEachCallEndsInAReplyOrATypedError) {
         } else {
             ++errors[outcome.error];
             EXPECT_EQ(outcome.error.rfind("untyped", 0), std::string::npos) << outcome.message;
-            EXPECT_EQ(outcome.message.find(kKey), std::string::npos);
+            EXPECT_EQ(outcome.message.find(kSimKey), std::string::npos);
         }
     }
     // With two retries a call fails when three attempts in a row drew a
@@ -181,7 +181,7 @@ TEST(LlmClientSimTest, AStreamResetMidWayIsAnErrorNotATruncatedSuccess) {
     config.faults.reset_mid_stream = 1.0;
     std::string text;
     std::string error;
-    agentio::testing::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
+    agentio::testkit::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
         llm::ClientOptions options = client_for(server);
         options.retry.max_retries = 0;
         llm::Client client(options);
@@ -205,7 +205,7 @@ TEST(LlmClientSimTest, TheFirstTokenTimeoutFiresAgainstAStalledStream) {
     std::string error;
     Duration waited{};
     int requests = 0;
-    agentio::testing::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
+    agentio::testkit::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
         llm::ClientOptions options = client_for(server);
         options.timeouts.first_token = 3s;
         options.retry.max_retries = 1;
@@ -233,7 +233,7 @@ TEST(LlmClientSimTest, RetryAfterOfEach429IsWaitedOutBeforeTheNextAttempt) {
     config.faults.status_429 = 1.0;  // retry-after-ms of 100-1000 ms on every answer
     std::vector<llm::RequestRecord> records;
     std::string error;
-    agentio::testing::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
+    agentio::testkit::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
         llm::ClientOptions options = client_for(server);
         options.retry.max_retries = 3;
         options.on_record = [&](const llm::RequestRecord& record) { records.push_back(record); };
@@ -264,7 +264,7 @@ TEST(LlmClientSimTest, RemainingRequestsHeadersPaceTheClientBeforeA429) {
     sim::Config config = sim_config();
     config.limits.requests_per_minute = 2;  // one request back every 30 s
     std::vector<llm::RequestRecord> records;
-    agentio::testing::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
+    agentio::testkit::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
         llm::ClientOptions options = client_for(server);  // told nothing of the limit
         options.on_record = [&](const llm::RequestRecord& record) { records.push_back(record); };
         llm::Client client(options);
@@ -291,7 +291,7 @@ TEST(LlmClientSimTest, InterleavedToolCallDeltasAssembleToTheExactArguments) {
     config.script_path = script.path();
     std::vector<llm::ToolCall> calls;
     std::string finish;
-    agentio::testing::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
+    agentio::testkit::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
         llm::Client client(client_for(server));
         llm::ChatStream stream = co_await client.chat_stream(ask("the weather and the time, please"));
         while (co_await stream.next()) {
@@ -313,7 +313,7 @@ TEST(LlmClientSimTest, AWrongKeyIs401AndTheKeyIsInNoMessage) {
     sim::Config config = sim_config();
     int status = 0;
     std::string message;
-    agentio::testing::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
+    agentio::testkit::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
         llm::ClientOptions options = client_for(server);
         options.api_key = "sk-wrong-but-still-secret-123";
         llm::Client client(options);
@@ -334,7 +334,7 @@ TEST(LlmClientSimTest, AWrongKeyIs401AndTheKeyIsInNoMessage) {
 TEST(LlmClientSimTest, AStreamOutlivesTheClientThatOpenedIt) {
     std::string text;
     std::string finish;
-    agentio::testing::with_sim_virtual(sim_config(), [&](sim::Server& server, http::Client&) -> Task<> {
+    agentio::testkit::with_sim_virtual(sim_config(), [&](sim::Server& server, http::Client&) -> Task<> {
         std::optional<llm::ChatStream> stream;
         {
             llm::Client client(client_for(server));

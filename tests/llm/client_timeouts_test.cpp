@@ -15,7 +15,7 @@
 #include "llm/scripted_llm_server.hpp"
 
 using namespace agentio;
-using namespace agentio::testing;
+using namespace agentio::testkit;
 using namespace std::chrono_literals;
 
 TEST(LlmClientTest, FirstTokenTimeoutFiresAgainstAStalledStreamAndIsRetried) {

@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace agentio::testing {
+namespace agentio::testkit {
 
 // Runs f, which must throw E, and returns the message.
 template <class E, class F>
@@ -19,4 +19,4 @@ std::string error_of(F&& f) {
     return {};
 }
 
-}  // namespace agentio::testing
+}  // namespace agentio::testkit

@@ -15,7 +15,7 @@
 #include "llm/rate_limiter_support.hpp"
 
 using namespace agentio;
-using namespace agentio::testing;
+using namespace agentio::testkit;
 using namespace std::chrono_literals;
 
 struct Learnt {

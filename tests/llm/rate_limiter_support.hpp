@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-namespace agentio::testing {
+namespace agentio::testkit {
 
 using llm::RateLimiter;
 using llm::RateLimits;
@@ -52,4 +52,4 @@ inline http::Headers rate_headers(std::string limit, std::string remaining, std:
     return headers;
 }
 
-}  // namespace agentio::testing
+}  // namespace agentio::testkit

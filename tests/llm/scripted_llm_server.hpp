@@ -14,7 +14,7 @@
 
 #include "http/server_fixture.hpp"
 
-namespace agentio::testing {
+namespace agentio::testkit {
 
 inline constexpr const char* kKey = "sk-test-5ecret-K3y-never-shown";
 
@@ -126,7 +126,7 @@ void with_script(std::shared_ptr<Script> script, Body body) {
     server_options.report_handler_errors = false;
     LoopOptions loop;
     loop.virtual_clock = true;
-    agentio::testing::with_http_server(
+    agentio::testkit::with_http_server(
         server_options, [script](http::Server& server) { add_routes(server, script); }, std::move(body), loop);
 }
 
@@ -138,4 +138,4 @@ struct Records {
     }
 };
 
-}  // namespace agentio::testing
+}  // namespace agentio::testkit

@@ -10,7 +10,7 @@
 #include "llm/error_of.hpp"
 
 namespace llm = agentio::llm;
-using agentio::testing::error_of;
+using agentio::testkit::error_of;
 using llm::Json;
 using ::testing::HasSubstr;
 

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
+#include "core/test_support.hpp"
 #include "net/fake_dns.hpp"
 #include <netinet/in.h>
 #include <poll.h>
@@ -20,16 +21,10 @@
 using namespace agentio;
 using namespace agentio::net;
 using namespace std::chrono_literals;
+using agentio::testkit::contains;
+using agentio::testkit::virtual_clock;
 
 namespace {
-
-LoopOptions virtual_clock() {
-    LoopOptions options;
-    options.virtual_clock = true;
-    return options;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // A port nothing listens on (bound, then released).
 std::uint16_t free_port() {

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
+#include "core/test_support.hpp"
 #include "net/fake_dns.hpp"
 #include <netinet/in.h>
 #include <poll.h>
@@ -26,6 +27,7 @@
 using namespace agentio;
 using namespace agentio::net;
 using namespace std::chrono_literals;
+using agentio::testkit::virtual_clock;
 
 namespace {
 
@@ -33,12 +35,6 @@ std::vector<std::string> texts(const std::vector<SocketAddress>& addresses) {
     std::vector<std::string> out;
     for (const auto& address : addresses) out.push_back(address.to_string());
     return out;
-}
-
-LoopOptions virtual_clock() {
-    LoopOptions options;
-    options.virtual_clock = true;
-    return options;
 }
 
 using Strings = std::vector<std::string>;

@@ -6,18 +6,14 @@
 
 #include <string>
 
+#include "net/read_all.hpp"
+
 using namespace agentio;
 using namespace agentio::net;
 using namespace std::chrono_literals;
+using agentio::testkit::read_all;
 
 namespace {
-
-Task<std::string> read_all(Stream& stream) {
-    std::string all;
-    char buffer[4096];
-    while (std::size_t n = co_await stream.read(buffer)) all.append(buffer, n);
-    co_return all;
-}
 
 TEST(TcpTest, EchoesMegabytesBothWaysAndSeesEndOfStream) {
     const std::string payload = [] {

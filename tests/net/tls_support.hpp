@@ -28,7 +28,7 @@
 
 extern char** environ;
 
-namespace agentio::test {
+namespace agentio::testkit {
 
 // Whether the `openssl` command line is installed (tests skip without it).
 inline bool have_openssl_cli() {
@@ -286,4 +286,4 @@ private:
     std::string output_;
 };
 
-}  // namespace agentio::test
+}  // namespace agentio::testkit

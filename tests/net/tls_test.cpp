@@ -14,25 +14,27 @@
 #include <string>
 #include <vector>
 
+#include "core/test_support.hpp"
+#include "net/read_all.hpp"
 #include "net/tls_support.hpp"
 
 using namespace agentio;
 using namespace agentio::net;
 using namespace std::chrono_literals;
-using agentio::test::ChildProcess;
-using agentio::test::test_certificates;
+using agentio::testkit::ChildProcess;
+using agentio::testkit::contains;
+using agentio::testkit::read_all;
+using agentio::testkit::test_certificates;
 
 namespace {
 
 class TlsTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        if (!agentio::test::have_openssl_cli()) GTEST_SKIP() << "the openssl command line is not installed";
+        if (!agentio::testkit::have_openssl_cli()) GTEST_SKIP() << "the openssl command line is not installed";
         (void)test_certificates();  // made once, outside any test's time limit
     }
 };
-
-bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
 
 // (No default arguments: g++ 12 fails to compile a coroutine that evaluates
 // one holding an initializer list, "array used as initializer".)
@@ -80,13 +82,6 @@ Task<TlsPair> tls_pair(TlsContext server_context, TlsContext client_context, std
     auto client = co_await connect_tls(listener.port(), client_context, name);
     auto accepted = co_await server;
     co_return TlsPair{std::move(client), std::move(accepted)};
-}
-
-Task<std::string> read_all(Stream& stream) {
-    std::string all;
-    char buffer[16384];
-    while (std::size_t n = co_await stream.read(buffer)) all.append(buffer, n);
-    co_return all;
 }
 
 Task<std::string> read_line(Stream& stream) {

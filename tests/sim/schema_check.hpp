@@ -15,7 +15,7 @@
 #include <regex>
 #include <string>
 
-namespace agentio::testing {
+namespace agentio::testkit {
 
 using OrderedJson = nlohmann::ordered_json;
 
@@ -169,4 +169,4 @@ private:
     const OrderedJson& root_;
 };
 
-}  // namespace agentio::testing
+}  // namespace agentio::testkit

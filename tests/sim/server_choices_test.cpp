@@ -12,18 +12,17 @@
 #include "sim/sim_fixture.hpp"
 
 using namespace agentio;
-using agentio::testing::Answer;
-using agentio::testing::chat_body;
-using agentio::testing::instant_config;
-using agentio::testing::Json;
-using agentio::testing::OrderedJson;
-using agentio::testing::post;
-using agentio::testing::sse_data;
-using agentio::testing::with_sim;
+using agentio::testkit::kChat;
+using agentio::testkit::Answer;
+using agentio::testkit::chat_body;
+using agentio::testkit::instant_config;
+using agentio::testkit::Json;
+using agentio::testkit::OrderedJson;
+using agentio::testkit::post;
+using agentio::testkit::sse_data;
+using agentio::testkit::with_sim;
 
 namespace {
-
-constexpr const char* kChat = "/v1/chat/completions";
 
 // A streamed body read per choice index.
 struct Choices {
@@ -123,7 +122,7 @@ TEST(SimServerChoicesTest, NOutsideOneTo128Is400) {
 TEST(SimServerChoicesTest, AJsonSchemaReplyValidatesAndStreamsTheSameJson) {
     with_sim(instant_config(), [](sim::Server& sim, http::Client& client) -> Task<> {
         const OrderedJson schema = person_schema();
-        const agentio::testing::SchemaCheck check(schema);
+        const agentio::testkit::SchemaCheck check(schema);
         const Answer plain = co_await post(client, sim, kChat, ordered_body("Describe a person.", OrderedJson::parse(kPersonFormat)));
         EXPECT_EQ(plain.status, 200) << plain.body;
         const std::string content = plain.json()["choices"][0]["message"]["content"];

@@ -13,16 +13,15 @@
 
 using namespace agentio;
 using namespace std::chrono_literals;
-using agentio::testing::Answer;
-using agentio::testing::chat_body;
-using agentio::testing::instant_config;
-using agentio::testing::Json;
-using agentio::testing::post;
-using agentio::testing::sse_data;
+using agentio::testkit::kChat;
+using agentio::testkit::Answer;
+using agentio::testkit::chat_body;
+using agentio::testkit::instant_config;
+using agentio::testkit::Json;
+using agentio::testkit::post;
+using agentio::testkit::sse_data;
 
 namespace {
-
-constexpr const char* kChat = "/v1/chat/completions";
 
 sim::Config with_faults(void (*set)(sim::Faults&)) {
     sim::Config config = instant_config();
@@ -62,7 +61,7 @@ std::size_t count(const std::string& text, std::string_view what) {
 }
 
 TEST(SimFaultsTest, AnInjected429SaysWhenToRetry) {
-    agentio::testing::with_sim(with_faults([](sim::Faults& f) { f.status_429 = 1; }),
+    agentio::testkit::with_sim(with_faults([](sim::Faults& f) { f.status_429 = 1; }),
                                [](sim::Server& sim, http::Client& client) -> Task<> {
         for (int i = 0; i < 5; ++i) {
             const Answer answer = co_await post(client, sim, kChat, chat_body("hi"));
@@ -79,7 +78,7 @@ TEST(SimFaultsTest, AnInjected429SaysWhenToRetry) {
 }
 
 TEST(SimFaultsTest, Injected500And503CarryServerErrorBodies) {
-    agentio::testing::with_sim(with_faults([](sim::Faults& f) { f.status_500 = 1; }),
+    agentio::testkit::with_sim(with_faults([](sim::Faults& f) { f.status_500 = 1; }),
                                [](sim::Server& sim, http::Client& client) -> Task<> {
         const Answer answer = co_await post(client, sim, kChat, chat_body("hi"));
         EXPECT_EQ(answer.status, 500);
@@ -87,7 +86,7 @@ TEST(SimFaultsTest, Injected500And503CarryServerErrorBodies) {
         const Answer embeddings = co_await post(client, sim, "/v1/embeddings", R"({"model":"sim-embed","input":"x"})");
         EXPECT_EQ(embeddings.status, 500);
     });
-    agentio::testing::with_sim(with_faults([](sim::Faults& f) { f.status_503 = 1; }),
+    agentio::testkit::with_sim(with_faults([](sim::Faults& f) { f.status_503 = 1; }),
                                [](sim::Server& sim, http::Client& client) -> Task<> {
         const Answer answer = co_await post(client, sim, kChat, chat_body("hi"));
         EXPECT_EQ(answer.status, 503);
@@ -97,7 +96,7 @@ TEST(SimFaultsTest, Injected500And503CarryServerErrorBodies) {
 }
 
 TEST(SimFaultsTest, AResetStreamEndsWithATcpResetAfterSomeContent) {
-    agentio::testing::with_sim(with_faults([](sim::Faults& f) { f.reset_mid_stream = 1; }),
+    agentio::testkit::with_sim(with_faults([](sim::Faults& f) { f.reset_mid_stream = 1; }),
                                [](sim::Server& sim, http::Client& client) -> Task<> {
         const RawExchange raw = co_await raw_post(sim.port(), chat_body("hi", R"({"stream": true})"));
         EXPECT_EQ(raw.error, ECONNRESET) << raw.bytes;
@@ -126,7 +125,7 @@ TEST(SimFaultsTest, AResetStreamEndsWithATcpResetAfterSomeContent) {
 }
 
 TEST(SimFaultsTest, AResetPlainRequestIsClosedBeforeAnyResponse) {
-    agentio::testing::with_sim(with_faults([](sim::Faults& f) { f.reset_mid_stream = 1; }),
+    agentio::testkit::with_sim(with_faults([](sim::Faults& f) { f.reset_mid_stream = 1; }),
                                [](sim::Server& sim, http::Client&) -> Task<> {
         const RawExchange raw = co_await raw_post(sim.port(), chat_body("hi"));
         EXPECT_EQ(raw.bytes, "");
@@ -139,7 +138,7 @@ TEST(SimFaultsTest, AStalledStreamSendsTheRoleChunkThenNothingForStallFor) {
     config.faults.stall_for = 30s;
     config.latency.time_to_first_token = 200ms;
     config.latency.spread = 0;
-    agentio::testing::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
+    agentio::testkit::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
         http::ClientRequest request;
         request.method = "POST";
         request.url = sim.base_url() + "/chat/completions";
@@ -161,7 +160,7 @@ TEST(SimFaultsTest, AStalledStreamSendsTheRoleChunkThenNothingForStallFor) {
 
 TEST(SimFaultsTest, AStalledStreamTripsAFirstTokenTimeoutWhileTheConnectionStaysOpen) {
     sim::Config config = with_faults([](sim::Faults& f) { f.stall = 1; });
-    agentio::testing::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
+    agentio::testkit::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
         http::ClientRequest request;
         request.method = "POST";
         request.url = sim.base_url() + "/chat/completions";
@@ -183,7 +182,7 @@ TEST(SimFaultsTest, AStalledStreamTripsAFirstTokenTimeoutWhileTheConnectionStays
 TEST(SimFaultsTest, AStalledPlainReplyComesStallForLate) {
     sim::Config config = with_faults([](sim::Faults& f) { f.stall = 1; });
     config.faults.stall_for = 5s;
-    agentio::testing::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
+    agentio::testkit::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
         const TimePoint sent = EventLoop::current()->now();
         const Answer answer = co_await post(client, sim, kChat, chat_body("hi"));
         EXPECT_EQ(answer.status, 200);
@@ -192,7 +191,7 @@ TEST(SimFaultsTest, AStalledPlainReplyComesStallForLate) {
 }
 
 TEST(SimFaultsTest, AMalformedStreamHasExactlyOneEventThatIsNotJson) {
-    agentio::testing::with_sim(with_faults([](sim::Faults& f) { f.malformed_chunk = 1; }),
+    agentio::testkit::with_sim(with_faults([](sim::Faults& f) { f.malformed_chunk = 1; }),
                                [](sim::Server& sim, http::Client& client) -> Task<> {
         const Answer answer = co_await post(client, sim, kChat, chat_body("hi", R"({"stream": true})"));
         EXPECT_EQ(answer.status, 200);
@@ -217,12 +216,12 @@ std::vector<int> statuses_at_rate(double rate, std::uint64_t seed, int n) {
     config.seed = seed;
     config.faults.status_500 = rate;
     std::vector<int> statuses;
-    agentio::testing::with_sim(config, [&statuses, n](sim::Server& sim, http::Client& client) -> Task<> {
+    agentio::testkit::with_sim(config, [&statuses, n](sim::Server& sim, http::Client& client) -> Task<> {
         for (int i = 0; i < n; ++i) {
             const Answer answer = co_await post(client, sim, kChat, chat_body("same request", R"({"max_tokens": 1})"));
             statuses.push_back(answer.status);
         }
-        const Answer metrics = co_await agentio::testing::get(client, sim, "/metrics");
+        const Answer metrics = co_await agentio::testkit::get(client, sim, "/metrics");
         const auto failed = static_cast<std::size_t>(std::count(statuses.begin(), statuses.end(), 500));
         EXPECT_EQ(sim.stats().faults, failed);
         EXPECT_NE(metrics.body.find("agentio_sim_faults_total{kind=\"500\"} " + std::to_string(failed) + "\n"),

@@ -10,15 +10,14 @@
 
 using namespace agentio;
 using namespace std::chrono_literals;
-using agentio::testing::Answer;
-using agentio::testing::chat_body;
-using agentio::testing::instant_config;
-using agentio::testing::Json;
-using agentio::testing::post;
+using agentio::testkit::kChat;
+using agentio::testkit::Answer;
+using agentio::testkit::chat_body;
+using agentio::testkit::instant_config;
+using agentio::testkit::Json;
+using agentio::testkit::post;
 
 namespace {
-
-constexpr const char* kChat = "/v1/chat/completions";
 
 std::int64_t number(const Answer& answer, std::string_view header) { return std::stoll(answer.header(header)); }
 
@@ -31,7 +30,7 @@ Duration reset_of(const Answer& answer, std::string_view header) {
 TEST(SimLimitsTest, OverTheRequestLimitIs429WithRetryAfterAndHeadersThatAddUp) {
     sim::Config config = instant_config();
     config.limits.requests_per_minute = 3;  // one request every 20 s
-    agentio::testing::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
+    agentio::testkit::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
         for (int i = 0; i < 3; ++i) {
             const Answer ok = co_await post(client, sim, kChat, chat_body("hi", R"({"max_tokens": 1})"));
             EXPECT_EQ(ok.status, 200);
@@ -72,7 +71,7 @@ TEST(SimLimitsTest, OverTheRequestLimitIs429WithRetryAfterAndHeadersThatAddUp) {
 TEST(SimLimitsTest, TheTokenLimitCountsPromptEstimateAndMaxOutput) {
     sim::Config config = instant_config();
     config.limits.tokens_per_minute = 1000;
-    agentio::testing::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
+    agentio::testkit::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
         const Answer first = co_await post(client, sim, kChat, chat_body("hi", R"({"max_tokens": 600})"));
         EXPECT_EQ(first.status, 200);
         const std::int64_t prompt = first.json()["usage"]["prompt_tokens"];
@@ -108,7 +107,7 @@ TEST(SimLimitsTest, EmbeddingsShareTheLimitsAndCarryTheHeaders) {
     sim::Config config = instant_config();
     config.limits.requests_per_minute = 2;
     config.limits.tokens_per_minute = 100000;
-    agentio::testing::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
+    agentio::testkit::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
         const Answer chat = co_await post(client, sim, kChat, chat_body("hi"));
         EXPECT_EQ(chat.status, 200);
         const std::string request = R"({"model": "sim-embed", "input": "some text"})";
@@ -120,14 +119,14 @@ TEST(SimLimitsTest, EmbeddingsShareTheLimitsAndCarryTheHeaders) {
         EXPECT_EQ(limited.status, 429);
         EXPECT_EQ(limited.json()["error"]["type"], "requests");
         // /v1/models is not limited and says nothing about limits.
-        const Answer models = co_await agentio::testing::get(client, sim, "/v1/models");
+        const Answer models = co_await agentio::testkit::get(client, sim, "/v1/models");
         EXPECT_EQ(models.status, 200);
         EXPECT_FALSE(models.headers.contains("x-ratelimit-limit-requests"));
     });
 }
 
 TEST(SimLimitsTest, WithoutLimitsNoRateLimitHeadersAreSent) {
-    agentio::testing::with_sim(instant_config(), [](sim::Server& sim, http::Client& client) -> Task<> {
+    agentio::testkit::with_sim(instant_config(), [](sim::Server& sim, http::Client& client) -> Task<> {
         const Answer answer = co_await post(client, sim, kChat, chat_body("hi"));
         EXPECT_EQ(answer.status, 200);
         for (const auto& [name, value] : answer.headers) EXPECT_NE(name.rfind("x-ratelimit-", 0), 0u) << name;

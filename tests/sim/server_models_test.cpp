@@ -12,16 +12,15 @@
 
 using namespace agentio;
 using namespace std::chrono_literals;
-using agentio::testing::Answer;
-using agentio::testing::chat_body;
-using agentio::testing::instant_config;
-using agentio::testing::Json;
-using agentio::testing::post;
-using agentio::testing::with_sim;
+using agentio::testkit::kChat;
+using agentio::testkit::Answer;
+using agentio::testkit::chat_body;
+using agentio::testkit::instant_config;
+using agentio::testkit::Json;
+using agentio::testkit::post;
+using agentio::testkit::with_sim;
 
 namespace {
-
-constexpr const char* kChat = "/v1/chat/completions";
 
 TEST(SimServerModelsTest, AnyModelNameIsServedAndEchoedByDefault) {
     with_sim(instant_config(), [](sim::Server& sim, http::Client& client) -> Task<> {
@@ -31,14 +30,14 @@ TEST(SimServerModelsTest, AnyModelNameIsServedAndEchoedByDefault) {
             EXPECT_EQ(plain.json()["model"], model);
             EXPECT_EQ(plain.header("openai-model"), model);
             const Answer streamed = co_await post(client, sim, kChat, chat_body("Hello", R"({"stream": true})", model));
-            const std::vector<std::string> events = agentio::testing::sse_data(streamed.body);
+            const std::vector<std::string> events = agentio::testkit::sse_data(streamed.body);
             EXPECT_EQ(Json::parse(events.front())["model"], model);
         }
         const Answer embeddings =
             co_await post(client, sim, "/v1/embeddings", R"({"model": "text-embedding-3-small", "input": "hello"})");
         EXPECT_EQ(embeddings.status, 200);
         EXPECT_EQ(embeddings.json()["model"], "text-embedding-3-small");
-        const Answer one = co_await agentio::testing::get(client, sim, "/v1/models/text-embedding-3-large");
+        const Answer one = co_await agentio::testkit::get(client, sim, "/v1/models/text-embedding-3-large");
         EXPECT_EQ(one.status, 200);
         EXPECT_EQ(one.json()["id"], "text-embedding-3-large");
     });
@@ -48,7 +47,7 @@ TEST(SimServerModelsTest, ModelsListsTheSimulatorsAndTheCommonNamesAndEveryOneIs
     sim::Config config = instant_config();
     config.model_profiles["my-slow-model"] = {};
     with_sim(config, [](sim::Server& sim, http::Client& client) -> Task<> {
-        const Answer answer = co_await agentio::testing::get(client, sim, "/v1/models");
+        const Answer answer = co_await agentio::testkit::get(client, sim, "/v1/models");
         EXPECT_EQ(answer.status, 200);
         const Json json = answer.json();
         std::vector<std::string> ids;
@@ -67,7 +66,7 @@ TEST(SimServerModelsTest, AModelsProfileSetsItsLatencyAndOnlyItsOwn) {
     config.latency = {100ms, 10ms, 0.0};
     config.output = {5, 5};
     config.model_profiles["slow-model"].latency = {1000ms, 50ms, 0.0};
-    agentio::testing::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
+    agentio::testkit::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
         EventLoop& loop = *EventLoop::current();
         TimePoint start = loop.now();
         co_await post(client, sim, kChat, chat_body("Hi", "{}", "slow-model"));

@@ -15,16 +15,16 @@
 
 using namespace agentio;
 using namespace std::chrono_literals;
-using agentio::testing::Answer;
-using agentio::testing::chat_body;
-using agentio::testing::instant_config;
-using agentio::testing::Json;
-using agentio::testing::post;
-using agentio::testing::sse_data;
+using agentio::testkit::kChat;
+using agentio::testkit::Answer;
+using agentio::testkit::chat_body;
+using agentio::testkit::instant_config;
+using agentio::testkit::Json;
+using agentio::testkit::post;
+using agentio::testkit::sse_data;
 
 namespace {
 
-constexpr const char* kChat = "/v1/chat/completions";
 const std::string kWeatherArgs = R"({"city":"Paris","unit":"celsius"})";
 const std::string kTimeArgs = R"({"timezone":"Europe/Paris"})";
 
@@ -111,7 +111,7 @@ TEST(SimScriptTest, ScriptedToolCallsComeWholeInAPlainReply) {
     const ScriptFile script(script_text());
     sim::Config config = instant_config();
     config.script_path = script.path();
-    agentio::testing::with_sim(config, [](sim::Server& sim, http::Client& client) -> Task<> {
+    agentio::testkit::with_sim(config, [](sim::Server& sim, http::Client& client) -> Task<> {
         const Answer answer = co_await post(client, sim, kChat, chat_body("What is the weather and the time in Paris?"));
         const Json choice = answer.json()["choices"][0];
         EXPECT_EQ(choice["finish_reason"], "tool_calls");
@@ -155,7 +155,7 @@ TEST(SimScriptTest, StreamedToolCallsComeOneAfterTheOtherByDefault) {
     const ScriptFile script(script_text());
     sim::Config config = instant_config();
     config.script_path = script.path();
-    agentio::testing::with_sim(config, [](sim::Server& sim, http::Client& client) -> Task<> {
+    agentio::testkit::with_sim(config, [](sim::Server& sim, http::Client& client) -> Task<> {
         const Answer answer =
             co_await post(client, sim, kChat, chat_body("What is the weather and the time in Paris?", R"({"stream": true})"));
         const auto [deltas, finish] = tool_deltas(answer.body);
@@ -175,7 +175,7 @@ TEST(SimScriptTest, InterleavedToolCallsAlternateTheirFragmentsByIndex) {
     const ScriptFile script(script_text());
     sim::Config config = instant_config();
     config.script_path = script.path();
-    agentio::testing::with_sim(config, [](sim::Server& sim, http::Client& client) -> Task<> {
+    agentio::testkit::with_sim(config, [](sim::Server& sim, http::Client& client) -> Task<> {
         const Answer answer = co_await post(client, sim, kChat, chat_body("Please interleave.", R"({"stream": true})"));
         const auto [deltas, finish] = tool_deltas(answer.body);
         EXPECT_EQ(finish, "tool_calls");

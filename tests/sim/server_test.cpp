@@ -11,17 +11,16 @@
 
 using namespace agentio;
 using namespace std::chrono_literals;
-using agentio::testing::Answer;
-using agentio::testing::chat_body;
-using agentio::testing::instant_config;
-using agentio::testing::Json;
-using agentio::testing::post;
-using agentio::testing::sse_data;
-using agentio::testing::with_sim;
+using agentio::testkit::kChat;
+using agentio::testkit::Answer;
+using agentio::testkit::chat_body;
+using agentio::testkit::instant_config;
+using agentio::testkit::Json;
+using agentio::testkit::post;
+using agentio::testkit::sse_data;
+using agentio::testkit::with_sim;
 
 namespace {
-
-constexpr const char* kChat = "/v1/chat/completions";
 
 // The concatenated content deltas of a streamed body, and its parsed events.
 struct Streamed {
@@ -132,7 +131,7 @@ TEST(SimServerTest, TokensArriveOnTheLatencyModelsScheduleAndAPlainReplyWaitsFor
     sim::Config config;
     config.latency = {300ms, 20ms, 0.0};
     config.output = {10, 10};
-    agentio::testing::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
+    agentio::testkit::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
         EventLoop& loop = *EventLoop::current();
         http::ClientRequest request;
         request.method = "POST";
@@ -170,9 +169,9 @@ Task<std::string> stream_content(http::Client& client, const sim::Server& sim, i
 TEST(SimServerTest, AThousandConcurrentStreamsAllCompleteOnOneLoop) {
     sim::Config config;
     config.latency = {50ms, 5ms, 0.2};
-    agentio::testing::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
+    agentio::testkit::with_sim_virtual(config, [](sim::Server& sim, http::Client& client) -> Task<> {
         constexpr int kStreams = 1000;
-        http::ClientOptions options = agentio::testing::direct_client();
+        http::ClientOptions options = agentio::testkit::direct_client();
         options.max_connections_per_origin = kStreams;  // one connection each: all in flight at once
         http::Client many(options);
         std::vector<Task<std::string>> streams;
@@ -180,7 +179,7 @@ TEST(SimServerTest, AThousandConcurrentStreamsAllCompleteOnOneLoop) {
         TaskHandle<std::vector<std::string>> all = create_task(gather(std::move(streams)));
         // Past every first token (at most 60 ms) and before any last one (at least 40 + 19 * 4 ms).
         co_await sleep(80ms);
-        const Answer during = co_await agentio::testing::get(client, sim, "/metrics");
+        const Answer during = co_await agentio::testkit::get(client, sim, "/metrics");
         EXPECT_NE(during.body.find("agentio_sim_streams_active 1000\n"), std::string::npos);
         const std::vector<std::string> contents = co_await all;
         int complete = 0;
@@ -188,7 +187,7 @@ TEST(SimServerTest, AThousandConcurrentStreamsAllCompleteOnOneLoop) {
         EXPECT_EQ(complete, kStreams);
         EXPECT_EQ(sim.stats().completed, static_cast<std::uint64_t>(kStreams));
         EXPECT_EQ(sim.stats().completion_tokens, 20u * kStreams);
-        const Answer metrics = co_await agentio::testing::get(client, sim, "/metrics");
+        const Answer metrics = co_await agentio::testkit::get(client, sim, "/metrics");
         EXPECT_NE(metrics.body.find("agentio_sim_streams_active 0\n"), std::string::npos);
     });
 }
@@ -285,7 +284,7 @@ TEST(SimServerTest, ModelsListsTheConfiguredModels) {
     sim::Config config = instant_config();
     config.models = {"alpha", "beta"};
     with_sim(config, [](sim::Server& sim, http::Client& client) -> Task<> {
-        const Answer answer = co_await agentio::testing::get(client, sim, "/v1/models");
+        const Answer answer = co_await agentio::testkit::get(client, sim, "/v1/models");
         EXPECT_EQ(answer.status, 200);
         const Json json = answer.json();
         EXPECT_EQ(json["object"], "list");
@@ -298,9 +297,9 @@ TEST(SimServerTest, ModelsListsTheConfiguredModels) {
             EXPECT_EQ(model["owned_by"], "agentio-sim");
             EXPECT_TRUE(model["created"].is_number_integer());
         }
-        const Answer one = co_await agentio::testing::get(client, sim, "/v1/models/beta");
+        const Answer one = co_await agentio::testkit::get(client, sim, "/v1/models/beta");
         EXPECT_EQ(one.json()["id"], "beta");
-        const Answer missing = co_await agentio::testing::get(client, sim, "/v1/models/gamma");
+        const Answer missing = co_await agentio::testkit::get(client, sim, "/v1/models/gamma");
         EXPECT_EQ(missing.status, 404);
         EXPECT_EQ(missing.json()["error"]["code"], "model_not_found");
 
@@ -319,7 +318,7 @@ TEST(SimServerTest, ModelsListsTheConfiguredModels) {
 
 TEST(SimServerTest, HealthAnswersOk) {
     with_sim(instant_config(), [](sim::Server& sim, http::Client& client) -> Task<> {
-        const Answer answer = co_await agentio::testing::get(client, sim, "/health");
+        const Answer answer = co_await agentio::testkit::get(client, sim, "/health");
         EXPECT_EQ(answer.status, 200);
         EXPECT_EQ(answer.body, "ok");
     });
@@ -331,7 +330,7 @@ TEST(SimServerTest, MetricsCountRequestsTokensAndLatency) {
         const Json usage = chat.json()["usage"];
         co_await post(client, sim, kChat, chat_body("Count me.", R"({"stream": true})"));
         co_await post(client, sim, kChat, "{not json");
-        const Answer metrics = co_await agentio::testing::get(client, sim, "/metrics");
+        const Answer metrics = co_await agentio::testkit::get(client, sim, "/metrics");
         EXPECT_EQ(metrics.status, 200);
         EXPECT_EQ(metrics.header("Content-Type").rfind("text/plain; version=0.0.4", 0), 0u);
         const std::string& text = metrics.body;
@@ -364,20 +363,20 @@ TEST(SimServerTest, AnApiKeyIsRequiredAndNeverEchoed) {
         EXPECT_EQ(missing.json()["error"]["type"], "invalid_request_error");
 
         const Answer wrong =
-            co_await post(client, sim, kChat, chat_body("hi"), agentio::testing::bearer("sk-wrong-9c3a7d"));
+            co_await post(client, sim, kChat, chat_body("hi"), agentio::testkit::bearer("sk-wrong-9c3a7d"));
         EXPECT_EQ(wrong.status, 401);
         EXPECT_EQ(wrong.json()["error"]["code"], "invalid_api_key");
         EXPECT_EQ(wrong.body.find("9c3a7d"), std::string::npos) << wrong.body;
         EXPECT_EQ(wrong.body.find("5f1e"), std::string::npos) << wrong.body;
 
-        const Answer models = co_await agentio::testing::get(client, sim, "/v1/models", agentio::testing::bearer("nope"));
+        const Answer models = co_await agentio::testkit::get(client, sim, "/v1/models", agentio::testkit::bearer("nope"));
         EXPECT_EQ(models.status, 401);
         const Answer embeddings = co_await post(client, sim, "/v1/embeddings", R"({"model":"sim-embed","input":"x"})");
         EXPECT_EQ(embeddings.status, 401);
 
-        const Answer right = co_await post(client, sim, kChat, chat_body("hi"), agentio::testing::bearer("sk-right-5f1e"));
+        const Answer right = co_await post(client, sim, kChat, chat_body("hi"), agentio::testkit::bearer("sk-right-5f1e"));
         EXPECT_EQ(right.status, 200);
-        const Answer health = co_await agentio::testing::get(client, sim, "/health");
+        const Answer health = co_await agentio::testkit::get(client, sim, "/health");
         EXPECT_EQ(health.status, 200);  // no key needed outside /v1
     });
 }
@@ -408,7 +407,7 @@ TEST(SimServerTest, BadRequestsAre400NamingTheProblem) {
         EXPECT_EQ(zero.status, 400);
         EXPECT_EQ(zero.json()["error"]["param"], "max_tokens");
 
-        const Answer elsewhere = co_await agentio::testing::get(client, sim, "/v1/nothing");
+        const Answer elsewhere = co_await agentio::testkit::get(client, sim, "/v1/nothing");
         EXPECT_EQ(elsewhere.status, 404);
         EXPECT_EQ(elsewhere.json()["error"]["message"], "Invalid URL (GET /v1/nothing)");
         EXPECT_EQ(sim.stats().completed, 0u);

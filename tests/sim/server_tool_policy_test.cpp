@@ -21,10 +21,10 @@
 
 using namespace agentio;
 using namespace std::chrono_literals;
-using agentio::testing::Answer;
-using agentio::testing::Json;
-using agentio::testing::post;
-using agentio::testing::sse_data;
+using agentio::testkit::Answer;
+using agentio::testkit::Json;
+using agentio::testkit::post;
+using agentio::testkit::sse_data;
 
 namespace {
 
@@ -63,16 +63,16 @@ llm::ChatRequest ask(std::string text) {
 }
 
 // A streamed reply, read to its end: the assembled response and the usage.
-struct Streamed {
+struct StreamedReply {
     llm::ChatResponse response;
     std::int64_t completion_tokens = 0;
 };
 
-Task<Streamed> stream_whole(llm::Client& client, llm::ChatRequest request) {
+Task<StreamedReply> stream_whole(llm::Client& client, llm::ChatRequest request) {
     llm::ChatStream stream = co_await client.chat_stream(std::move(request));
     while (co_await stream.next()) {
     }
-    Streamed out;
+    StreamedReply out;
     out.response = stream.response();
     if (out.response.usage) out.completion_tokens = out.response.usage->completion_tokens;
     co_return out;
@@ -81,8 +81,8 @@ Task<Streamed> stream_whole(llm::Client& client, llm::ChatRequest request) {
 TEST(SimToolPolicyTest, AnAgentTurnRunsOnTheDefaultSimulatorCallsThenAnswersWithTheResults) {
     llm::ChatResponse calls;
     llm::ChatResponse answer;
-    agentio::testing::with_sim_virtual(sim_config(), [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(agentio::testing::llm_client_for(server));
+    agentio::testkit::with_sim_virtual(sim_config(), [&](sim::Server& server, http::Client&) -> Task<> {
+        llm::Client client(agentio::testkit::llm_client_for(server));
         llm::ChatRequest request = ask("What's the weather in 'Paris', in celsius?");
         calls = co_await client.chat(request);
         // The agent runs the tools and sends the results back.
@@ -107,9 +107,9 @@ TEST(SimToolPolicyTest, AnAgentTurnRunsOnTheDefaultSimulatorCallsThenAnswersWith
 
 TEST(SimToolPolicyTest, StreamedToolCallDeltasReassembleIntoTheSameCallsAsThePlainReply) {
     llm::ChatResponse plain;
-    Streamed streamed;
-    agentio::testing::with_sim_virtual(sim_config(), [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(agentio::testing::llm_client_for(server));
+    StreamedReply streamed;
+    agentio::testkit::with_sim_virtual(sim_config(), [&](sim::Server& server, http::Client&) -> Task<> {
+        llm::Client client(agentio::testkit::llm_client_for(server));
         const llm::ChatRequest request = ask("The weather in Paris and the time in Tokyo? Also add 3 and 4.");
         plain = co_await client.chat(request);
         streamed = co_await stream_whole(client, request);
@@ -133,7 +133,7 @@ TEST(SimToolPolicyTest, OnTheWireEachCallStartsWithItsIdTypeAndNameThenArgumentF
         "tools": [{"type": "function", "function": {"name": "add", "description": "Add two numbers",
                    "parameters": {"type": "object", "properties": {"b": {"type": "number"}, "a": {"type": "number"}}}}}]})";
     Answer answer;
-    agentio::testing::with_sim_virtual(sim_config(), [&](sim::Server& server, http::Client& client) -> Task<> {
+    agentio::testkit::with_sim_virtual(sim_config(), [&](sim::Server& server, http::Client& client) -> Task<> {
         answer = co_await post(client, server, "/v1/chat/completions", body);
     });
     ASSERT_EQ(answer.status, 200) << answer.body;
@@ -174,8 +174,8 @@ TEST(SimToolPolicyTest, ScriptedRepliesTakePrecedenceOverThePolicy) {
     config.script_path = path;
     llm::ChatResponse scripted;
     llm::ChatResponse other;
-    agentio::testing::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(agentio::testing::llm_client_for(server));
+    agentio::testkit::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
+        llm::Client client(agentio::testkit::llm_client_for(server));
         scripted = co_await client.chat(ask("What's the weather in Paris?"));
         other = co_await client.chat(ask("Tell me a joke."));
     });
@@ -188,12 +188,12 @@ TEST(SimToolPolicyTest, ScriptedRepliesTakePrecedenceOverThePolicy) {
 TEST(SimToolPolicyTest, PolicyNoneAnswersWithTextAndAllCallsEveryTool) {
     llm::ChatResponse none;
     llm::ChatResponse all;
-    agentio::testing::with_sim_virtual(sim_config(sim::ToolPolicy::none), [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(agentio::testing::llm_client_for(server));
+    agentio::testkit::with_sim_virtual(sim_config(sim::ToolPolicy::none), [&](sim::Server& server, http::Client&) -> Task<> {
+        llm::Client client(agentio::testkit::llm_client_for(server));
         none = co_await client.chat(ask("What's the weather in Paris?"));
     });
-    agentio::testing::with_sim_virtual(sim_config(sim::ToolPolicy::all), [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(agentio::testing::llm_client_for(server));
+    agentio::testkit::with_sim_virtual(sim_config(sim::ToolPolicy::all), [&](sim::Server& server, http::Client&) -> Task<> {
+        llm::Client client(agentio::testkit::llm_client_for(server));
         all = co_await client.chat(ask("Tell me a joke."));
     });
     EXPECT_TRUE(none.tool_calls().empty());
@@ -207,8 +207,8 @@ TEST(SimToolPolicyTest, PolicyNoneAnswersWithTextAndAllCallsEveryTool) {
 
 TEST(SimToolPolicyTest, ToolChoiceDecidesOverTheMessage) {
     std::vector<llm::ChatResponse> replies;
-    agentio::testing::with_sim_virtual(sim_config(), [&](sim::Server& server, http::Client&) -> Task<> {
-        llm::Client client(agentio::testing::llm_client_for(server));
+    agentio::testkit::with_sim_virtual(sim_config(), [&](sim::Server& server, http::Client&) -> Task<> {
+        llm::Client client(agentio::testkit::llm_client_for(server));
         llm::ChatRequest none = ask("What's the weather in Paris?");
         none.tool_choice = "none";
         replies.push_back(co_await client.chat(none));
@@ -229,9 +229,9 @@ TEST(SimToolPolicyTest, ToolChoiceDecidesOverTheMessage) {
 
 TEST(SimToolPolicyTest, AToolChoiceNamingNoOfferedToolIsA400NamingTheParameter) {
     Answer answer;
-    agentio::testing::with_sim_virtual(sim_config(), [&](sim::Server& server, http::Client& client) -> Task<> {
+    agentio::testkit::with_sim_virtual(sim_config(), [&](sim::Server& server, http::Client& client) -> Task<> {
         answer = co_await post(client, server, "/v1/chat/completions",
-                               agentio::testing::chat_body("hi", R"({"tools": [{"type": "function", "function": {"name": "add"}}],
+                               agentio::testkit::chat_body("hi", R"({"tools": [{"type": "function", "function": {"name": "add"}}],
                                    "tool_choice": {"type": "function", "function": {"name": "subtract"}}})"));
     });
     EXPECT_EQ(answer.status, 400);

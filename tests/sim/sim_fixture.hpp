@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
-namespace agentio::testing {
+namespace agentio::testkit {
+
+inline constexpr const char* kChat = "/v1/chat/completions";
 
 using Json = nlohmann::json;
 
@@ -125,4 +127,4 @@ inline std::vector<std::string> sse_data(const std::string& body) {
     return data;
 }
 
-}  // namespace agentio::testing
+}  // namespace agentio::testkit

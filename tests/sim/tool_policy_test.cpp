@@ -12,8 +12,8 @@
 #include "sim/schema_check.hpp"
 
 using namespace agentio;
-using agentio::testing::OrderedJson;
-using agentio::testing::SchemaCheck;
+using agentio::testkit::OrderedJson;
+using agentio::testkit::SchemaCheck;
 
 namespace {
 
