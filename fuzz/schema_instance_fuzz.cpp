@@ -16,28 +16,23 @@
 #include "agentio/sim/detail/pattern_sample.hpp"
 #include "agentio/sim/schema_instance.hpp"
 
+namespace llm = agentio::llm;
 namespace sim = agentio::sim;
 
 namespace {
 
-constexpr int kMaxDepth = 128;  // what parse_chat_request allows a request
-
 void check_schema(std::string_view text) {
-    const sim::OrderedJson::parser_callback_t bounded = [](int depth, sim::OrderedJson::parse_event_t, sim::OrderedJson&) {
-        if (depth > kMaxDepth) throw std::invalid_argument("too deep");
-        return true;
-    };
-    sim::OrderedJson schema;
+    llm::Json schema;
     try {
-        schema = sim::OrderedJson::parse(text.begin(), text.end(), bounded);
-    } catch (const std::exception&) {
-        return;  // not JSON, or deeper than a request may be
+        schema = llm::parse_json(text);  // as a request's schema is read
+    } catch (const llm::JsonError&) {
+        return;
     }
     for (const std::uint64_t seed : {0u, 7u}) {
         try {
-            const sim::OrderedJson value = sim::schema_instance(schema, seed);
+            const llm::Json value = sim::schema_instance(schema, seed);
             if (value != sim::schema_instance(schema, seed)) std::abort();
-            (void)value.dump(-1, ' ', false, sim::OrderedJson::error_handler_t::replace);
+            (void)value.dump(-1, ' ', false, llm::Json::error_handler_t::replace);
         } catch (const sim::SchemaError& e) {
             if (std::string_view(e.what()).empty()) std::abort();
         }

@@ -12,7 +12,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,26 +23,20 @@ namespace llm = agentio::llm;
 
 namespace {
 
-constexpr int kMaxDepth = 128;  // what parse_chat_request allows a request
-
 constexpr std::string_view kFixedSchema = R"({"type": "object", "properties": {
     "a": {"type": "number"}, "n": {"type": "integer", "minimum": -5, "maximum": 500, "multipleOf": 5},
     "city": {"type": "string", "maxLength": 8}, "unit": {"enum": ["celsius", "fahrenheit"]},
     "inner": {"type": "object", "properties": {"q": {"type": ["string", "null"]}, "k": {"type": "array", "items": {"type": "number"}}}}},
     "required": ["a", "n", "city", "unit", "inner"]})";
 
-sim::OrderedJson parse_schema(std::string_view text, bool& fixed) {
-    const sim::OrderedJson::parser_callback_t bounded = [](int depth, sim::OrderedJson::parse_event_t, sim::OrderedJson&) {
-        if (depth > kMaxDepth) throw std::invalid_argument("too deep");
-        return true;
-    };
+llm::Json parse_schema(std::string_view text, bool& fixed) {
     fixed = false;
     try {
-        if (!text.empty()) return sim::OrderedJson::parse(text.begin(), text.end(), bounded);
-    } catch (const std::exception&) {
+        if (!text.empty()) return llm::parse_json(text);  // as a request's schema is read
+    } catch (const llm::JsonError&) {
     }
     fixed = true;
-    return sim::OrderedJson::parse(kFixedSchema);
+    return llm::Json::parse(kFixedSchema);
 }
 
 }  // namespace
@@ -53,8 +46,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t split = input.find('\0');
     const std::string message(input.substr(0, split));
     bool fixed = false;
-    const std::vector<sim::OrderedJson> parameters{
-        parse_schema(split == std::string_view::npos ? std::string_view() : input.substr(split + 1), fixed)};
 
     llm::ChatRequest request;
     request.model = "sim-small";
@@ -62,18 +53,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     llm::Tool tool;
     tool.name = "get_weather";
     tool.description = "Get the weather for a city";
+    tool.parameters = parse_schema(split == std::string_view::npos ? std::string_view() : input.substr(split + 1), fixed);
     request.tools = {tool};
     sim::Config config;
     for (const sim::ToolPolicy policy : {sim::ToolPolicy::automatic, sim::ToolPolicy::all}) {
         config.tool_policy = policy;
         try {
-            const auto reply = sim::tool_policy_reply(config, {}, request, false, &parameters);
-            const auto again = sim::tool_policy_reply(config, {}, request, false, &parameters);
+            const auto reply = sim::tool_policy_reply(config, {}, request);
+            const auto again = sim::tool_policy_reply(config, {}, request);
             if (reply.has_value() != again.has_value()) std::abort();
             if (!reply) continue;
             if (reply->tool_calls != again->tool_calls) std::abort();
             for (const llm::ToolCall& call : reply->tool_calls) {
-                const sim::OrderedJson arguments = sim::OrderedJson::parse(call.arguments);  // throws, and aborts, if not JSON
+                const llm::Json arguments = llm::Json::parse(call.arguments);  // throws, and aborts, if not JSON
                 if (fixed && !arguments.is_object()) std::abort();
             }
         } catch (const sim::ToolPolicyError& e) {

@@ -76,9 +76,11 @@ bool holds(const std::exception_ptr& error) {
 // "" for tools without parameters).
 std::optional<Json> parse_arguments(std::string_view text) {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return Json::object();
-    Json value = Json::parse(text, nullptr, false);
-    if (value.is_discarded()) return std::nullopt;
-    return value;
+    try {
+        return llm::parse_json(text);
+    } catch (const llm::JsonError&) {
+        return std::nullopt;
+    }
 }
 
 Task<ToolResult> one_attempt(const Tool::Function& function, const Json& arguments, std::optional<Duration> timeout) {

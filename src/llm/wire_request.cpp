@@ -11,6 +11,7 @@
 // "stream" and "stream_options" among them, are kept in `extra`, so a server
 // learns from there whether the client asked for a stream.
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <utility>
@@ -22,26 +23,97 @@ namespace agentio::llm {
 
 namespace {
 
-// Nesting deeper than this is refused when reading a request: tool schemas
-// nest a few levels, and nlohmann's dump and comparisons recurse.
-constexpr int kMaxRequestDepth = 128;
+// Writing ------------------------------------------------------------------
 
-std::string dump(const Json& body) { return body.dump(-1, ' ', false, Json::error_handler_t::replace); }
+// One JSON object, member by member, into `out`: a member whose key `extra`
+// has is left out, and extra's members come last, so that they win.
+class ObjectWriter {
+public:
+    ObjectWriter(std::string& out, const Json& extra, const char* what) : out_(out), extra_(extra) {
+        if (!extra_.is_null() && !extra_.is_object())
+            throw Error(std::string(what) + ".extra must be a JSON object, not " + extra_.type_name());
+        out_.push_back('{');
+    }
 
-void merge_extra(Json& body, const Json& extra, const char* what) {
-    if (extra.is_null()) return;
-    if (!extra.is_object())
-        throw Error(std::string(what) + ".extra must be a JSON object, not " + extra.type_name());
-    for (const auto& [key, value] : extra.items()) body[key] = value;
+    // Opens member `name` and says whether to write its value.
+    bool key(std::string_view name) {
+        if (extra_.is_object() && extra_.contains(name)) return false;
+        open(name);
+        return true;
+    }
+    void string(std::string_view name, std::string_view value) {
+        if (key(name)) append_json_string(out_, value);
+    }
+    void json(std::string_view name, const Json& value) {
+        if (key(name)) append_json(out_, value);
+    }
+    void integer(std::string_view name, std::int64_t value) {
+        if (key(name)) out_.append(std::to_string(value));
+    }
+    void boolean(std::string_view name, bool value) {
+        if (key(name)) out_.append(value ? "true" : "false");
+    }
+    void finish() {
+        if (extra_.is_object())
+            for (const auto& [name, value] : extra_.items()) {
+                open(name);
+                append_json(out_, value);
+            }
+        out_.push_back('}');
+    }
+
+private:
+    void open(std::string_view name) {
+        if (!first_) out_.push_back(',');
+        first_ = false;
+        append_json_string(out_, name);
+        out_.push_back(':');
+    }
+
+    std::string& out_;
+    const Json& extra_;
+    bool first_ = true;
+};
+
+const Json kNoExtra;
+
+void append_message(std::string& out, const Message& message) {
+    ObjectWriter object(out, kNoExtra, "Message");
+    object.string("role", message.role);
+    if (message.content) object.string("content", *message.content);
+    else if (object.key("content")) out.append("null");
+    if (message.name) object.string("name", *message.name);
+    if (!message.tool_calls.empty() && object.key("tool_calls")) {
+        out.push_back('[');
+        for (std::size_t i = 0; i < message.tool_calls.size(); ++i) {
+            const ToolCall& call = message.tool_calls[i];
+            if (i > 0) out.push_back(',');
+            out.append(R"({"id":)");
+            append_json_string(out, call.id);
+            out.append(R"(,"type":)");
+            append_json_string(out, call.type);
+            out.append(R"(,"function":{"name":)");
+            append_json_string(out, call.name);
+            out.append(R"(,"arguments":)");
+            append_json_string(out, call.arguments);
+            out.append("}}");
+        }
+        out.push_back(']');
+    }
+    if (message.tool_call_id) object.string("tool_call_id", *message.tool_call_id);
+    if (message.refusal) object.string("refusal", *message.refusal);
+    object.finish();
 }
 
-Json tool_json(const Tool& tool) {
-    Json function = Json::object();
-    function["name"] = tool.name;
-    if (!tool.description.empty()) function["description"] = tool.description;
-    if (!tool.parameters.is_null()) function["parameters"] = tool.parameters;
-    if (tool.strict) function["strict"] = *tool.strict;
-    return Json{{"type", "function"}, {"function", std::move(function)}};
+void append_tool(std::string& out, const Tool& tool) {
+    out.append(R"({"type":"function","function":)");
+    ObjectWriter function(out, kNoExtra, "Tool");
+    function.string("name", tool.name);
+    if (!tool.description.empty()) function.string("description", tool.description);
+    if (!tool.parameters.is_null()) function.json("parameters", tool.parameters);
+    if (tool.strict) function.boolean("strict", *tool.strict);
+    function.finish();
+    out.push_back('}');
 }
 
 // Reading ------------------------------------------------------------------
@@ -123,8 +195,8 @@ ToolCall read_tool_call(const Json& value, const std::string& where) {
                 call.name = string_or_empty(*name, where + ".function.name");
             if (const auto arguments = field.find("arguments"); arguments != field.end()) {
                 // Some clients send the arguments as an object, not as its text.
-                call.arguments = arguments->is_object() ? dump(*arguments)
-                                                        : string_or_empty(*arguments, where + ".function.arguments");
+                if (arguments->is_object()) append_json(call.arguments, *arguments);
+                else call.arguments = string_or_empty(*arguments, where + ".function.arguments");
             }
         }
     }
@@ -200,14 +272,9 @@ void read_stop(const Json& value, std::vector<std::string>& stop) {
 }
 
 Json parse_bounded(std::string_view body) {
-    const Json::parser_callback_t limit_depth = [](int depth, Json::parse_event_t, Json&) {
-        if (depth > kMaxRequestDepth)
-            throw StreamError("chat request: JSON nested deeper than " + std::to_string(kMaxRequestDepth) + " levels");
-        return true;
-    };
     try {
-        return Json::parse(body.begin(), body.end(), limit_depth);
-    } catch (const Json::exception& e) {
+        return parse_json(body);
+    } catch (const JsonError& e) {
         throw StreamError(std::string("chat request: not JSON (") + e.what() + "); input: " + detail::excerpt(body));
     }
 }
@@ -215,64 +282,69 @@ Json parse_bounded(std::string_view body) {
 }  // namespace
 
 Json to_json_value(const Message& message) {
-    Json out = Json::object();
-    out["role"] = message.role;
-    out["content"] = message.content ? Json(*message.content) : Json(nullptr);
-    if (message.name) out["name"] = *message.name;
-    if (!message.tool_calls.empty()) {
-        Json calls = Json::array();
-        for (const ToolCall& call : message.tool_calls)
-            calls.push_back(Json{{"id", call.id},
-                                 {"type", call.type},
-                                 {"function", Json{{"name", call.name}, {"arguments", call.arguments}}}});
-        out["tool_calls"] = std::move(calls);
-    }
-    if (message.tool_call_id) out["tool_call_id"] = *message.tool_call_id;
-    if (message.refusal) out["refusal"] = *message.refusal;
-    return out;
+    std::string text;
+    append_message(text, message);
+    return Json::parse(text);
 }
 
 std::string to_json(const ChatRequest& request, bool stream) {
-    Json body = Json::object();
-    body["model"] = request.model;
-    Json messages = Json::array();
-    for (const Message& message : request.messages) messages.push_back(to_json_value(message));
-    body["messages"] = std::move(messages);
-    if (request.temperature) body["temperature"] = *request.temperature;
-    if (request.top_p) body["top_p"] = *request.top_p;
-    if (request.max_tokens) body["max_tokens"] = *request.max_tokens;
-    if (request.max_completion_tokens) body["max_completion_tokens"] = *request.max_completion_tokens;
-    if (request.n) body["n"] = *request.n;
-    if (request.seed) body["seed"] = *request.seed;
-    if (!request.stop.empty()) body["stop"] = request.stop;
-    if (request.presence_penalty) body["presence_penalty"] = *request.presence_penalty;
-    if (request.frequency_penalty) body["frequency_penalty"] = *request.frequency_penalty;
-    if (!request.tools.empty()) {
-        Json tools = Json::array();
-        for (const Tool& tool : request.tools) tools.push_back(tool_json(tool));
-        body["tools"] = std::move(tools);
+    std::string out;
+    ObjectWriter body(out, request.extra, "ChatRequest");
+    body.string("model", request.model);
+    if (body.key("messages")) {
+        out.push_back('[');
+        for (std::size_t i = 0; i < request.messages.size(); ++i) {
+            if (i > 0) out.push_back(',');
+            append_message(out, request.messages[i]);
+        }
+        out.push_back(']');
     }
-    if (!request.tool_choice.is_null()) body["tool_choice"] = request.tool_choice;
-    if (request.parallel_tool_calls) body["parallel_tool_calls"] = *request.parallel_tool_calls;
-    if (!request.response_format.is_null()) body["response_format"] = request.response_format;
-    if (request.user) body["user"] = *request.user;
+    if (request.temperature) body.json("temperature", *request.temperature);
+    if (request.top_p) body.json("top_p", *request.top_p);
+    if (request.max_tokens) body.integer("max_tokens", *request.max_tokens);
+    if (request.max_completion_tokens) body.integer("max_completion_tokens", *request.max_completion_tokens);
+    if (request.n) body.integer("n", *request.n);
+    if (request.seed) body.integer("seed", *request.seed);
+    if (!request.stop.empty()) body.json("stop", request.stop);
+    if (request.presence_penalty) body.json("presence_penalty", *request.presence_penalty);
+    if (request.frequency_penalty) body.json("frequency_penalty", *request.frequency_penalty);
+    if (!request.tools.empty() && body.key("tools")) {
+        out.push_back('[');
+        for (std::size_t i = 0; i < request.tools.size(); ++i) {
+            if (i > 0) out.push_back(',');
+            append_tool(out, request.tools[i]);
+        }
+        out.push_back(']');
+    }
+    if (!request.tool_choice.is_null()) body.json("tool_choice", request.tool_choice);
+    if (request.parallel_tool_calls) body.boolean("parallel_tool_calls", *request.parallel_tool_calls);
+    if (!request.response_format.is_null()) body.json("response_format", request.response_format);
+    if (request.user) body.string("user", *request.user);
     if (stream) {
-        body["stream"] = true;
-        body["stream_options"] = Json{{"include_usage", true}};
+        body.boolean("stream", true);
+        if (body.key("stream_options")) out.append(R"({"include_usage":true})");
     }
-    merge_extra(body, request.extra, "ChatRequest");
-    return dump(body);
+    body.finish();
+    return out;
 }
 
 std::string to_json(const EmbeddingRequest& request) {
-    Json body = Json::object();
-    body["model"] = request.model;
-    body["input"] = request.input;
+    std::string out;
+    ObjectWriter body(out, request.extra, "EmbeddingRequest");
+    body.string("model", request.model);
+    if (body.key("input")) {
+        out.push_back('[');
+        for (std::size_t i = 0; i < request.input.size(); ++i) {
+            if (i > 0) out.push_back(',');
+            append_json_string(out, request.input[i]);
+        }
+        out.push_back(']');
+    }
     // Float arrays are what parse_embedding_response reads.
-    body["encoding_format"] = "float";
-    if (request.dimensions) body["dimensions"] = *request.dimensions;
-    merge_extra(body, request.extra, "EmbeddingRequest");
-    return dump(body);
+    body.string("encoding_format", "float");
+    if (request.dimensions) body.integer("dimensions", *request.dimensions);
+    body.finish();
+    return out;
 }
 
 ChatRequest parse_chat_request(std::string_view body) {

@@ -242,7 +242,7 @@ struct Problem {
 Problem explain(std::string_view what) {
     constexpr std::string_view kPrefix = "chat request: ";
     if (what.substr(0, kPrefix.size()) == kPrefix) what.remove_prefix(kPrefix.size());
-    if (what.substr(0, 8) == "not JSON") return {"We could not parse the JSON body of your request: " + std::string(what), {}, {}};
+    if (what.starts_with("not JSON")) return {"We could not parse the JSON body of your request: " + std::string(what), {}, {}};
     if (what == "body: no `messages`") return {"Missing required parameter: 'messages'.", "messages", "missing_required_parameter"};
     Problem problem{"Invalid request: " + std::string(what), {}, {}};
     // "messages[0].role: no role" names the parameter before its first ": ".
@@ -301,21 +301,12 @@ Task<http::Response> Service::chat(std::shared_ptr<Service> self, http::Request&
     std::vector<Reply> replies;
     try {
         const ToolChoice tool_choice = ToolChoice::read(chat);
-        // The body read again, keeping key order, where a schema is used: its
-        // properties come out (and take the message's values) in its order.
-        std::optional<OrderedJson> ordered;
-        const auto ordered_body = [&]() -> const OrderedJson& {
-            if (!ordered) ordered = OrderedJson::parse(body);
-            return *ordered;
-        };
         ResponseFormat format;
-        if (!chat.response_format.is_null()) format = ResponseFormat::read(ordered_body().at("response_format"));
+        if (!chat.response_format.is_null()) format = ResponseFormat::read(chat.response_format);
         if (rule != nullptr && format.is_json()) (void)format.content(0);  // the script answers, but the schema is checked
         std::optional<ScriptedReply> decided;
         if (rule == nullptr && service.config_.tool_policy != ToolPolicy::none) {
-            std::vector<OrderedJson> parameters;
-            if (!chat.tools.empty()) parameters = ordered_tool_parameters(ordered_body().at("tools"));
-            decided = tool_policy_reply(service.config_, tool_choice, chat, format.is_json(), &parameters);
+            decided = tool_policy_reply(service.config_, tool_choice, chat, format.is_json());
         }
         const ScriptedReply* fixed = rule != nullptr ? &rule->reply : decided ? &*decided : nullptr;
         replies = plan_replies(service.config_, fixed, chat, &format);

@@ -86,8 +86,8 @@ std::optional<Refusal> read_input(const Json& input, EmbeddingCall& call) {
 std::optional<Refusal> read_call(std::string_view body, int default_dimensions, int max_dimensions, EmbeddingCall& call) {
     Json json;
     try {
-        json = Json::parse(body);
-    } catch (const Json::exception& e) {
+        json = llm::parse_json(body);
+    } catch (const llm::JsonError& e) {
         return Refusal{std::string("We could not parse the JSON body of your request: ") + e.what(), std::nullopt};
     }
     if (!json.is_object()) return Refusal{std::string("The body must be a JSON object, not ") + json.type_name() + ".", std::nullopt};

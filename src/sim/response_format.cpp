@@ -21,15 +21,15 @@ bool valid_name(const std::string& name) {
     });
 }
 
-std::string dump(const OrderedJson& value) {
+std::string dump(const Json& value) {
     // Every string in it came from parsed JSON or from ASCII words, so is
     // valid UTF-8; `replace` keeps dump() from throwing if that ever changed.
-    return value.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+    return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace
 
-ResponseFormat ResponseFormat::read(const OrderedJson& value) {
+ResponseFormat ResponseFormat::read(const Json& value) {
     ResponseFormat format;
     if (value.is_null()) return format;
     if (!value.is_object())
@@ -89,7 +89,7 @@ std::string ResponseFormat::content(std::uint64_t seed) const {
                                       "response_format");
         }
     }
-    OrderedJson object = OrderedJson::object();
+    Json object = Json::object();
     object["answer"] = TextGenerator::text(seed, kAnswerTokens, true);
     return dump(object);
 }

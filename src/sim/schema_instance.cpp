@@ -50,7 +50,7 @@ bool is_annotation(std::string_view key) {
            key == "deprecated" || key == "readOnly" || key == "writeOnly";
 }
 
-bool only_annotations_besides(const OrderedJson& schema, std::string_view keyword) {
+bool only_annotations_besides(const Json& schema, std::string_view keyword) {
     for (const auto& [key, value] : schema.items())
         if (key != keyword && !is_annotation(key)) return false;
     return true;
@@ -67,29 +67,29 @@ std::string pointer_token(std::string_view name) {
 }
 
 // Nodes of `json`, counting up to `limit` (then stops): what a copy costs.
-std::size_t node_count(const OrderedJson& json, std::size_t limit) {
+std::size_t node_count(const Json& json, std::size_t limit) {
     std::size_t count = 0;
-    std::vector<const OrderedJson*> pending{&json};
+    std::vector<const Json*> pending{&json};
     while (!pending.empty() && count <= limit) {
-        const OrderedJson* node = pending.back();
+        const Json* node = pending.back();
         pending.pop_back();
         ++count;
         if (node->is_structured())
-            for (const OrderedJson& child : *node) pending.push_back(&child);
+            for (const Json& child : *node) pending.push_back(&child);
     }
     return count;
 }
 
-std::vector<std::string> type_names(const OrderedJson& type) {
+std::vector<std::string> type_names(const Json& type) {
     std::vector<std::string> names;
     if (type.is_string()) names.push_back(type.get<std::string>());
     else
-        for (const OrderedJson& name : type)
+        for (const Json& name : type)
             if (name.is_string()) names.push_back(name.get<std::string>());
     return names;
 }
 
-bool is_a(const OrderedJson& value, std::string_view type) {
+bool is_a(const Json& value, std::string_view type) {
     if (type == "null") return value.is_null();
     if (type == "boolean") return value.is_boolean();
     if (type == "object") return value.is_object();
@@ -104,26 +104,26 @@ bool is_a(const OrderedJson& value, std::string_view type) {
 // `extra`'s keywords added to `merged`: both schemas then apply (see the
 // file comment; where two values of one keyword cannot be combined, the
 // first one stays).
-void merge_into(OrderedJson& merged, const OrderedJson& extra) {
+void merge_into(Json& merged, const Json& extra) {
     for (const auto& [key, value] : extra.items()) {
         const auto found = merged.find(key);
         if (found == merged.end()) {
             merged[key] = value;
             continue;
         }
-        OrderedJson& mine = *found;
+        Json& mine = *found;
         const bool both_numbers = mine.is_number() && value.is_number();
         if (key == "properties" && mine.is_object() && value.is_object()) {
             for (const auto& [name, schema] : value.items()) {
-                if (mine.contains(name)) mine[name] = OrderedJson{{"allOf", OrderedJson::array({mine[name], schema})}};
+                if (mine.contains(name)) mine[name] = Json{{"allOf", Json::array({mine[name], schema})}};
                 else mine[name] = schema;
             }
         } else if (key == "required" && mine.is_array() && value.is_array()) {
-            for (const OrderedJson& name : value)
+            for (const Json& name : value)
                 if (std::find(mine.begin(), mine.end(), name) == mine.end()) mine.push_back(name);
         } else if (key == "type") {
             const std::vector<std::string> theirs = type_names(value);
-            OrderedJson both = OrderedJson::array();
+            Json both = Json::array();
             for (const std::string& name : type_names(mine))
                 if (std::find(theirs.begin(), theirs.end(), name) != theirs.end()) both.push_back(name);
             mine = std::move(both);
@@ -134,13 +134,13 @@ void merge_into(OrderedJson& merged, const OrderedJson& extra) {
                                     key == "maxItems" || key == "maxProperties")) {
             if (value.get<double>() < mine.get<double>()) mine = value;
         } else if ((key == "items" || key == "additionalProperties") && !mine.is_array() && !value.is_array()) {
-            mine = OrderedJson{{"allOf", OrderedJson::array({mine, value})}};
+            mine = Json{{"allOf", Json::array({mine, value})}};
         } else if (key == "allOf" && mine.is_array() && value.is_array()) {
-            for (const OrderedJson& member : value) mine.push_back(member);
+            for (const Json& member : value) mine.push_back(member);
         } else if (key == "anyOf" || key == "oneOf" || key == "$ref") {
-            OrderedJson& all = merged["allOf"];
-            if (!all.is_array()) all = OrderedJson::array();
-            all.push_back(OrderedJson{{key, value}});
+            Json& all = merged["allOf"];
+            if (!all.is_array()) all = Json::array();
+            all.push_back(Json{{key, value}});
         } else if (key == "uniqueItems" && value == true) {
             mine = true;
         }
@@ -149,10 +149,10 @@ void merge_into(OrderedJson& merged, const OrderedJson& extra) {
 
 class Generator {
 public:
-    Generator(const OrderedJson& root, std::uint64_t seed, InstanceHints* hints)
+    Generator(const Json& root, std::uint64_t seed, InstanceHints* hints)
         : root_(root), rng_(seed), scalars_(rng_), hints_(hints) {}
 
-    OrderedJson generate() {
+    Json generate() {
         building_.push_back(&root_);
         return value(root_, "#", 0, 0);
     }
@@ -168,12 +168,12 @@ private:
             fail(path, fmt::format("the value would hold more than {} values", kMaxInstanceValues));
     }
 
-    void charge_copy(const OrderedJson& json, const std::string& path) {
+    void charge_copy(const Json& json, const std::string& path) {
         copied_ += node_count(json, kMaxCopiedNodes);
         if (copied_ > kMaxCopiedNodes) fail(path, "the schema combines (allOf, $ref, anyOf) too much to satisfy");
     }
 
-    OrderedJson value(const OrderedJson& schema, const std::string& path, int depth, int recursions) {
+    Json value(const Json& schema, const std::string& path, int depth, int recursions) {
         if (++steps_ > kMaxSteps) fail(path, "the schema takes too many steps to satisfy");
         if (depth > kMaxSchemaDepth)
             unsatisfiable(path, fmt::format("nests deeper than {} levels (a recursive $ref that never ends?)", kMaxSchemaDepth));
@@ -196,13 +196,13 @@ private:
         return typed(schema, path, depth, recursions);
     }
 
-    OrderedJson all_of(const OrderedJson& schema, const OrderedJson& all, const std::string& path, int depth, int recursions) {
+    Json all_of(const Json& schema, const Json& all, const std::string& path, int depth, int recursions) {
         if (!all.is_array()) fail(path, "allOf must be an array of schemas");
         charge_copy(schema, path);
-        OrderedJson merged = schema;
+        Json merged = schema;
         merged.erase("allOf");
         for (std::size_t i = 0; i < all.size(); ++i) {
-            const OrderedJson& member = all[i];
+            const Json& member = all[i];
             const std::string where = path + "/allOf/" + std::to_string(i);
             if (member.is_boolean()) {
                 if (!member.get<bool>()) unsatisfiable(where, "the schema `false` allows no value");
@@ -215,10 +215,10 @@ private:
         return value(merged, path, depth + 1, recursions);
     }
 
-    const OrderedJson& resolve(const std::string& ref, const std::string& path) const {
+    const Json& resolve(const std::string& ref, const std::string& path) const {
         if (ref.empty() || ref[0] != '#')
             fail(path, fmt::format("$ref \"{}\" is not a reference into this schema (only \"#...\" ones are)", ref));
-        const OrderedJson* at = &root_;
+        const Json* at = &root_;
         if (ref.size() == 1) return *at;
         if (ref[1] != '/') fail(path, fmt::format("$ref \"{}\": only JSON pointers (\"#/...\") are supported", ref));
         std::size_t start = 2;
@@ -233,7 +233,7 @@ private:
                     token.push_back(ref[i]);
                 }
             }
-            const OrderedJson* next = nullptr;
+            const Json* next = nullptr;
             if (at->is_object()) {
                 const auto found = at->find(token);
                 if (found != at->end()) next = &*found;
@@ -249,21 +249,21 @@ private:
         }
     }
 
-    OrderedJson follow(const OrderedJson& schema, const OrderedJson& ref, const std::string& path, int depth, int recursions) {
+    Json follow(const Json& schema, const Json& ref, const std::string& path, int depth, int recursions) {
         if (!ref.is_string()) fail(path, "$ref must be a string");
         const std::string target_path = ref.get<std::string>();
-        const OrderedJson& target = resolve(target_path, path);
+        const Json& target = resolve(target_path, path);
         const bool again = std::find(building_.begin(), building_.end(), &target) != building_.end();
         recursions += again ? 1 : 0;
         building_.push_back(&target);
         const struct Unwind {
-            std::vector<const OrderedJson*>& building;
+            std::vector<const Json*>& building;
             ~Unwind() { building.pop_back(); }
         } unwind{building_};
         if (only_annotations_besides(schema, "$ref")) return value(target, target_path, depth + 1, recursions);
         // Keywords beside the $ref apply too.
         charge_copy(schema, path);
-        OrderedJson merged = schema;
+        Json merged = schema;
         merged.erase("$ref");
         if (target.is_boolean()) {
             if (!target.get<bool>()) unsatisfiable(target_path, "the schema `false` allows no value");
@@ -279,7 +279,7 @@ private:
     // Tries `candidates` in order; the first that builds wins. If none does,
     // the first one's reason is thrown.
     template <class Candidate, class Build>
-    OrderedJson first_that_builds(const std::vector<Candidate>& candidates, Build build) {
+    Json first_that_builds(const std::vector<Candidate>& candidates, Build build) {
         std::optional<Unsatisfiable> first;
         const std::size_t values = values_;
         for (const Candidate& candidate : candidates) {
@@ -293,20 +293,20 @@ private:
         throw *first;
     }
 
-    static bool is_null_schema(const OrderedJson& schema) {
+    static bool is_null_schema(const Json& schema) {
         if (!schema.is_object()) return false;
         const auto type = schema.find("type");
         return type != schema.end() && type_names(*type) == std::vector<std::string>{"null"};
     }
 
-    OrderedJson any_of(const OrderedJson& schema, const char* keyword, const OrderedJson& branches, const std::string& path,
+    Json any_of(const Json& schema, const char* keyword, const Json& branches, const std::string& path,
                        int depth, int recursions) {
         if (!branches.is_array() || branches.empty()) fail(path, fmt::format("{} must be a non-empty array of schemas", keyword));
         const bool minimal = recursions >= kFullRecursions;
         // Which branches to try first: a full value prefers anything to null;
         // a recursion that must end prefers null, then branches that do not
         // go through a $ref.
-        auto rank = [minimal](const OrderedJson& branch) {
+        auto rank = [minimal](const Json& branch) {
             const bool null = is_null_schema(branch);
             if (!minimal) return null ? 1 : 0;
             if (null) return 0;
@@ -322,9 +322,9 @@ private:
             if (alone) return value(branches[i], where, depth + 1, recursions);
             // The keywords beside anyOf apply to every branch.
             charge_copy(schema, path);
-            OrderedJson merged = schema;
+            Json merged = schema;
             merged.erase(keyword);
-            const OrderedJson& branch = branches[i];
+            const Json& branch = branches[i];
             if (branch.is_boolean() && !branch.get<bool>()) unsatisfiable(where, "the schema `false` allows no value");
             if (branch.is_object()) {
                 charge_copy(branch, where);
@@ -336,12 +336,12 @@ private:
         });
     }
 
-    OrderedJson enum_member(const OrderedJson& schema, const OrderedJson& members, const std::string& path, int recursions) {
+    Json enum_member(const Json& schema, const Json& members, const std::string& path, int recursions) {
         if (!members.is_array()) fail(path, "enum must be an array");
-        std::vector<const OrderedJson*> allowed;
+        std::vector<const Json*> allowed;
         const auto type = schema.find("type");
         const std::vector<std::string> types = type == schema.end() ? std::vector<std::string>{} : type_names(*type);
-        for (const OrderedJson& member : members)
+        for (const Json& member : members)
             if (types.empty() || std::any_of(types.begin(), types.end(), [&](const std::string& t) { return is_a(member, t); }))
                 allowed.push_back(&member);
         if (allowed.empty())
@@ -355,7 +355,7 @@ private:
     }
 
     // The type to build when the schema names none, from its keywords.
-    static std::string implied_type(const OrderedJson& schema) {
+    static std::string implied_type(const Json& schema) {
         auto has_any = [&schema](std::initializer_list<const char*> keys) {
             return std::any_of(keys.begin(), keys.end(), [&schema](const char* key) { return schema.contains(key); });
         };
@@ -367,11 +367,11 @@ private:
         return "any";
     }
 
-    OrderedJson typed(const OrderedJson& schema, const std::string& path, int depth, int recursions) {
+    Json typed(const Json& schema, const std::string& path, int depth, int recursions) {
         std::vector<std::string> types;
         if (const auto type = schema.find("type"); type != schema.end()) {
             if (!type->is_string() && !type->is_array()) fail(path, "type must be a string or an array of strings");
-            for (const OrderedJson& name : type->is_array() ? *type : OrderedJson::array({*type})) {
+            for (const Json& name : type->is_array() ? *type : Json::array({*type})) {
                 if (!name.is_string()) fail(path, "type must be a string or an array of strings");
                 const std::string& t = name.get_ref<const std::string&>();
                 if (t != "null" && t != "boolean" && t != "object" && t != "array" && t != "string" && t != "number" &&
@@ -395,13 +395,13 @@ private:
         return first_that_builds(types, [&](const std::string& t) { return of_type(t, schema, path, depth, recursions); });
     }
 
-    OrderedJson of_type(const std::string& type, const OrderedJson& schema, const std::string& path, int depth, int recursions) {
+    Json of_type(const std::string& type, const Json& schema, const std::string& path, int depth, int recursions) {
         if (type == "object") return object(schema, path, depth, recursions);
         if (type == "array") return array(schema, path, depth, recursions);
         count_value(path);
         const bool minimal = recursions >= kFullRecursions;
         if (hints_ != nullptr && !minimal) {
-            if (std::optional<OrderedJson> offered = offered_leaf(type, schema, path)) return std::move(*offered);
+            if (std::optional<Json> offered = offered_leaf(type, schema, path)) return std::move(*offered);
         }
         if (type == "string") return scalars_.string(schema, path, minimal);
         if (type == "integer") return scalars_.integer(schema, path, minimal);
@@ -412,29 +412,29 @@ private:
     }
 
     // The hints' value for a string, integer or number leaf, if the schema admits it.
-    std::optional<OrderedJson> offered_leaf(const std::string& type, const OrderedJson& schema, const std::string& path) {
+    std::optional<Json> offered_leaf(const std::string& type, const Json& schema, const std::string& path) {
         if (type == "integer" || type == "number") {
             if (const std::optional<double> v = hints_->number())
                 return detail::admitted_number(schema, *v, type == "integer", path);
         } else if (type == "string" && detail::takes_offered_string(schema)) {
             if (std::optional<std::string> text = hints_->string(property_)) {
                 if (std::optional<std::string> fitted = detail::admitted_string(schema, std::move(*text), path))
-                    return OrderedJson(std::move(*fitted));
+                    return Json(std::move(*fitted));
             }
         }
         return std::nullopt;
     }
 
-    OrderedJson any_value(const std::string& path) {
+    Json any_value(const std::string& path) {
         count_value(path);
         return scalars_.words(2);
     }
 
-    OrderedJson object(const OrderedJson& schema, const std::string& path, int depth, int recursions) {
+    Json object(const Json& schema, const std::string& path, int depth, int recursions) {
         count_value(path);
         const bool minimal = recursions >= kFullRecursions;
-        const OrderedJson empty = OrderedJson::object();
-        const OrderedJson* properties = &empty;
+        const Json empty = Json::object();
+        const Json* properties = &empty;
         if (const auto found = schema.find("properties"); found != schema.end()) {
             if (!found->is_object()) fail(path, "properties must be an object");
             properties = &*found;
@@ -442,13 +442,13 @@ private:
         std::vector<std::string> required;
         if (const auto found = schema.find("required"); found != schema.end()) {
             if (!found->is_array()) fail(path, "required must be an array of strings");
-            for (const OrderedJson& name : *found) {
+            for (const Json& name : *found) {
                 if (!name.is_string()) fail(path, "required must be an array of strings");
                 if (std::find(required.begin(), required.end(), name.get<std::string>()) == required.end())
                     required.push_back(name.get<std::string>());
             }
         }
-        const OrderedJson* additional = nullptr;  // null: any value
+        const Json* additional = nullptr;  // null: any value
         bool closed = false;
         if (const auto found = schema.find("additionalProperties"); found != schema.end()) {
             if (found->is_boolean()) closed = !found->get<bool>();
@@ -467,7 +467,7 @@ private:
         };
         // Optional ones fill what maxProperties leaves after the required ones.
         std::int64_t optional_room = max ? *max - static_cast<std::int64_t>(required.size()) : kMaxCount;
-        OrderedJson out = OrderedJson::object();
+        Json out = Json::object();
         // Only the leaves below a property are under its name.
         const struct RestoreProperty {
             std::string& property;
@@ -511,11 +511,11 @@ private:
         return out;
     }
 
-    OrderedJson array(const OrderedJson& schema, const std::string& path, int depth, int recursions) {
+    Json array(const Json& schema, const std::string& path, int depth, int recursions) {
         count_value(path);
         const bool minimal = recursions >= kFullRecursions;
-        const OrderedJson* tuple = nullptr;
-        const OrderedJson* rest = nullptr;  // null: any value
+        const Json* tuple = nullptr;
+        const Json* rest = nullptr;  // null: any value
         const std::string tuple_path = path + (schema.contains("prefixItems") ? "/prefixItems" : "/items");
         std::string rest_path = path + "/items";
         if (const auto prefix = schema.find("prefixItems"); prefix != schema.end()) {
@@ -547,12 +547,12 @@ private:
         const auto unique_keyword = schema.find("uniqueItems");
         const bool unique = unique_keyword != schema.end() && *unique_keyword == true;
 
-        OrderedJson out = OrderedJson::array();
+        Json out = Json::array();
         for (std::int64_t i = 0; i < target; ++i) {
             const bool in_tuple = i < tuple_size;
-            const OrderedJson* item_schema = in_tuple ? &(*tuple)[static_cast<std::size_t>(i)] : rest;
+            const Json* item_schema = in_tuple ? &(*tuple)[static_cast<std::size_t>(i)] : rest;
             const std::string where = in_tuple ? tuple_path + "/" + std::to_string(i) : rest_path;
-            OrderedJson item;
+            Json item;
             bool fresh = false;
             for (int attempt = 0; attempt < (unique ? kUniqueTries : 1) && !fresh; ++attempt) {
                 // A retry draws from the generator alone: offered values may all be the same.
@@ -576,12 +576,12 @@ private:
         return out;
     }
 
-    const OrderedJson& root_;
+    const Json& root_;
     Rng rng_;
     detail::ScalarMaker scalars_;
     InstanceHints* hints_;  // null: every leaf generated
     std::string property_;  // the innermost property being built, for hints_->string()
-    std::vector<const OrderedJson*> building_;  // the schemas $ref led to on the current path, the root first
+    std::vector<const Json*> building_;  // the schemas $ref led to on the current path, the root first
     std::size_t steps_ = 0;
     std::size_t values_ = 0;
     std::size_t copied_ = 0;
@@ -589,7 +589,7 @@ private:
 
 }  // namespace
 
-OrderedJson schema_instance(const OrderedJson& schema, std::uint64_t seed, InstanceHints* hints) {
+Json schema_instance(const Json& schema, std::uint64_t seed, InstanceHints* hints) {
     try {
         return Generator(schema, seed, hints).generate();
     } catch (const Unsatisfiable& e) {

@@ -32,7 +32,7 @@ std::string shown(const std::string& path) {
     return path.size() <= kShown ? path : "..." + path.substr(path.size() - kShown);
 }
 
-std::optional<double> number_keyword(const OrderedJson& schema, const char* key, const std::string& path) {
+std::optional<double> number_keyword(const Json& schema, const char* key, const std::string& path) {
     const auto found = schema.find(key);
     if (found == schema.end()) return std::nullopt;
     if (!found->is_number()) schema_fail(path, fmt::format("{} must be a number, not {}", key, found->dump()));
@@ -47,7 +47,7 @@ struct Bounds {
 };
 
 // The bounds the schema states; either may be absent.
-Bounds declared_bounds(const OrderedJson& schema, const std::string& path) {
+Bounds declared_bounds(const Json& schema, const std::string& path) {
     Bounds b;
     b.lo = number_keyword(schema, "minimum", path);
     b.hi = number_keyword(schema, "maximum", path);
@@ -73,7 +73,7 @@ Bounds declared_bounds(const OrderedJson& schema, const std::string& path) {
 // The declared bounds, both present: where one is missing, a range of 100
 // (or of the other bound's size) from the other, so the number stays small
 // and readable where it can.
-Bounds bounds(const OrderedJson& schema, const std::string& path) {
+Bounds bounds(const Json& schema, const std::string& path) {
     Bounds b = declared_bounds(schema, path);
     constexpr double kLargest = std::numeric_limits<double>::max();
     if (!b.lo && !b.hi) {
@@ -92,7 +92,7 @@ std::string empty_range(std::string_view kind, const Bounds& b) {
     return fmt::format("no {} is {} {} and {} {}", kind, b.lo_exclusive ? ">" : ">=", *b.lo, b.hi_exclusive ? "<" : "<=", *b.hi);
 }
 
-std::optional<double> multiple_of(const OrderedJson& schema, const std::string& path) {
+std::optional<double> multiple_of(const Json& schema, const std::string& path) {
     const std::optional<double> m = number_keyword(schema, "multipleOf", path);
     if (m && !(*m > 0)) schema_fail(path, "multipleOf must be a number above 0");
     return m;
@@ -137,7 +137,7 @@ void schema_unsatisfiable(const std::string& path, const std::string& problem) {
     throw Unsatisfiable(shown(path) + ": " + problem);
 }
 
-std::optional<std::int64_t> count_keyword(const OrderedJson& schema, const char* key, const std::string& path) {
+std::optional<std::int64_t> count_keyword(const Json& schema, const char* key, const std::string& path) {
     const auto found = schema.find(key);
     if (found == schema.end()) return std::nullopt;
     if (!found->is_number() || found->get<double>() < 0 || std::trunc(found->get<double>()) != found->get<double>())
@@ -185,7 +185,7 @@ std::optional<std::string> ScalarMaker::formatted(std::string_view format) {
     return std::nullopt;  // an unknown format asserts nothing
 }
 
-std::string ScalarMaker::string(const OrderedJson& schema, const std::string& path, bool minimal) {
+std::string ScalarMaker::string(const Json& schema, const std::string& path, bool minimal) {
     const std::int64_t lo = count_keyword(schema, "minLength", path).value_or(0);
     const std::int64_t hi = count_keyword(schema, "maxLength", path).value_or(std::numeric_limits<std::int64_t>::max());
     if (lo > kMaxStringLength) schema_fail(path, fmt::format("minLength above {}", kMaxStringLength));
@@ -229,7 +229,7 @@ std::int64_t ScalarMaker::pick(std::int64_t lo, std::int64_t hi, bool minimal) {
     return rng_.between(lo, std::min(hi, lo + 10'000));
 }
 
-OrderedJson ScalarMaker::integer(const OrderedJson& schema, const std::string& path, bool minimal) {
+Json ScalarMaker::integer(const Json& schema, const std::string& path, bool minimal) {
     Bounds b = bounds(schema, path);
     // Integers only: an exclusive bound moves to the next integer inside it.
     b.lo = b.lo_exclusive ? std::floor(*b.lo) + 1 : std::ceil(*b.lo);
@@ -257,7 +257,7 @@ OrderedJson ScalarMaker::integer(const OrderedJson& schema, const std::string& p
     return static_cast<std::int64_t>(static_cast<double>(pick(range->first, range->second, minimal)) * step);
 }
 
-OrderedJson ScalarMaker::number(const OrderedJson& schema, const std::string& path, bool minimal) {
+Json ScalarMaker::number(const Json& schema, const std::string& path, bool minimal) {
     const Bounds b = bounds(schema, path);
     if (*b.lo > *b.hi || (*b.lo == *b.hi && (b.lo_exclusive || b.hi_exclusive))) schema_unsatisfiable(path, empty_range("number", b));
     if (const std::optional<double> m = multiple_of(schema, path)) {
@@ -278,7 +278,7 @@ OrderedJson ScalarMaker::number(const OrderedJson& schema, const std::string& pa
 
 namespace agentio::sim::detail {
 
-std::optional<OrderedJson> admitted_number(const OrderedJson& schema, double v, bool integer, const std::string& path) {
+std::optional<Json> admitted_number(const Json& schema, double v, bool integer, const std::string& path) {
     if (!std::isfinite(v)) return std::nullopt;
     const bool whole = std::trunc(v) == v && std::abs(v) <= kMaxExactInteger;
     if (integer && !whole) return std::nullopt;
@@ -287,13 +287,13 @@ std::optional<OrderedJson> admitted_number(const OrderedJson& schema, double v, 
         const double k = v / *m;
         if (std::abs(k - std::round(k)) > 1e-9 * std::max(1.0, std::abs(k))) return std::nullopt;
     }
-    if (whole) return OrderedJson(static_cast<std::int64_t>(v));
-    return OrderedJson(v);
+    if (whole) return Json(static_cast<std::int64_t>(v));
+    return Json(v);
 }
 
-bool takes_offered_string(const OrderedJson& schema) { return !schema.contains("pattern") && !schema.contains("format"); }
+bool takes_offered_string(const Json& schema) { return !schema.contains("pattern") && !schema.contains("format"); }
 
-std::optional<std::string> admitted_string(const OrderedJson& schema, std::string text, const std::string& path) {
+std::optional<std::string> admitted_string(const Json& schema, std::string text, const std::string& path) {
     const std::int64_t lo = count_keyword(schema, "minLength", path).value_or(0);
     const std::optional<std::int64_t> hi = count_keyword(schema, "maxLength", path);
     if (hi && static_cast<std::int64_t>(code_points(text)) > *hi) {

@@ -26,18 +26,18 @@ public:
 [[noreturn]] void schema_unsatisfiable(const std::string& path, const std::string& problem);
 
 // A non-negative integer keyword (minItems, maxLength, ...), or nullopt when absent.
-std::optional<std::int64_t> count_keyword(const OrderedJson& schema, const char* key, const std::string& path);
+std::optional<std::int64_t> count_keyword(const Json& schema, const char* key, const std::string& path);
 
 // An offered number as the leaf's value, if the schema admits it: of the
 // type (`integer`: a whole number), within the bounds it states and a
 // multiple of its multipleOf. A whole number comes out as a JSON integer.
-std::optional<OrderedJson> admitted_number(const OrderedJson& schema, double v, bool integer, const std::string& path);
+std::optional<Json> admitted_number(const Json& schema, double v, bool integer, const std::string& path);
 
 // Whether a string leaf may take an offered value: it has no pattern and no
 // format, whose checks the generator's own strings pass by construction.
-bool takes_offered_string(const OrderedJson& schema);
+bool takes_offered_string(const Json& schema);
 // An offered string cut to maxLength code points; nullopt if shorter than minLength.
-std::optional<std::string> admitted_string(const OrderedJson& schema, std::string text, const std::string& path);
+std::optional<std::string> admitted_string(const Json& schema, std::string text, const std::string& path);
 
 // Draws every leaf from one generator, so an instance is a function of the
 // seed. `minimal`: the simplest value the keywords allow (a recursion is
@@ -49,10 +49,10 @@ public:
     std::string word();
     std::string words(int count);
     // minLength, maxLength, pattern (pattern_sample.hpp), format.
-    std::string string(const OrderedJson& schema, const std::string& path, bool minimal);
+    std::string string(const Json& schema, const std::string& path, bool minimal);
     // minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf.
-    OrderedJson integer(const OrderedJson& schema, const std::string& path, bool minimal);
-    OrderedJson number(const OrderedJson& schema, const std::string& path, bool minimal);
+    Json integer(const Json& schema, const std::string& path, bool minimal);
+    Json number(const Json& schema, const std::string& path, bool minimal);
 
 private:
     std::optional<std::string> formatted(std::string_view format);

@@ -198,7 +198,7 @@ void Service::add_routes(const std::shared_ptr<Service>& service, http::Server& 
                                                   fmt::format("The model `{}` does not exist or you do not have access to it.", id),
                                                   "invalid_request_error", "model", "model_not_found"));
         std::string body = R"({"id":)";
-        append_json_string(body, id);
+        llm::append_json_string(body, id);
         body += fmt::format(R"(,"object":"model","created":{},"owned_by":"agentio-sim"}})", kModelsCreated);
         return make_ready_response(self.finish(exchange, kModelsRoute, http::Response::json(std::move(body))));
     });

@@ -202,7 +202,7 @@ public:
         return std::string(message_);
     }
 
-    std::optional<std::size_t> member(std::span<const OrderedJson* const> members) override {
+    std::optional<std::size_t> member(std::span<const Json* const> members) override {
         for (std::size_t i = 0; i < members.size(); ++i)
             if (members[i]->is_string() && find_phrase(message_, members[i]->get_ref<const std::string&>()) != std::string_view::npos)
                 return i;
@@ -219,16 +219,16 @@ private:
 
 // ---- the reply -------------------------------------------------------------
 
-bool is_empty_schema(const OrderedJson& schema) { return schema.is_null() || (schema.is_object() && schema.empty()); }
+bool is_empty_schema(const Json& schema) { return schema.is_null() || (schema.is_object() && schema.empty()); }
 
-std::string arguments_for(const llm::Tool& tool, std::size_t index, const OrderedJson& parameters, std::uint64_t seed,
+std::string arguments_for(const llm::Tool& tool, std::size_t index, const Json& parameters, std::uint64_t seed,
                           MessageHints& hints) {
     if (is_empty_schema(parameters)) return "{}";
     hints.next_call();
     try {
-        const OrderedJson value =
+        const Json value =
             schema_instance(parameters, Hasher(seed).add("tool arguments").add(static_cast<std::uint64_t>(index)).value(), &hints);
-        return value.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+        return value.dump(-1, ' ', false, Json::error_handler_t::replace);
     } catch (const SchemaError& e) {
         throw ToolPolicyError(fmt::format("Invalid schema for function '{}': {}", tool.name, e.what()),
                               fmt::format("tools[{}].function.parameters", index), "invalid_function_parameters");
@@ -330,22 +330,8 @@ ToolChoice ToolChoice::read(const llm::ChatRequest& request) {
     return choice;
 }
 
-std::vector<OrderedJson> ordered_tool_parameters(const OrderedJson& tools) {
-    std::vector<OrderedJson> parameters;
-    if (!tools.is_array()) return parameters;
-    for (const OrderedJson& entry : tools) {
-        if (!entry.is_object()) continue;
-        if (const auto type = entry.find("type"); type != entry.end() && *type != "function") continue;
-        const auto function = entry.find("function");
-        if (function == entry.end() || !function->is_object()) continue;
-        const auto found = function->find("parameters");
-        parameters.push_back(found == function->end() ? OrderedJson() : *found);
-    }
-    return parameters;
-}
-
 std::optional<ScriptedReply> tool_policy_reply(const Config& config, const ToolChoice& choice, const llm::ChatRequest& request,
-                                               bool json_content, const std::vector<OrderedJson>* parameters) {
+                                               bool json_content) {
     const ToolPolicy policy = config.tool_policy;
     if (policy == ToolPolicy::none) return std::nullopt;
     const std::vector<llm::Message>& messages = request.messages;
@@ -382,17 +368,9 @@ std::optional<ScriptedReply> tool_policy_reply(const Config& config, const ToolC
     ScriptedReply reply;
     for (const std::size_t i : chosen) {
         const llm::Tool& tool = request.tools[i];
-        OrderedJson sorted;
-        const OrderedJson* schema = nullptr;
-        if (parameters != nullptr && i < parameters->size()) {
-            schema = &(*parameters)[i];
-        } else {
-            sorted = OrderedJson(tool.parameters);
-            schema = &sorted;
-        }
         llm::ToolCall call;
         call.name = tool.name;
-        call.arguments = arguments_for(tool, i, *schema, seed, hints);
+        call.arguments = arguments_for(tool, i, tool.parameters, seed, hints);
         reply.tool_calls.push_back(std::move(call));
     }
     return reply;

@@ -7,6 +7,8 @@
 
 namespace agentio::sim {
 
+using llm::append_json_string;
+
 namespace {
 
 void append_int(std::string& out, std::int64_t value) {
@@ -71,33 +73,6 @@ void append_tool_calls(std::string& out, const std::vector<llm::ToolCall>& calls
 }
 
 }  // namespace
-
-void append_json_string(std::string& out, std::string_view text) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out.push_back('"');
-    std::size_t clean = 0;  // start of the run that needs no escaping
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        out.append(text.substr(clean, i - clean));
-        clean = i + 1;
-        switch (c) {
-            case '"': out.append("\\\""); break;
-            case '\\': out.append("\\\\"); break;
-            case '\n': out.append("\\n"); break;
-            case '\r': out.append("\\r"); break;
-            case '\t': out.append("\\t"); break;
-            case '\b': out.append("\\b"); break;
-            case '\f': out.append("\\f"); break;
-            default:
-                out.append("\\u00");
-                out.push_back(kHex[c >> 4]);
-                out.push_back(kHex[c & 15]);
-        }
-    }
-    out.append(text.substr(clean));
-    out.push_back('"');
-}
 
 void append_usage(std::string& out, TokenCounts tokens) {
     out.append(R"({"prompt_tokens":)");

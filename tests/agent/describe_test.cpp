@@ -124,7 +124,7 @@ TEST(DescribeTest, EachValidationErrorNamesThePathAndWhatWasWrong) {
     EXPECT_EQ(error_of([] { (void)agent::parse<Forecast>(R"({"place":{"city":5}})"); }),
               "place.city: expected a string, got an integer (5)");
     EXPECT_EQ(error_of([] { (void)agent::parse<Forecast>("[1,2]"); }), "expected an object, got an array");
-    EXPECT_EQ(error_of([] { (void)agent::parse<Forecast>("{\"place\":"); }), "not valid JSON: {\"place\":");
+    EXPECT_EQ(error_of([] { (void)agent::parse<Forecast>("{\"place\":"); }).rfind("not valid JSON: {\"place\": (parse error at line 1", 0), 0u);
 }
 
 TEST(DescribeTest, AnArbitraryJsonFieldHasNoStrictSchema) {

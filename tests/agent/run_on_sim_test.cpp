@@ -76,3 +76,35 @@ TEST(AgentOnSimTest, FanOutRunsEveryAgentAtOnceAndKeepsTheirOrder) {
     EXPECT_GE(took, Duration(1s));
     EXPECT_LT(took, Duration(2s));  // concurrently: one time to first token, not three
 }
+
+namespace {
+
+// Declared out of alphabetical order: the schema keeps the declaration's.
+struct Transfer {
+    double amount = 0;
+    double account = 0;
+    static auto describe() {
+        return agent::fields(agent::field("amount", &Transfer::amount, "How much"),
+                             agent::field("account", &Transfer::account, "To which account"));
+    }
+};
+
+}  // namespace
+
+TEST(AgentOnSimTest, AToolsParametersReachTheModelInTheOrderTheyWereDeclared) {
+    Transfer got;
+    const agent::Tool transfer = agent::Tool::from("transfer", "Transfer money to an account", [&got](Transfer args) -> Task<std::string> {
+        got = args;
+        co_return "done";
+    });
+    EXPECT_EQ(transfer.definition().parameters["properties"].begin().key(), "amount");
+    const agent::Agent teller{.name = "teller", .instructions = "Use the tools.", .tools = {transfer}};
+    agentio::testkit::with_sim_virtual(agentio::testkit::instant_config(), [&](sim::Server& server, http::Client&) -> Task<> {
+        llm::Client client(agentio::testkit::llm_client_for(server));
+        co_await agent::run(client, teller, "Please transfer 250 to account 1234."s);
+    });
+    // The simulator gives the message's numbers to the number parameters in
+    // the order the request lists them.
+    EXPECT_EQ(got.amount, 250);
+    EXPECT_EQ(got.account, 1234);
+}

@@ -2,7 +2,7 @@
 // the model, and MCP servers as child processes: the example server
 // (examples/mcp_server), the official reference server, and ones that fail.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
+#include <agentio/llm/json.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,7 +17,7 @@
 #include "cli/run_agentio.hpp"
 
 namespace fs = std::filesystem;
-using Json = nlohmann::json;
+using Json = agentio::llm::Json;
 using agentio::testkit::CommandResult;
 using agentio::testkit::read_file;
 using agentio::testkit::run_agentio;

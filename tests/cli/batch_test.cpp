@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <nlohmann/json.hpp>
+#include <agentio/llm/json.hpp>
 #include <random>
 #include <sstream>
 #include <string>
@@ -31,7 +31,7 @@ namespace fs = std::filesystem;
 using agentio::testkit::read_file;
 using agentio::testkit::SimProcess;
 using namespace agentio::cli;
-using Json = nlohmann::json;
+using Json = agentio::llm::Json;
 
 namespace {
 

@@ -4,7 +4,7 @@
 // the journal holds each step once; the final output is the one an
 // uninterrupted run gives.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
+#include <agentio/llm/json.hpp>
 
 #include <map>
 #include <random>
@@ -13,7 +13,7 @@
 #include "integration/support.hpp"
 
 using namespace agentio::itest;
-using Json = nlohmann::json;
+using Json = agentio::llm::Json;
 
 namespace {
 

@@ -173,8 +173,8 @@ TEST(WireRequest, StreamFlagsLandInExtra) {
     const llm::ChatRequest back = llm::parse_chat_request(llm::to_json(request, true));
     EXPECT_EQ(back.extra["stream"], true);
     EXPECT_EQ(back.extra["stream_options"]["include_usage"], true);
-    request.extra["stream"] = true;
-    request.extra["stream_options"] = Json{{"include_usage", true}};
+    // On the wire the flags come first, then the caller's extra fields.
+    request.extra = Json{{"stream", true}, {"stream_options", {{"include_usage", true}}}, {"logprobs", true}};
     expect_same(back, request);
 }
 
@@ -232,6 +232,13 @@ TEST(WireRequest, ParseRefusesTextThatIsNotJsonAndQuotesIt) {
     EXPECT_THAT(message, HasSubstr("not JSON"));
     EXPECT_THAT(message, HasSubstr("model=gpt&x=1"));
     EXPECT_THROW(llm::parse_chat_request(R"({"model":"m","messages":[)"), llm::StreamError);
+}
+
+TEST(WireRequest, ParseRefusesAnObjectTooWideToReadQuickly) {
+    std::string wide = R"({"messages":[],"metadata":{)";
+    for (int i = 0; i < 5000; ++i) wide += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":0";
+    wide += "}}";
+    EXPECT_THAT(error_of<llm::StreamError>([&] { llm::parse_chat_request(wide); }), HasSubstr("an object with more than 1000 keys"));
 }
 
 TEST(WireRequest, ParseRefusesDeepNesting) {

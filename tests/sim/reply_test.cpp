@@ -120,7 +120,7 @@ TEST(ReplyTest, NChoicesDifferAndChoiceZeroIsTheSingleReply) {
 }
 
 TEST(ReplyTest, AJsonReplyIsTheFormatsContentInPiecesAndCappedLikeText) {
-    using OrderedJson = nlohmann::ordered_json;
+    using OrderedJson = agentio::llm::Json;
     const sim::ResponseFormat format = sim::ResponseFormat::read(OrderedJson::parse(
         R"({"type": "json_schema", "json_schema": {"name": "p", "schema": {"type": "object",
             "properties": {"title": {"type": "string"}, "pages": {"type": "integer"}}, "required": ["title", "pages"]}}})"));

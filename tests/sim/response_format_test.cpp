@@ -1,10 +1,11 @@
 // sim::ResponseFormat: reading response_format as the API validates it, and
 // the JSON content it asks for.
+#include <agentio/llm/json.hpp>
 #include <agentio/sim/response_format.hpp>
 #include <gtest/gtest.h>
 
 using namespace agentio;
-using OrderedJson = nlohmann::ordered_json;
+using OrderedJson = agentio::llm::Json;
 
 namespace {
 

@@ -9,7 +9,7 @@
 // why it is not.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <agentio/llm/json.hpp>
 
 #include <cmath>
 #include <regex>
@@ -17,7 +17,7 @@
 
 namespace agentio::testkit {
 
-using OrderedJson = nlohmann::ordered_json;
+using OrderedJson = agentio::llm::Json;
 
 class SchemaCheck {
 public:

@@ -6,7 +6,7 @@
 #include <agentio/http/client.hpp>
 #include <agentio/llm/client.hpp>
 #include <agentio/sim/server.hpp>
-#include <nlohmann/json.hpp>
+#include <agentio/llm/json.hpp>
 
 #include <string>
 #include <vector>
@@ -15,7 +15,7 @@ namespace agentio::testkit {
 
 inline constexpr const char* kChat = "/v1/chat/completions";
 
-using Json = nlohmann::json;
+using Json = agentio::llm::Json;
 
 // No waiting: replies are as fast as the loop goes.
 inline sim::Config instant_config() {

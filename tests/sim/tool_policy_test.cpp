@@ -2,6 +2,7 @@
 // user message, the arguments it fills in from the message (and that they
 // validate against the tool's schema), tool_choice and parallel_tool_calls,
 // the policies, and the answer once the tool results are back.
+#include <agentio/llm/wire.hpp>
 #include <agentio/sim/reply.hpp>
 #include <agentio/sim/tool_policy.hpp>
 #include <gtest/gtest.h>
@@ -47,25 +48,19 @@ ToolSpec multiply() {
 // A request and its tools' schemas in the body's order, as the server reads them.
 struct Offer {
     llm::ChatRequest request;
-    std::vector<OrderedJson> parameters;
 };
 
 Offer offer(std::string user, const std::vector<ToolSpec>& tools) {
     Offer offer;
     offer.request.model = "sim-small";
     offer.request.messages = {llm::Message::system("You are a helpful assistant."), llm::Message::user(std::move(user))};
-    OrderedJson body = OrderedJson::array();
     for (const ToolSpec& spec : tools) {
         llm::Tool tool;
         tool.name = spec.name;
         tool.description = spec.description;
         tool.parameters = llm::Json::parse(spec.parameters);
         offer.request.tools.push_back(tool);
-        body.push_back({{"type", "function"},
-                        {"function", {{"name", spec.name}, {"description", spec.description},
-                                      {"parameters", OrderedJson::parse(spec.parameters)}}}});
     }
-    offer.parameters = sim::ordered_tool_parameters(body);
     return offer;
 }
 
@@ -76,7 +71,7 @@ sim::Config with_policy(sim::ToolPolicy policy) {
 }
 
 std::optional<sim::ScriptedReply> decide(const Offer& offer, sim::ToolPolicy policy = sim::ToolPolicy::automatic) {
-    return sim::tool_policy_reply(with_policy(policy), sim::ToolChoice::read(offer.request), offer.request, false, &offer.parameters);
+    return sim::tool_policy_reply(with_policy(policy), sim::ToolChoice::read(offer.request), offer.request);
 }
 
 std::vector<std::string> called(const std::optional<sim::ScriptedReply>& reply) {
@@ -145,9 +140,6 @@ TEST(ToolPolicyTest, NumbersFillNumberParametersInTheSchemasOrder) {
     const ToolSpec reversed{"add", "Add two numbers",
                             R"({"type": "object", "properties": {"b": {"type": "number"}, "a": {"type": "number"}}})"};
     EXPECT_EQ(decide(offer("add 3 and 4", {reversed}))->tool_calls[0].arguments, R"({"b":3,"a":4})");
-    // Without the body's order (request.tools alone), keys are sorted.
-    const Offer o = offer("add 3 and 4", {reversed});
-    EXPECT_EQ(sim::tool_policy_reply(sim::Config{}, {}, o.request)->tool_calls[0].arguments, R"({"a":3,"b":4})");
 }
 
 TEST(ToolPolicyTest, ANumberTheParameterDoesNotAdmitIsPassedOverAndAValidOneGenerated) {
@@ -348,15 +340,14 @@ TEST(ToolPolicyTest, ParametersNoValueSatisfiesAreAnErrorNamingTheFunction) {
     }
 }
 
-TEST(ToolPolicyTest, OnlyFunctionToolsAreReadFromTheBody) {
-    const OrderedJson tools = OrderedJson::parse(R"([
+TEST(ToolPolicyTest, OnlyFunctionToolsAreReadFromTheBodyAndTheirParametersKeepItsKeyOrder) {
+    const llm::ChatRequest request = llm::parse_chat_request(R"({"model": "m", "messages": [], "tools": [
         {"type": "function", "function": {"name": "a", "parameters": {"type": "object", "properties": {"z": {}, "y": {}}}}},
         {"type": "web_search"},
-        {"type": "function", "function": {"name": "b"}}])");
-    const std::vector<OrderedJson> parameters = sim::ordered_tool_parameters(tools);
-    ASSERT_EQ(parameters.size(), 2u);
-    EXPECT_EQ(parameters[0]["properties"].begin().key(), "z");
-    EXPECT_TRUE(parameters[1].is_null());
+        {"type": "function", "function": {"name": "b"}}]})");
+    ASSERT_EQ(request.tools.size(), 2u);
+    EXPECT_EQ(request.tools[0].parameters["properties"].begin().key(), "z");
+    EXPECT_EQ(request.tools[1].name, "b");
 }
 
 TEST(ToolPolicyTest, TheSameRequestGetsTheSameCallsAndAPlannedReplyStreamsThemAsScriptedOnes) {
@@ -366,7 +357,7 @@ TEST(ToolPolicyTest, TheSameRequestGetsTheSameCallsAndAPlannedReplyStreamsThemAs
     EXPECT_EQ(first->tool_calls, decide(o)->tool_calls);
 
     const sim::Config config;
-    const auto fixed = sim::tool_policy_reply(config, sim::ToolChoice::read(o.request), o.request, false, &o.parameters);
+    const auto fixed = sim::tool_policy_reply(config, sim::ToolChoice::read(o.request), o.request);
     const sim::Reply reply = sim::plan_reply(config, &*fixed, o.request);
     EXPECT_EQ(reply.finish_reason, "tool_calls");
     EXPECT_FALSE(reply.has_text);

@@ -4,7 +4,7 @@
 #include <fmt/core.h>
 
 #include <fstream>
-#include <nlohmann/json.hpp>
+#include <agentio/llm/json.hpp>
 #include <unordered_map>
 
 #include "agentio/core/errors.hpp"
@@ -13,7 +13,7 @@
 namespace agentio::cli::batch {
 namespace {
 
-using Json = nlohmann::json;
+using Json = agentio::llm::Json;
 
 std::string excerpt(std::string_view text) {
     constexpr std::size_t kMax = 60;

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <nlohmann/json.hpp>
+#include <agentio/llm/json.hpp>
 #include <simdjson.h>
 
 #include "agentio/core/errors.hpp"
@@ -17,7 +17,7 @@
 namespace agentio::cli::batch {
 namespace {
 
-using Json = nlohmann::json;
+using Json = agentio::llm::Json;
 
 // The same id for a custom_id in every build and run (FNV-1a, where
 // std::hash is free to differ between library versions).

@@ -330,8 +330,12 @@ T from_json(const Json& value) {
 // T read from JSON text; text that is not JSON is a SchemaError too.
 template <class T>
 T parse(std::string_view text) {
-    Json value = Json::parse(text, nullptr, false);
-    if (value.is_discarded()) throw SchemaError("not valid JSON: " + std::string(text.substr(0, 200)));
+    Json value;
+    try {
+        value = llm::parse_json(text);
+    } catch (const llm::JsonError& e) {
+        throw SchemaError("not valid JSON: " + std::string(text.substr(0, 200)) + " (" + e.what() + ")");
+    }
     return from_json<T>(value);
 }
 

@@ -15,11 +15,9 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "agentio/llm/json.hpp"
 
 namespace agentio::llm {
-
-using Json = nlohmann::json;
 
 // One call of a function tool, as the model asked for it. `arguments` is the
 // JSON text the model produced, kept as text: it is not guaranteed to parse.

@@ -1,8 +1,10 @@
 // wire.hpp: the OpenAI JSON wire format, both ways. No I/O.
 //
-// Requests are written with nlohmann::json (they are small and built once);
-// responses and streamed chunks are read with simdjson on-demand, because a
-// stream of thousands of chunks per second is the hot path. Parsers ignore
+// Requests are written straight to text, member by member (an agent sends
+// its whole conversation and its tools' schemas on every turn: no JSON tree
+// is built and copied for that); responses and streamed chunks are read with
+// simdjson on-demand, because a stream of thousands of chunks per second is
+// the hot path. Parsers ignore
 // fields they do not know and accept null wherever the API may send it.
 // Malformed input throws StreamError naming what was wrong and where; it
 // never crashes, and the text quoted in a message is cut short.

@@ -40,11 +40,11 @@ struct ResponseFormat {
 
     Kind kind = Kind::text;
     std::string name;    // json_schema's name
-    OrderedJson schema;  // json_schema's schema; null when it gave none
+    Json schema;  // json_schema's schema; null when it gave none
 
     // Reads the request's `response_format` value (null: text). Throws
     // ResponseFormatError; the schema itself is checked by content().
-    static ResponseFormat read(const OrderedJson& value);
+    static ResponseFormat read(const Json& value);
 
     bool is_json() const noexcept { return kind != Kind::text; }
     // The reply's content, as compact JSON text. Precondition: is_json().

@@ -58,13 +58,12 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
 #include "agentio/core/errors.hpp"
+#include "agentio/llm/json.hpp"
 
 namespace agentio::sim {
 
-using OrderedJson = nlohmann::ordered_json;
+using Json = llm::Json;
 
 class SchemaError : public Error {
 public:
@@ -92,7 +91,7 @@ public:
     }
     // For an enum: an index into `members` (those of an allowed type, in
     // the schema's order; never empty). An index past the end is ignored.
-    virtual std::optional<std::size_t> member(std::span<const OrderedJson* const> members) {
+    virtual std::optional<std::size_t> member(std::span<const Json* const> members) {
         (void)members;
         return std::nullopt;
     }
@@ -101,6 +100,6 @@ public:
 // A value that validates against `schema` (an object or a boolean), with
 // the leaves `hints` offers where the schema admits them (null: all
 // generated). Throws SchemaError (see the file comment).
-OrderedJson schema_instance(const OrderedJson& schema, std::uint64_t seed, InstanceHints* hints = nullptr);
+Json schema_instance(const Json& schema, std::uint64_t seed, InstanceHints* hints = nullptr);
 
 }  // namespace agentio::sim

@@ -120,23 +120,14 @@ struct ToolChoice {
     static ToolChoice read(const llm::ChatRequest& request);
 };
 
-// Each function tool's `parameters` from the request body's `tools` value,
-// with the body's key order (llm::ChatRequest keeps keys sorted), in the
-// order of request.tools (tools of another type than "function" are
-// skipped there and here). A missing `parameters` is null.
-std::vector<OrderedJson> ordered_tool_parameters(const OrderedJson& tools);
-
 // The reply config.tool_policy decides for `request` (see the file
 // comment), as a fixed reply whose call ids are left empty (plan_reply
 // derives them), or nullopt when it decides nothing. Generated argument
 // values are seeded from reply_seed(config, request), computed only when a
 // tool is called. `json_content`: the request's response_format asks for
-// JSON (so the answer after tool results is left to it); `parameters` are
-// ordered_tool_parameters() of the body (null: request.tools' own, keys
-// sorted). Precondition: `choice` is ToolChoice::read(request). Throws
-// ToolPolicyError.
+// JSON (so the answer after tool results is left to it). Precondition:
+// `choice` is ToolChoice::read(request). Throws ToolPolicyError.
 std::optional<ScriptedReply> tool_policy_reply(const Config& config, const ToolChoice& choice, const llm::ChatRequest& request,
-                                               bool json_content = false,
-                                               const std::vector<OrderedJson>* parameters = nullptr);
+                                               bool json_content = false);
 
 }  // namespace agentio::sim

@@ -7,8 +7,7 @@
 // prefix built once per stream; nothing on that path allocates once the
 // buffer has grown, and no JSON library is involved.
 //
-// Strings are escaped as JSON requires; bytes that are not valid UTF-8 are
-// passed through (they came from the client or the script as they are).
+// Strings are written by llm::append_json_string.
 #pragma once
 
 #include <cstdint>
@@ -20,9 +19,6 @@
 #include "agentio/llm/message.hpp"
 
 namespace agentio::sim {
-
-// Appends `text` as a JSON string, quotes included.
-void append_json_string(std::string& out, std::string_view text);
 
 struct TokenCounts {
     std::int64_t prompt = 0;

@@ -27,6 +27,15 @@ std::string excerpt(std::string_view text) {
     return text.size() <= kMax ? std::string(text) : std::string(text.substr(0, kMax)) + "...";
 }
 
+// A peer's JSON, or null where it is not JSON we read.
+Json parse_or_null(std::string_view text) {
+    try {
+        return llm::parse_json(text);
+    } catch (const llm::JsonError&) {
+        return nullptr;
+    }
+}
+
 bool media_type_is(std::optional<std::string_view> content_type, std::string_view type) {
     if (!content_type) return false;
     std::string_view value = *content_type;
@@ -95,7 +104,7 @@ struct HttpClientTransport::State : std::enable_shared_from_this<State> {
                 // An event without data primes a reconnection (its id); nothing to deliver.
                 if (event.data.empty() || event.type != "message") continue;
                 if (!awaited.is_null() && !answered) {
-                    const Json value = Json::parse(event.data, nullptr, false);
+                    const Json value = parse_or_null(event.data);
                     answered = value.is_object() && !value.contains("method") && value.contains("id") &&
                                value["id"] == awaited;
                 }
@@ -218,7 +227,7 @@ Task<> HttpClientTransport::send(Outgoing message) {
     if (!response.ok()) {
         const std::string body = co_await response.text();
         if (is_request && media_type_is(content_type, "application/json")) {
-            const Json value = Json::parse(body, nullptr, false);
+            const Json value = parse_or_null(body);
             if (value.is_object() && value.contains("error") && value.value("id", Json()) == message.id) {
                 self->deliver(body);
                 co_return;

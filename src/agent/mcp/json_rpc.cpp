@@ -30,9 +30,12 @@ bool usable_id(const Json& id) {
 }  // namespace
 
 Message decode_message(std::string_view text) {
-    Json value = Json::parse(text, nullptr, false);
-    if (value.is_discarded())
-        throw RpcError(error_code::parse_error, "not JSON: " + excerpt(text), Json::object());
+    Json value;
+    try {
+        value = llm::parse_json(text);
+    } catch (const llm::JsonError& e) {
+        throw RpcError(error_code::parse_error, "not JSON: " + excerpt(text) + " (" + e.what() + ")", Json::object());
+    }
     return decode_value(value);
 }
 

@@ -218,8 +218,12 @@ struct StreamableHttpServer::State {
             co_return rpc_failure(415, -32000, "Unsupported Media Type: the body must be application/json");
 
         const std::string body = co_await request.text();
-        const Json value = Json::parse(body, nullptr, false);
-        if (value.is_discarded()) co_return rpc_failure(400, error_code::parse_error, "Parse error: the body is not JSON");
+        Json value;
+        try {
+            value = llm::parse_json(body);
+        } catch (const llm::JsonError& e) {
+            co_return rpc_failure(400, error_code::parse_error, std::string("Parse error: the body is not JSON (") + e.what() + ")");
+        }
         Message message;
         try {
             message = decode_value(value);
