@@ -181,6 +181,7 @@ Task<ClientResponse> Client::send(ClientRequest request) {
         !head.headers.contains("Transfer-Encoding"))
         head.headers.add("Content-Length", std::to_string(request.body.size()));
     std::string wire;
+    wire.reserve(request.body.size() + 1024);  // one allocation for the head and the body, usually
     write_request_head(head, wire);
     wire.append(request.body);
 

@@ -287,8 +287,25 @@ Json to_json_value(const Message& message) {
     return Json::parse(text);
 }
 
+namespace {
+
+// A guess at a request body's size, so that writing it allocates once or
+// twice instead of doubling its way up from nothing.
+std::size_t size_hint(const ChatRequest& request) {
+    std::size_t size = 512 + request.model.size();
+    for (const Message& message : request.messages) {
+        size += 64 + (message.content ? message.content->size() : 0);
+        for (const ToolCall& call : message.tool_calls) size += 96 + call.id.size() + call.name.size() + call.arguments.size();
+    }
+    for (const Tool& tool : request.tools) size += 256 + tool.name.size() + tool.description.size();
+    return size;
+}
+
+}  // namespace
+
 std::string to_json(const ChatRequest& request, bool stream) {
     std::string out;
+    out.reserve(size_hint(request));
     ObjectWriter body(out, request.extra, "ChatRequest");
     body.string("model", request.model);
     if (body.key("messages")) {
