@@ -3,6 +3,8 @@
 
 #include <vector>
 
+#include "utf8.hpp"
+
 namespace agentio::llm {
 
 Json parse_json(std::string_view text, const JsonLimits& limits) {
@@ -32,45 +34,6 @@ Json parse_json(std::string_view text, const JsonLimits& limits) {
     }
 }
 
-namespace {
-
-// The UTF-8 sequence at the start of `bytes` (not empty, first byte >= 0x80):
-// its length and whether it is valid (no overlong forms, no surrogates,
-// nothing above U+10FFFF). An invalid one's length is that of its longest
-// prefix that could still have begun a valid sequence, at least 1: that
-// prefix becomes one U+FFFD, as in nlohmann's dump and the WHATWG decoder.
-struct Utf8Sequence {
-    std::size_t length;
-    bool valid;
-};
-
-Utf8Sequence utf8_sequence(std::string_view bytes) {
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
-    const unsigned char lead = byte(0);
-    std::size_t length = 0;
-    unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        if (lead == 0xE0) low = 0xA0;
-        if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        if (lead == 0xF0) low = 0x90;
-        if (lead == 0xF4) high = 0x8F;
-    } else {
-        return {1, false};
-    }
-    for (std::size_t i = 1; i < length; ++i) {
-        const bool in_range = i < bytes.size() && (i == 1 ? byte(i) >= low && byte(i) <= high : byte(i) >= 0x80 && byte(i) <= 0xBF);
-        if (!in_range) return {i, false};
-    }
-    return {length, true};
-}
-
-}  // namespace
-
 void append_json_string(std::string& out, std::string_view text) {
     static constexpr char kHex[] = "0123456789abcdef";
     out.push_back('"');
@@ -84,7 +47,7 @@ void append_json_string(std::string& out, std::string_view text) {
         }
         std::size_t length = 1;
         if (c >= 0x80) {
-            const Utf8Sequence sequence = utf8_sequence(text.substr(i));
+            const detail::Utf8Sequence sequence = detail::utf8_sequence(text.substr(i));
             length = sequence.length;
             if (sequence.valid) {
                 i += length;

@@ -3,38 +3,9 @@
 
 #include <algorithm>
 
+#include "utf8.hpp"
+
 namespace agentio::llm::detail {
-
-namespace {
-
-// The length of the valid UTF-8 sequence starting at text[i], or 0 if the
-// bytes there are not one (overlong forms and surrogates are rejected too).
-std::size_t utf8_length(std::string_view text, std::size_t i) noexcept {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    const unsigned char lead = byte(i);
-    std::size_t length = 0;
-    unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        if (lead == 0xE0) low = 0xA0;
-        if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        if (lead == 0xF0) low = 0x90;
-        if (lead == 0xF4) high = 0x8F;
-    } else {
-        return 0;
-    }
-    if (i + length > text.size()) return 0;
-    if (byte(i + 1) < low || byte(i + 1) > high) return 0;
-    for (std::size_t k = 2; k < length; ++k)
-        if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-    return length;
-}
-
-}  // namespace
 
 std::string excerpt(std::string_view text, std::size_t max_bytes) {
     static constexpr char kHex[] = "0123456789abcdef";
@@ -47,7 +18,9 @@ std::string excerpt(std::string_view text, std::size_t max_bytes) {
             if (i + 1 > max_bytes) break;
             out.push_back(static_cast<char>(c));
             ++i;
-        } else if (const std::size_t length = c >= 0x80 ? utf8_length(text, i) : 0; length != 0) {
+        } else if (const Utf8Sequence sequence = c >= 0x80 ? utf8_sequence(text.substr(i)) : Utf8Sequence{1, false};
+                   sequence.valid) {
+            const std::size_t length = sequence.length;
             if (i + length > max_bytes) break;
             out.append(text.substr(i, length));
             i += length;
