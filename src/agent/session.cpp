@@ -59,7 +59,7 @@ std::vector<llm::Message> parse_lines(const std::filesystem::path& path, const s
 
 std::string lines_of(const std::vector<llm::Message>& messages) {
     std::string text;
-    for (const llm::Message& message : messages) text += llm::to_json_value(message).dump() + "\n";
+    for (const llm::Message& message : messages) text += llm::to_json(message) + "\n";
     return text;
 }
 

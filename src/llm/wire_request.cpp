@@ -281,11 +281,13 @@ Json parse_bounded(std::string_view body) {
 
 }  // namespace
 
-Json to_json_value(const Message& message) {
+std::string to_json(const Message& message) {
     std::string text;
     append_message(text, message);
-    return Json::parse(text);
+    return text;
 }
+
+Json to_json_value(const Message& message) { return Json::parse(to_json(message)); }
 
 namespace {
 

@@ -28,6 +28,9 @@ namespace agentio::llm {
 // Throws agentio::Error if `extra` is neither null nor an object.
 std::string to_json(const ChatRequest& request, bool stream);
 std::string to_json(const EmbeddingRequest& request);
+// One message as the request writes it: as text (a stored conversation's
+// line), or as a Json value to put inside another.
+std::string to_json(const Message& message);
 Json to_json_value(const Message& message);
 
 // The other way, for servers (the simulator) and tests. Throws StreamError.
