@@ -9,3 +9,5 @@
 #include "agentio/db/redis/reply.hpp"
 #include "agentio/db/redis/resp_parser.hpp"
 #include "agentio/db/redis/scan.hpp"
+#include "agentio/db/redis/stream.hpp"
+#include "agentio/db/redis/subscriber.hpp"

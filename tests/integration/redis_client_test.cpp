@@ -23,11 +23,6 @@ using agentio::itest::RedisServer;
 
 namespace {
 
-RedisServer& shared_redis() {
-    static RedisServer instance;
-    return instance;
-}
-
 class RedisClientTest : public ::testing::TestWithParam<int> {
 protected:
     void SetUp() override {
@@ -36,7 +31,7 @@ protected:
     // A client of the shared server speaking the protocol under test, in a
     // database of this test's own (flushed first).
     redis::Options options(int database = 1) const {
-        redis::Options o = redis::Options::from_url(shared_redis().url());
+        redis::Options o = redis::Options::from_url(itest::shared_redis_server().url());
         o.protocol = GetParam();
         o.database = database;
         return o;

@@ -70,4 +70,11 @@ private:
     std::unique_ptr<Process> process_;
 };
 
+// One server for a whole test program (starting one is the slow part);
+// tests keep apart by database number.
+inline RedisServer& shared_redis_server() {
+    static RedisServer instance;
+    return instance;
+}
+
 }  // namespace agentio::itest

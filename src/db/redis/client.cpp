@@ -1,48 +1,28 @@
-// client.cpp: the lazily connected, reconnecting client and its typed helpers.
+// client.cpp: the client's typed helpers for strings, keys, hashes, lists,
+// sets, sorted sets, scripts, transactions and SCAN (streams and pub/sub:
+// client_streams.cpp; connecting and sending: client_state.cpp).
 #include "agentio/db/redis/client.hpp"
 
 #include <openssl/sha.h>
 
 #include <fmt/format.h>
 
-#include "agentio/core/event_loop.hpp"
-#include "agentio/core/lock.hpp"
-#include "agentio/core/sleep.hpp"
-#include "agentio/core/timeout.hpp"
 #include "agentio/db/redis/errors.hpp"
+#include "client_state.hpp"
 
 namespace agentio::db::redis {
 
-struct Client::State {
-    explicit State(Options o) : options(std::move(o)), backoff(options.reconnect_backoff) {}
-
-    Options options;
-    std::optional<Connection> connection;
-    Lock connecting;
-    TimePoint next_attempt{};
-    Duration backoff;
-    // SHA-1 of each script eval() has run, by the script's text.
-    std::map<std::string, std::string, std::less<>> script_shas;
-};
-
 namespace {
 
-Task<Connection*> connected(std::shared_ptr<Client::State> self);
-
-template <class T>
-using Convert = T (*)(Reply);
-
-// Awaits `call` and converts its reply.
-template <class T>
-Task<T> then(Task<Reply> call, Convert<T> convert) {
-    Reply reply = co_await std::move(call);
-    if constexpr (std::is_void_v<T>) convert(std::move(reply));
-    else co_return convert(std::move(reply));
-}
+using detail::aggregate;
+using detail::send_many;
+using detail::send_one;
+using detail::then;
 
 std::optional<std::string> optional_string(Reply reply) {
     if (reply.is_null()) return std::nullopt;
-    return std::move(const_cast<std::string&>(reply.as_string()));
+    (void)reply.as_string();  // checks the kind
+    return std::move(reply.text);
 }
 std::int64_t integer(Reply reply) { return reply.as_integer(); }
 bool boolean(Reply reply) { return reply.as_bool(); }
@@ -58,10 +38,6 @@ std::optional<double> optional_number(Reply reply) {
     return reply.as_double();
 }
 
-const std::vector<Reply>& aggregate(const Reply& reply) {
-    if (!reply.is_aggregate()) throw ReplyTypeError("redis reply: expected an array, got " + reply.describe());
-    return reply.elements;
-}
 std::vector<std::string> strings(Reply reply) {
     std::vector<std::string> out;
     for (const Reply& element : aggregate(reply)) out.push_back(element.as_string());
@@ -118,63 +94,6 @@ std::string sha1_hex(std::string_view text) {
     std::string out;
     for (unsigned char byte : digest) out += fmt::format("{:02x}", byte);
     return out;
-}
-
-Task<Connection*> connected(std::shared_ptr<Client::State> self) {
-    if (self->connection && self->connection->is_open()) co_return &*self->connection;
-    const Lock::Guard guard = co_await self->connecting.acquire();
-    if (self->connection && self->connection->is_open()) co_return &*self->connection;
-    EventLoop& loop = *EventLoop::current();
-    if (loop.now() < self->next_attempt) co_await sleep_until(self->next_attempt);
-    bool failed = false;
-    try {
-        Task<Connection> opening = Connection::open(self->options);
-        Connection fresh = co_await std::move(opening);
-        self->connection = std::move(fresh);
-    } catch (const std::exception&) {
-        failed = true;
-        self->next_attempt = loop.now() + self->backoff;
-        self->backoff = std::min(self->backoff * 2, self->options.reconnect_backoff_max);
-        throw;
-    }
-    if (!failed) self->backoff = self->options.reconnect_backoff;
-    co_return &*self->connection;
-}
-
-template <class T>
-Task<T> within_timeout(const Options& options, std::string what, Task<T> call) {
-    const Duration limit = *options.command_timeout;
-    Timeout scope(EventLoop::current()->now() + limit);
-    bool expired = false;
-    try {
-        co_return co_await scope.run(std::move(call));
-    } catch (const TimeoutError&) {
-        if (!scope.expired()) throw;
-        expired = true;
-    }
-    if (expired)
-        throw TimeoutError(fmt::format("redis {} on {}: no reply within {:.3f} s", what, options.address(),
-                                       std::chrono::duration<double>(limit).count()));
-    throw InvalidStateError("unreachable");
-}
-
-Task<Reply> send_one(std::shared_ptr<Client::State> self, Command command) {
-    Task<Connection*> connecting = connected(self);
-    Connection* connection = co_await std::move(connecting);
-    const std::string name = self->options.command_timeout ? command.name() : std::string();
-    Task<Reply> call = connection->command(std::move(command));
-    if (!self->options.command_timeout) co_return co_await std::move(call);
-    Task<Reply> bounded = within_timeout(self->options, name, std::move(call));
-    co_return co_await std::move(bounded);
-}
-
-Task<std::vector<Reply>> send_many(std::shared_ptr<Client::State> self, std::vector<Command> commands) {
-    Task<Connection*> connecting = connected(self);
-    Connection* connection = co_await std::move(connecting);
-    Task<std::vector<Reply>> call = connection->pipeline(std::move(commands));
-    if (!self->options.command_timeout) co_return co_await std::move(call);
-    Task<std::vector<Reply>> bounded = within_timeout(self->options, "pipeline", std::move(call));
-    co_return co_await std::move(bounded);
 }
 
 Task<std::vector<Reply>> run_transaction(std::shared_ptr<Client::State> self, std::vector<Command> commands) {

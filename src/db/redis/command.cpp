@@ -16,6 +16,19 @@ void append_decimal(std::string& out, std::size_t value) {
     out.append(digits, end);
 }
 
+bool blocking_name(std::string_view name) {
+    for (std::string_view blocking : {"BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BLMPOP", "BZPOPMIN", "BZPOPMAX", "BZMPOP",
+                                      "WAIT", "WAITAOF"})
+        if (name == blocking) return true;
+    return false;
+}
+
+bool is_block_option(std::string_view value) {
+    return value.size() == 5 && std::toupper(static_cast<unsigned char>(value[0])) == 'B' &&
+           std::toupper(static_cast<unsigned char>(value[1])) == 'L' && std::toupper(static_cast<unsigned char>(value[2])) == 'O' &&
+           std::toupper(static_cast<unsigned char>(value[3])) == 'C' && std::toupper(static_cast<unsigned char>(value[4])) == 'K';
+}
+
 }  // namespace
 
 Command::Command(std::string_view name) : bytes_(kHeaderRoom, ' ') {
@@ -34,6 +47,9 @@ Command& Command::arg(std::string_view value) {
     if (count_ == 0) {
         name_.assign(value);
         for (char& c : name_) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        blocks_ = blocking_name(name_);
+    } else if (!blocks_ && (name_ == "XREAD" || name_ == "XREADGROUP") && is_block_option(value)) {
+        blocks_ = true;
     }
     bytes_.push_back('$');
     append_decimal(bytes_, value.size());

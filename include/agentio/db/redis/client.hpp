@@ -11,6 +11,9 @@
 // Copies of a Client share that connection; use it from its loop's thread.
 //
 // Promises:
+// - Blocking commands (BLPOP, XREADGROUP ... BLOCK, WAIT) would hold up every
+//   command behind them on the shared connection; each runs on a connection
+//   of its own from a small pool instead (Options::max_blocking_connections).
 // - Lazy connect: the first command connects (concurrent first commands
 //   share one attempt). A command whose connection breaks fails with the
 //   connection's error and is not retried (it may not be idempotent); the
@@ -47,6 +50,8 @@
 #include "agentio/db/redis/options.hpp"
 #include "agentio/db/redis/reply.hpp"
 #include "agentio/db/redis/scan.hpp"
+#include "agentio/db/redis/stream.hpp"
+#include "agentio/db/redis/subscriber.hpp"
 
 namespace agentio::db::redis {
 
@@ -184,6 +189,25 @@ public:
                      const std::vector<std::string>& args = {});
     // Pub/sub: how many subscribers received it.
     Task<std::int64_t> publish(std::string_view channel, std::string_view message);
+    // A Subscriber on a connection of its own, with this client's options.
+    Task<Subscriber> subscriber();
+    // Streams (stream.hpp).
+    Task<std::string> xadd(std::string_view key, const std::vector<std::pair<std::string, std::string>>& fields,
+                           XAddOptions options = {});
+    Task<std::int64_t> xlen(std::string_view key);
+    // XGROUP CREATE key group start MKSTREAM; false if the group exists.
+    Task<bool> xgroup_create(std::string_view key, std::string_view group, std::string_view start_id = "$");
+    // New entries (">") of one stream for `consumer`; empty when BLOCK timed out.
+    Task<std::vector<StreamBatch>> xreadgroup(std::string_view group, std::string_view consumer, std::string_view key,
+                                              XReadGroupOptions options = {});
+    // From several streams, each from its own id (">" for new entries).
+    Task<std::vector<StreamBatch>> xreadgroup(std::string_view group, std::string_view consumer,
+                                              const std::vector<std::pair<std::string, std::string>>& streams,
+                                              XReadGroupOptions options = {});
+    Task<std::int64_t> xack(std::string_view key, std::string_view group, const std::vector<std::string>& ids);
+    Task<AutoClaimed> xautoclaim(std::string_view key, std::string_view group, std::string_view consumer,
+                                 Duration min_idle, std::string_view start_id = "0-0", std::int64_t count = 100);
+    Task<PendingSummary> xpending(std::string_view key, std::string_view group);
     // SCAN as an async iterator over the matching keys (scan.hpp).
     Scan scan(std::string match = "*", std::int64_t count = 0);
 

@@ -45,6 +45,10 @@ public:
 
     // The first argument, upper-cased as given: for error messages.
     const std::string& name() const noexcept { return name_; }
+    // Whether the server may hold the reply back (BLPOP, XREAD ... BLOCK,
+    // WAIT, ...): such a command would stall every command behind it on a
+    // shared connection, so the client runs it on one of its own.
+    bool blocks() const noexcept { return blocks_; }
     std::size_t size() const noexcept { return count_; }
     // The RESP bytes: `*N\r\n` then one `$len\r\narg\r\n` per argument.
     std::string_view wire();
@@ -55,6 +59,7 @@ private:
     std::string name_;
     std::string bytes_;            // kHeaderRoom bytes of room, then the arguments
     std::size_t count_ = 0;
+    bool blocks_ = false;
 };
 
 }  // namespace agentio::db::redis

@@ -44,6 +44,10 @@ struct Options {
     // to `reconnect_backoff_max` while attempts keep failing.
     Duration reconnect_backoff = std::chrono::milliseconds(50);
     Duration reconnect_backoff_max = std::chrono::seconds(2);
+    // Blocking commands (BLPOP, XREADGROUP ... BLOCK, WAIT) each run on a
+    // connection of their own, from a pool of at most this many; more wait
+    // in FIFO order for one to be free.
+    std::size_t max_blocking_connections = 16;
     RespLimits limits = {};
 
     static Options from_url(std::string_view url);
