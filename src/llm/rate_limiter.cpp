@@ -50,6 +50,8 @@
 #include "agentio/core/detail/wait_list.hpp"
 #include "agentio/core/errors.hpp"
 #include "agentio/core/event_loop.hpp"
+#include "agentio/core/lock.hpp"
+#include "agentio/core/sleep.hpp"
 
 namespace agentio::llm {
 
@@ -108,7 +110,8 @@ struct RateLimiter::State {
     explicit State(RateLimits limits)
         : configured_rpm(checked_limit(limits.requests_per_minute, "requests_per_minute")),
           configured_tpm(checked_limit(limits.tokens_per_minute, "tokens_per_minute")),
-          adapt(limits.adapt_to_headers) {
+          adapt(limits.adapt_to_headers),
+          shared(std::move(limits.shared)) {
         if (configured_rpm) requests.emplace(*configured_rpm);
         if (configured_tpm) tokens.emplace(*configured_tpm);
     }
@@ -228,6 +231,10 @@ struct RateLimiter::State {
     std::optional<double> configured_rpm;
     std::optional<double> configured_tpm;
     bool adapt;
+    // The budget shared with other processes; one of this process's admitted
+    // requests at a time asks it (the others wait in order).
+    std::shared_ptr<SharedRateBudget> shared;
+    Lock shared_turn;
     std::optional<Bucket> requests;
     std::optional<Bucket> tokens;
     TimePoint paused_until{};     // no admission before; the clock's zero: no pause
@@ -244,11 +251,22 @@ RateLimiter::~RateLimiter() = default;
 Task<RateLimiter::Admission> RateLimiter::acquire(std::int64_t tokens) {
     State& state = *state_;
     const double weight = static_cast<double>(std::max<std::int64_t>(tokens, 0));
-    if (state.try_admit(weight)) co_return Admission(state, weight, Duration::zero());
     const TimePoint start = State::now();
-    co_await State::QueuedAcquire{state, weight};
-    // Charged and counted in flight when granted: the Admission owns that now.
-    co_return Admission(state, weight, State::now() - start);
+    if (!state.try_admit(weight)) co_await State::QueuedAcquire{state, weight};
+    // Charged and counted in flight when granted: the Admission owns that now
+    // (and gives it back if the shared budget's wait below is cancelled).
+    Admission admission(state, weight, Duration::zero());
+    if (state.shared) {
+        const Lock::Guard turn = co_await state.shared_turn.acquire();
+        for (;;) {
+            Task<std::optional<Duration>> asking = state.shared->try_take(weight);
+            const std::optional<Duration> wait = co_await std::move(asking);
+            if (!wait) break;
+            co_await sleep(*wait);
+        }
+    }
+    admission.waited_ = State::now() - start;
+    co_return admission;
 }
 
 RateLimiter::Admission::Admission(Admission&& other) noexcept

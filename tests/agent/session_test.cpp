@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "agent/session_checks.hpp"
 #include "core/test_support.hpp"
 
 using namespace agentio;
@@ -20,38 +21,9 @@ std::filesystem::path fresh_file(const std::string& name) {
     return path;
 }
 
-llm::Message calling_a_tool() {
-    llm::Message message;
-    message.role = "assistant";
-    message.tool_calls = {{"call_1", "function", "get_weather", R"({"city":"Paris"})"}};
-    return message;
-}
-
-std::vector<llm::Message> conversation() {
-    return {llm::Message::user("Weather in Paris?"), calling_a_tool(), llm::Message::tool("call_1", "18 degrees"),
-            llm::Message::assistant("It is 18 degrees.")};
-}
-
 template <class Store>
 void check_a_store(Store& store) {
-    run_virtual([](Store& store) -> Task<> {
-        co_await store.clear();
-        const std::vector<llm::Message> none = co_await store.messages();
-        EXPECT_TRUE(none.empty());
-        co_await store.add(conversation());
-        const std::vector<llm::Message> all = co_await store.messages();
-        EXPECT_EQ(all, conversation());
-        const std::vector<llm::Message> last_two = co_await store.messages(2);
-        const std::vector<llm::Message> whole = conversation();
-        EXPECT_EQ(last_two, std::vector<llm::Message>(whole.begin() + 2, whole.end()));
-        const std::optional<llm::Message> popped = co_await store.pop();
-        EXPECT_EQ(popped, llm::Message::assistant("It is 18 degrees."));
-        const std::vector<llm::Message> three = co_await store.messages();
-        EXPECT_EQ(three.size(), 3u);
-        co_await store.clear();
-        const std::optional<llm::Message> nothing = co_await store.pop();
-        EXPECT_FALSE(nothing);
-    }(store));
+    run_virtual(testkit::exercise_a_session(store));
 }
 
 }  // namespace
@@ -70,10 +42,10 @@ TEST(SessionTest, AJsonlSessionIsReadBackByAnotherInstanceAfterARestart) {
     const std::filesystem::path path = fresh_file("restart.jsonl");
     {
         agent::JsonlSession first(path);
-        run_virtual(first.add(conversation()));
+        run_virtual(first.add(session_conversation()));
     }
     agent::JsonlSession second(path);
-    EXPECT_EQ(run_virtual(second.messages()), conversation());  // tool calls and ids included
+    EXPECT_EQ(run_virtual(second.messages()), session_conversation());  // tool calls and ids included
 }
 
 TEST(SessionTest, ATornLastLineIsSkippedAndCutByTheNextWrite) {

@@ -10,8 +10,8 @@
 // see half a turn (a tool call without its result would be refused by the API).
 //
 // Stores: MemorySession (a process's lifetime), JsonlSession (one message per
-// line in a file, appended and fsync'd, read back after a restart); the
-// database layer adds Redis and PostgreSQL behind the same interface.
+// line in a file, appended and fsync'd, read back after a restart), and
+// RedisSession (redis_session.hpp: shared by processes).
 // A session serves one conversation; concurrent runs on one session see each
 // other's messages only once those runs have ended.
 #pragma once

@@ -20,6 +20,9 @@
 //   (less what is in flight), so the client paces itself below the server's
 //   limit instead of learning it from 429s.
 // - pause_for(d): after a 429, nobody is admitted for `d`.
+// - Shared: with RateLimits::shared, an admitted request also takes its share
+//   of a budget other processes draw on (shared_rate_budget.hpp) before
+//   acquire() returns.
 // - An Admission counts as in flight until release() or its destruction,
 //   whichever comes first, so no path (an error, a cancellation) leaves a
 //   request counted in flight. It must not outlive its limiter.
@@ -37,6 +40,7 @@
 #include "agentio/core/clock.hpp"
 #include "agentio/core/task.hpp"
 #include "agentio/http/headers.hpp"
+#include "agentio/llm/shared_rate_budget.hpp"
 
 namespace agentio::llm {
 
@@ -45,6 +49,9 @@ struct RateLimits {
     std::optional<double> tokens_per_minute;
     // Learn from and follow the x-ratelimit-* headers.
     bool adapt_to_headers = true;
+    // A budget shared with other processes (shared_rate_budget.hpp), taken
+    // from after the local buckets admit a request. Null: this process alone.
+    std::shared_ptr<SharedRateBudget> shared = {};
 };
 
 // The x-ratelimit-* headers of one response; each field is unset if absent.

@@ -84,6 +84,12 @@ void ConnectionState::fail_all(std::exception_ptr error) noexcept {
     if (on_end) std::exchange(on_end, nullptr)(error);
 }
 
+void ConnectionState::ended_by_cancel() noexcept {
+    // run() cancels what is left when its main task ends: the connection
+    // cannot go on without its reader and writer (nor on another loop).
+    fail_all(std::make_exception_ptr(net::ConnectionError(peer + ": closed when its event loop ended")));
+}
+
 void ConnectionState::close() noexcept {
     fail_all(std::make_exception_ptr(net::ConnectionError(peer + ": the connection was closed")));
 }
@@ -104,6 +110,7 @@ Task<> ConnectionState::write_loop(std::shared_ptr<ConnectionState> self) {
             writing.clear();
         }
     } catch (const CancelledError&) {
+        self->ended_by_cancel();
         throw;
     } catch (const std::exception& e) {
         self->fail_all(std::make_exception_ptr(net::ConnectionError(self->peer + ": write failed: " + e.what())));
@@ -120,6 +127,7 @@ Task<> ConnectionState::read_loop(std::shared_ptr<ConnectionState> self) {
             while (std::optional<Reply> reply = self->parser.next()) self->deliver(std::move(*reply));
         }
     } catch (const CancelledError&) {
+        self->ended_by_cancel();
         throw;
     } catch (const ProtocolError& e) {
         self->fail_all(std::make_exception_ptr(ProtocolError(self->peer + " sent a bad reply: " + e.what())));

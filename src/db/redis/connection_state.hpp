@@ -12,8 +12,10 @@
 // - Once `open` is false it stays false, and fail_all() has woken every
 //   waiter with the reason; nothing joins `waiting` after that.
 // - The reader and writer tasks hold the state by shared_ptr and end when
-//   the stream fails or is closed (or when run() cancels what is left); the
-//   state holds no handle to them, which would be a cycle.
+//   the stream fails or is closed; the state holds no handle to them, which
+//   would be a cycle. When run() cancels them as its loop ends, the
+//   connection is closed with them: a Client used again under a new loop
+//   then connects again instead of waiting on tasks that are gone.
 #pragma once
 
 #include <deque>
@@ -73,6 +75,8 @@ struct ConnectionState {
     void forget(const Waiter& waiter) noexcept;
     void fail_all(std::exception_ptr error) noexcept;
     void close() noexcept;
+    // The reader or writer was cancelled (run() ending): closed for good.
+    void ended_by_cancel() noexcept;
 
     static Task<> write_loop(std::shared_ptr<ConnectionState> self);
     static Task<> read_loop(std::shared_ptr<ConnectionState> self);

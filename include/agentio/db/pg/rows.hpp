@@ -1,0 +1,188 @@
+// rows.hpp: Rows, a query's result, and Row, one of its rows, with typed
+// access to the values.
+//
+//     pg::Rows rows = co_await db.query("select id, name, score from users where team = $1", team);
+//     for (pg::Row row : rows)
+//         std::cout << row.get<std::int64_t>("id") << " " << row.get<std::optional<std::string>>("name") << "\n";
+//
+// get<T>() reads the column by name or index into T: the integer types,
+// double and float (Infinity, NaN), bool, std::string, Bytea,
+// nlohmann::json, system clock time points (timestamptz), std::vector<T> of
+// those (one-dimensional arrays), and std::optional<T> for a column that
+// may be NULL. A NULL read as a plain T, text that does not convert, or a
+// column that does not exist is a ValueError naming the column.
+// A Rows owns its result and is cheap to copy (shared); a Row refers to its
+// Rows and must not outlive it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "agentio/db/pg/params.hpp"
+
+struct pg_result;  // libpq's PGresult
+
+namespace agentio::db::pg {
+
+class Row;
+
+namespace detail {
+
+// Text (as the server wrote it) to T; `column` names it in errors.
+std::int64_t parse_integer(std::string_view text, std::string_view column);
+double parse_double(std::string_view text, std::string_view column);
+bool parse_bool(std::string_view text, std::string_view column);
+Bytea parse_bytea(std::string_view text, std::string_view column);
+nlohmann::json parse_json(std::string_view text, std::string_view column);
+std::chrono::system_clock::time_point parse_timestamp(std::string_view text, std::string_view column);
+// The elements of a one-dimensional array literal, nullopt for NULL.
+std::vector<std::optional<std::string>> parse_array(std::string_view text, std::string_view column);
+[[noreturn]] void null_value(std::string_view column);
+
+template <class T>
+struct FromText;
+
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
+template <class T>
+T from_text(std::optional<std::string_view> text, std::string_view column) {
+    if constexpr (IsOptional<T>::value) {
+        if (!text) return std::nullopt;
+        return from_text<typename T::value_type>(text, column);
+    } else {
+        if (!text) null_value(column);
+        return FromText<T>::read(*text, column);
+    }
+}
+
+template <class T>
+    requires std::is_integral_v<T> && (!std::is_same_v<T, bool>)
+struct FromText<T> {
+    static T read(std::string_view text, std::string_view column) { return static_cast<T>(parse_integer(text, column)); }
+};
+template <>
+struct FromText<bool> {
+    static bool read(std::string_view text, std::string_view column) { return parse_bool(text, column); }
+};
+template <>
+struct FromText<double> {
+    static double read(std::string_view text, std::string_view column) { return parse_double(text, column); }
+};
+template <>
+struct FromText<float> {
+    static float read(std::string_view text, std::string_view column) {
+        return static_cast<float>(parse_double(text, column));
+    }
+};
+template <>
+struct FromText<std::string> {
+    static std::string read(std::string_view text, std::string_view) { return std::string(text); }
+};
+template <>
+struct FromText<Bytea> {
+    static Bytea read(std::string_view text, std::string_view column) { return parse_bytea(text, column); }
+};
+template <>
+struct FromText<nlohmann::json> {
+    static nlohmann::json read(std::string_view text, std::string_view column) { return parse_json(text, column); }
+};
+template <>
+struct FromText<std::chrono::system_clock::time_point> {
+    static std::chrono::system_clock::time_point read(std::string_view text, std::string_view column) {
+        return parse_timestamp(text, column);
+    }
+};
+template <class T>
+struct FromText<std::vector<T>> {
+    static std::vector<T> read(std::string_view text, std::string_view column) {
+        std::vector<T> out;
+        for (const std::optional<std::string>& element : parse_array(text, column)) {
+            if (element) out.push_back(from_text<T>(std::string_view(*element), column));
+            else out.push_back(from_text<T>(std::nullopt, column));
+        }
+        return out;
+    }
+};
+
+}  // namespace detail
+
+class Rows {
+public:
+    Rows() = default;
+    explicit Rows(std::shared_ptr<pg_result> result);
+
+    std::size_t size() const noexcept;
+    bool empty() const noexcept { return size() == 0; }
+    int columns() const noexcept;
+    std::string_view column_name(int index) const;
+    // The column's index; ValueError naming it if there is none.
+    int column(std::string_view name) const;
+    // Rows a command touched (INSERT, UPDATE, DELETE, ...); 0 for others.
+    std::int64_t affected() const;
+
+    Row operator[](std::size_t index) const;
+    class Iterator;
+    Iterator begin() const;
+    Iterator end() const;
+
+    // The value's text, nullopt for NULL.
+    std::optional<std::string_view> text(std::size_t row, int column) const;
+
+private:
+    std::shared_ptr<pg_result> result_;
+};
+
+class Row {
+public:
+    Row(const Rows& rows, std::size_t index) noexcept : rows_(&rows), index_(index) {}
+
+    template <class T>
+    T get(int column) const {
+        return detail::from_text<T>(rows_->text(index_, column), rows_->column_name(column));
+    }
+    template <class T>
+    T get(std::string_view name) const {
+        const int column = rows_->column(name);
+        return detail::from_text<T>(rows_->text(index_, column), name);
+    }
+    bool is_null(int column) const { return !rows_->text(index_, column); }
+    std::size_t index() const noexcept { return index_; }
+
+private:
+    const Rows* rows_;
+    std::size_t index_;
+};
+
+class Rows::Iterator {
+public:
+    using value_type = Row;
+    using difference_type = std::ptrdiff_t;
+    Iterator(const Rows* rows, std::size_t index) noexcept : rows_(rows), index_(index) {}
+    Row operator*() const noexcept { return Row(*rows_, index_); }
+    Iterator& operator++() noexcept {
+        ++index_;
+        return *this;
+    }
+    bool operator==(const Iterator& other) const noexcept { return index_ == other.index_; }
+
+private:
+    const Rows* rows_;
+    std::size_t index_;
+};
+
+inline Row Rows::operator[](std::size_t index) const { return Row(*this, index); }
+inline Rows::Iterator Rows::begin() const { return Iterator(this, 0); }
+inline Rows::Iterator Rows::end() const { return Iterator(this, size()); }
+
+}  // namespace agentio::db::pg
