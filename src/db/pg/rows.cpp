@@ -60,10 +60,9 @@ double parse_double(std::string_view text, std::string_view column) {
     if (text == "Infinity") return HUGE_VAL;
     if (text == "-Infinity") return -HUGE_VAL;
     if (text == "NaN") return std::nan("");
-    const std::string copy(text);
-    char* end = nullptr;
-    const double value = std::strtod(copy.c_str(), &end);
-    if (copy.empty() || end != copy.c_str() + copy.size()) unreadable(text, column, "a number");
+    double value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size()) unreadable(text, column, "a number");
     return value;
 }
 

@@ -23,6 +23,10 @@ bool blocking_name(std::string_view name) {
     return false;
 }
 
+bool subscribing_name(std::string_view name) {
+    return name == "SUBSCRIBE" || name == "PSUBSCRIBE" || name == "SSUBSCRIBE" || name == "MONITOR";
+}
+
 bool is_block_option(std::string_view value) {
     return value.size() == 5 && std::toupper(static_cast<unsigned char>(value[0])) == 'B' &&
            std::toupper(static_cast<unsigned char>(value[1])) == 'L' && std::toupper(static_cast<unsigned char>(value[2])) == 'O' &&
@@ -48,6 +52,7 @@ Command& Command::arg(std::string_view value) {
         name_.assign(value);
         for (char& c : name_) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         blocks_ = blocking_name(name_);
+        subscribes_ = subscribing_name(name_);
     } else if (!blocks_ && (name_ == "XREAD" || name_ == "XREADGROUP") && is_block_option(value)) {
         blocks_ = true;
     }

@@ -14,16 +14,6 @@
 
 namespace agentio::db::redis::detail {
 
-namespace {
-
-// Commands that turn a connection into a subscriber or a stream of pushes:
-// on a shared connection their replies would not match commands any more.
-bool takes_over_connection(const std::string& name) {
-    return name == "SUBSCRIBE" || name == "PSUBSCRIBE" || name == "SSUBSCRIBE" || name == "MONITOR";
-}
-
-}  // namespace
-
 ConnectionState::ConnectionState(Options o)
     : options(std::move(o)), peer("redis " + options.address()), parser(options.limits) {}
 
@@ -36,7 +26,8 @@ void ConnectionState::check_open() const {
 void ConnectionState::enqueue(std::span<Command> commands, Waiter& waiter, std::size_t replies_each) {
     if (!subscriber) {
         for (Command& command : commands) {
-            if (takes_over_connection(command.name()))
+            // Its replies would not match commands any more.
+            if (command.subscribes())
                 throw InvalidStateError(peer + ": " + command.name() +
                                         " would turn this shared connection into a subscriber; use redis::Subscriber");
         }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "agentio/db/redis/errors.hpp"
+#include "resp_double.hpp"
 
 namespace agentio::db::redis {
 
@@ -67,13 +68,8 @@ double Reply::as_double() const {
     if (kind == Kind::Double) return number;
     if (kind == Kind::Integer) return static_cast<double>(integer);
     if (kind == Kind::Bulk || kind == Kind::Status) {
-        // RESP2 sends scores as text: "3.5", "inf", "-inf".
-        if (text == "inf" || text == "+inf") return HUGE_VAL;
-        if (text == "-inf") return -HUGE_VAL;
-        char* end = nullptr;
-        const std::string copy = text;  // strtod wants a terminated string
-        const double value = std::strtod(copy.c_str(), &end);
-        if (!copy.empty() && end == copy.c_str() + copy.size()) return value;
+        // RESP2 sends scores as text.
+        if (const std::optional<double> value = detail::resp_double(text)) return *value;
     }
     wrong_kind(*this, "a number");
 }

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "agentio/db/redis/errors.hpp"
+#include "resp_double.hpp"
 
 namespace agentio::db::redis {
 
@@ -171,16 +172,9 @@ RespParser::Parsed RespParser::parse_one(Reply& out, std::size_t& count) {
             out.integer = line == "t" ? 1 : 0;
             return scalar(Reply::Kind::Boolean, header);
         case ',': {
-            if (line == "inf" || line == "+inf") out.number = HUGE_VAL;
-            else if (line == "-inf") out.number = -HUGE_VAL;
-            else if (line == "nan" || line == "-nan") out.number = std::nan("");
-            else {
-                const std::string text(line);
-                char* end = nullptr;
-                out.number = std::strtod(text.c_str(), &end);
-                if (text.empty() || end != text.c_str() + text.size())
-                    fail(fmt::format("`{}` is not a double", excerpt(line)));
-            }
+            const std::optional<double> number = detail::resp_double(line);
+            if (!number) fail(fmt::format("`{}` is not a double", excerpt(line)));
+            out.number = *number;
             return scalar(Reply::Kind::Double, header);
         }
         case '(': {

@@ -63,10 +63,6 @@ struct SetOptions {
 };
 
 class Client {
-    template <class... Rest>
-    static std::vector<std::string> list(std::string_view first, const Rest&... rest) {
-        return {std::string(first), std::string(std::string_view(rest))...};
-    }
     template <class... More>
     static std::vector<Command> commands_of(Command first, More... more) {
         std::vector<Command> commands;
@@ -113,7 +109,7 @@ public:
     Task<std::vector<std::optional<std::string>>> mget(const std::vector<std::string>& keys);
     template <class... Rest>
     Task<std::vector<std::optional<std::string>>> mget(std::string_view key, const Rest&... rest) {
-        return mget(list(key, rest...));
+        return mget(detail::string_list(key, rest...));
     }
     Task<> mset(const std::vector<std::pair<std::string, std::string>>& pairs);
     Task<std::int64_t> incr(std::string_view key, std::int64_t by = 1);
@@ -121,12 +117,12 @@ public:
     Task<std::int64_t> del(const std::vector<std::string>& keys);
     template <class... Rest>
     Task<std::int64_t> del(std::string_view key, const Rest&... rest) {
-        return del(list(key, rest...));
+        return del(detail::string_list(key, rest...));
     }
     Task<std::int64_t> exists(const std::vector<std::string>& keys);
     template <class... Rest>
     Task<std::int64_t> exists(std::string_view key, const Rest&... rest) {
-        return exists(list(key, rest...));
+        return exists(detail::string_list(key, rest...));
     }
     Task<bool> expire(std::string_view key, Duration ttl);
     // nullopt when the key does not exist or has no expiry.
@@ -139,19 +135,19 @@ public:
     Task<std::int64_t> hdel(std::string_view key, const std::vector<std::string>& fields);
     template <class... Rest>
     Task<std::int64_t> hdel(std::string_view key, std::string_view field, const Rest&... rest) {
-        return hdel(key, list(field, rest...));
+        return hdel(key, detail::string_list(field, rest...));
     }
     Task<std::int64_t> hincrby(std::string_view key, std::string_view field, std::int64_t by);
     // Lists.
     Task<std::int64_t> lpush(std::string_view key, const std::vector<std::string>& values);
     template <class... Rest>
     Task<std::int64_t> lpush(std::string_view key, std::string_view value, const Rest&... rest) {
-        return lpush(key, list(value, rest...));
+        return lpush(key, detail::string_list(value, rest...));
     }
     Task<std::int64_t> rpush(std::string_view key, const std::vector<std::string>& values);
     template <class... Rest>
     Task<std::int64_t> rpush(std::string_view key, std::string_view value, const Rest&... rest) {
-        return rpush(key, list(value, rest...));
+        return rpush(key, detail::string_list(value, rest...));
     }
     Task<std::optional<std::string>> lpop(std::string_view key);
     Task<std::optional<std::string>> rpop(std::string_view key);
@@ -161,12 +157,12 @@ public:
     Task<std::int64_t> sadd(std::string_view key, const std::vector<std::string>& members);
     template <class... Rest>
     Task<std::int64_t> sadd(std::string_view key, std::string_view member, const Rest&... rest) {
-        return sadd(key, list(member, rest...));
+        return sadd(key, detail::string_list(member, rest...));
     }
     Task<std::int64_t> srem(std::string_view key, const std::vector<std::string>& members);
     template <class... Rest>
     Task<std::int64_t> srem(std::string_view key, std::string_view member, const Rest&... rest) {
-        return srem(key, list(member, rest...));
+        return srem(key, detail::string_list(member, rest...));
     }
     Task<std::vector<std::string>> smembers(std::string_view key);
     Task<bool> sismember(std::string_view key, std::string_view member);
@@ -181,7 +177,7 @@ public:
     Task<std::int64_t> zrem(std::string_view key, const std::vector<std::string>& members);
     template <class... Rest>
     Task<std::int64_t> zrem(std::string_view key, std::string_view member, const Rest&... rest) {
-        return zrem(key, list(member, rest...));
+        return zrem(key, detail::string_list(member, rest...));
     }
     // Scripts, as redis-py's register_script: EVALSHA by the script's SHA-1,
     // and EVAL (which loads it) when the server answers NOSCRIPT.

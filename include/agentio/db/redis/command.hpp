@@ -17,6 +17,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace agentio::db::redis {
 
@@ -49,6 +50,9 @@ public:
     // WAIT, ...): such a command would stall every command behind it on a
     // shared connection, so the client runs it on one of its own.
     bool blocks() const noexcept { return blocks_; }
+    // Whether it turns a connection into a subscriber (SUBSCRIBE and kin,
+    // MONITOR): only a Subscriber's connection may carry it.
+    bool subscribes() const noexcept { return subscribes_; }
     std::size_t size() const noexcept { return count_; }
     // The RESP bytes: `*N\r\n` then one `$len\r\narg\r\n` per argument.
     std::string_view wire();
@@ -60,6 +64,16 @@ private:
     std::string bytes_;            // kHeaderRoom bytes of room, then the arguments
     std::size_t count_ = 0;
     bool blocks_ = false;
+    bool subscribes_ = false;
 };
+
+namespace detail {
+// Several keys or values given as arguments, as owned strings (the helpers
+// that take `key, more...`).
+template <class... Rest>
+std::vector<std::string> string_list(std::string_view first, const Rest&... rest) {
+    return {std::string(first), std::string(std::string_view(rest))...};
+}
+}  // namespace detail
 
 }  // namespace agentio::db::redis

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "agentio/core/task.hpp"
+#include "agentio/db/redis/command.hpp"
 #include "agentio/db/redis/options.hpp"
 
 namespace agentio::db::redis {
@@ -41,10 +42,6 @@ struct Message {
 };
 
 class Subscriber {
-    template <class... Rest>
-    static std::vector<std::string> list(std::string_view first, const Rest&... rest) {
-        return {std::string(first), std::string(std::string_view(rest))...};
-    }
 
 public:
     static Task<Subscriber> open(Options options);
@@ -59,19 +56,19 @@ public:
     Task<> punsubscribe(std::vector<std::string> patterns);
     template <class... Rest>
     Task<> subscribe(std::string_view channel, const Rest&... rest) {
-        return subscribe(list(channel, rest...));
+        return subscribe(detail::string_list(channel, rest...));
     }
     template <class... Rest>
     Task<> unsubscribe(std::string_view channel, const Rest&... rest) {
-        return unsubscribe(list(channel, rest...));
+        return unsubscribe(detail::string_list(channel, rest...));
     }
     template <class... Rest>
     Task<> psubscribe(std::string_view pattern, const Rest&... rest) {
-        return psubscribe(list(pattern, rest...));
+        return psubscribe(detail::string_list(pattern, rest...));
     }
     template <class... Rest>
     Task<> punsubscribe(std::string_view pattern, const Rest&... rest) {
-        return punsubscribe(list(pattern, rest...));
+        return punsubscribe(detail::string_list(pattern, rest...));
     }
 
     // The next message; nullopt after close().
