@@ -76,6 +76,13 @@ public:
         process_.reset();
     }
 
+    // As `pg_ctl restart -m fast`: clients are disconnected, the server comes
+    // back on the same port.
+    void restart() {
+        stop();
+        if (!start()) throw std::runtime_error("postgres did not come back: " + process_->describe());
+    }
+
     // (Re)starts it on the same port; false if it does not accept in time.
     bool start() {
         process_ = std::make_unique<Process>(as_server_user(

@@ -21,14 +21,23 @@
 //   connect, driven by the loop. Errors: net::ConnectionError with libpq's
 //   reason (a refused connection, a wrong password), TimeoutError after
 //   `connect_timeout`.
-// - A query cancelled (or timed out) while it waits: its result is read and
-//   dropped when it comes, so the others keep theirs. (The statement runs on
-//   at the server; sending the server a cancel request is not done yet.)
+// - A query seen before runs as a prepared statement (asyncpg's statement
+//   cache: `statement_cache_size` texts per connection, least recently used
+//   dropped). 0 turns it off, for PgBouncer in transaction mode, where a
+//   statement prepared on one server connection is unknown to the next. A
+//   plan the server calls stale (the table changed under it) is prepared
+//   again and the query retried once, outside a transaction.
+// - A query cancelled (or timed out) while the server runs it: the server is
+//   sent a cancel request (on a connection of its own, as psql's Ctrl-C), so
+//   the statement stops and the queries behind it run; its result is dropped
+//   when it comes. A query cancelled before the server reached it still runs
+//   (it has left in the pipeline) and its result is dropped.
 // - A connection that breaks fails every waiting query with
 //   net::ConnectionError naming the server, and stays closed.
-// Queries of one task run in the order it awaits them; a transaction needs
-// a connection of its own (nothing stops other tasks' queries from landing
-// between a shared connection's BEGIN and COMMIT).
+// - transaction() holds the connection for its scope: queries made inside
+//   the scope (by its task and the tasks that task spawns) run in the
+//   transaction; other tasks' queries wait until it ends. See transaction.hpp.
+// Queries of one task run in the order it awaits them.
 #pragma once
 
 #include <memory>
@@ -39,13 +48,21 @@
 
 #include "agentio/core/clock.hpp"
 #include "agentio/core/task.hpp"
+#include "agentio/db/pg/listener.hpp"
 #include "agentio/db/pg/params.hpp"
 #include "agentio/db/pg/rows.hpp"
+#include "agentio/db/pg/transaction.hpp"
 
 namespace agentio::db::pg {
 
+namespace detail {
+struct PoolState;
+}
+
 struct ConnectOptions {
     std::optional<Duration> connect_timeout = std::chrono::seconds(10);
+    // Query texts kept prepared per connection; 0: none (PgBouncer).
+    std::size_t statement_cache_size = 100;
 };
 
 class Connection {
@@ -69,17 +86,29 @@ public:
     Task<Rows> query_params(std::string sql, std::vector<Param> params);
     Task<std::int64_t> execute_params(std::string sql, std::vector<Param> params);
 
+    // Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it
+    // throws or is cancelled (the exception goes on). See transaction.hpp.
+    Task<> transaction(TransactionBody body, TransactionOptions options = {});
+
+    // LISTEN on `channel`; its notifications come through the Listener.
+    Task<Listener> listen(std::string channel);
+
     bool is_open() const noexcept;
+    // The session is inside a transaction block (BEGIN without its end, or
+    // one a failed statement aborted), or a query is still in flight.
+    bool is_in_transaction() const noexcept;
+    // Prepared statements the cache holds now.
+    std::size_t cached_statements() const noexcept;
     // "postgres 127.0.0.1:5432", as messages name it.
     const std::string& peer() const noexcept;
     // Fails every waiting query and releases the connection.
     void close() noexcept;
 
-    struct State;
+    explicit Connection(std::shared_ptr<detail::ConnectionState> state) noexcept;
 
 private:
-    explicit Connection(std::shared_ptr<State> state) noexcept;
-    std::shared_ptr<State> state_;
+    friend struct detail::PoolState;  // rolls back a connection returned inside a transaction
+    std::shared_ptr<detail::ConnectionState> state_;
 };
 
 }  // namespace agentio::db::pg
