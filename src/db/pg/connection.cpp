@@ -139,7 +139,7 @@ Task<std::int64_t> run_command(std::shared_ptr<detail::ConnectionState> self, st
 }
 
 Task<Listener> listen_on(std::shared_ptr<detail::ConnectionState> self, std::string channel) {
-    std::string statement = "LISTEN " + detail::quoted_identifier(channel);
+    std::string statement = "LISTEN " + quote_identifier(channel);
     self->check_open();
     auto queue = std::make_shared<detail::ListenerQueue>();
     queue->channel = std::move(channel);

@@ -24,17 +24,6 @@ std::string trimmed(const char* message) {
     return text;
 }
 
-std::string quoted_identifier(std::string_view name) {
-    if (name.find('\0') != std::string_view::npos) throw Error("postgres: an identifier cannot hold a NUL byte");
-    std::string out = "\"";
-    for (const char c : name) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
-
 }  // namespace detail
 
 namespace {

@@ -64,8 +64,7 @@ inline ContextVar<TransactionMark> open_transaction{"agentio.pg.transaction"};
 
 // libpq's messages end with a newline; ours do not.
 std::string trimmed(const char* message);
-// `name` as a quoted SQL identifier ("jobs", "a""b"); Error for a NUL byte.
-std::string quoted_identifier(std::string_view name);
+
 
 struct ConnectionState {
     explicit ConnectionState(ConnectOptions options) : options(options), statements(options.statement_cache_size) {}

@@ -48,7 +48,7 @@ void Listener::stop() noexcept {
         const auto alive = other.lock();
         return alive && alive->channel == queue->channel;
     });
-    if (!still_wanted) state->send_unawaited("UNLISTEN " + detail::quoted_identifier(queue->channel));
+    if (!still_wanted) state->send_unawaited("UNLISTEN " + quote_identifier(queue->channel));
 }
 
 }  // namespace agentio::db::pg

@@ -5,7 +5,20 @@
 #include <ctime>
 #include <fmt/format.h>
 
+#include "agentio/core/errors.hpp"
+
 namespace agentio::db::pg {
+
+std::string quote_identifier(std::string_view name) {
+    if (name.find('\0') != std::string_view::npos) throw Error("postgres: an identifier cannot hold a NUL byte");
+    std::string out = "\"";
+    for (const char c : name) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
 
 Param to_param(std::nullopt_t) { return std::nullopt; }
 Param to_param(bool value) { return std::string(value ? "t" : "f"); }

@@ -23,6 +23,11 @@
 
 namespace agentio::db::pg {
 
+// `name` (a table, a column, a channel) as a quoted SQL identifier, for the
+// places a parameter cannot go: "jobs", "my""table". An agentio::Error for a
+// NUL byte.
+std::string quote_identifier(std::string_view name);
+
 // One parameter: its text, or nullopt for NULL.
 using Param = std::optional<std::string>;
 
