@@ -4,6 +4,7 @@
 // count their rows, a query abandoned by its task leaves the others'
 // results in order, connect errors say why, and a killed server fails what
 // waits on it.
+#include <agentio/agent/describe.hpp>
 #include <agentio/agentio.hpp>
 #include <agentio/db/pg/connection.hpp>
 #include <agentio/db/pg/errors.hpp>
@@ -85,6 +86,48 @@ TEST_F(PostgresClientTest, EveryTypeRoundTripsThroughParametersAndColumns) {
 Task<std::int64_t> echo(pg::Connection& db, int value) {
     pg::Rows rows = co_await db.query("select $1::int8 as value", value);
     co_return rows[0].get<std::int64_t>("value");
+}
+
+struct Product {
+    std::int64_t id = 0;
+    std::string name;
+    std::optional<double> price;
+    std::vector<std::string> tags;
+    static auto describe() {
+        return agent::fields(agent::field("id", &Product::id), agent::field("name", &Product::name),
+                             agent::field("price", &Product::price), agent::field("tags", &Product::tags));
+    }
+};
+
+struct Misnamed {
+    std::int64_t id = 0;
+    std::string title;
+    static auto describe() { return agent::fields(agent::field("id", &Misnamed::id), agent::field("title", &Misnamed::title)); }
+};
+
+TEST_F(PostgresClientTest, RowsReadIntoADescribedStructByColumnName) {
+    agentio::run([](std::string url) -> Task<> {
+        pg::Connection db = co_await pg::Connection::connect(url);
+        pg::Rows rows = co_await db.query(
+            "select * from (values (2, 'lamp', null::float8, '{}'::text[], 'ignored'), "
+            "(1, 'desk', 120.5, '{wood,office}'::text[], 'ignored')) as p(id, name, price, tags, extra) order by id");
+        const std::vector<Product> products = rows.as<Product>();
+        EXPECT_EQ(products.size(), 2u);
+        if (products.size() != 2) co_return;
+        EXPECT_EQ(products[0].id, 1);
+        EXPECT_EQ(products[0].name, "desk");
+        EXPECT_EQ(products[0].price, 120.5);
+        EXPECT_EQ(products[0].tags, (std::vector<std::string>{"wood", "office"}));
+        EXPECT_EQ(products[1].price, std::nullopt);
+        EXPECT_TRUE(products[1].tags.empty());
+        std::string error;
+        try {
+            (void)rows.as<Misnamed>();
+        } catch (const pg::ValueError& e) {
+            error = e.what();
+        }
+        EXPECT_NE(error.find("title"), std::string::npos) << error;
+    }(url()));
 }
 
 TEST_F(PostgresClientTest, FiveHundredTasksShareOnePipelinedConnection) {

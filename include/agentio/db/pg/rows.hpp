@@ -11,12 +11,25 @@
 // those (one-dimensional arrays), and std::optional<T> for a column that
 // may be NULL. A NULL read as a plain T, text that does not convert, or a
 // column that does not exist is a ValueError naming the column.
+// rows.as<T>() reads every row into a struct that describes its fields as
+// agent tools' parameter structs do (a static describe() returning
+// agent::fields(agent::field("id", &User::id), ...)): each described field
+// from the column of its name, by get<FieldType>; columns the struct does not
+// describe are ignored, and a described field with no column is a ValueError
+// naming it.
+//
+//     struct User { std::int64_t id; std::string name; std::optional<std::string> email;
+//                   static auto describe() { return agent::fields(agent::field("id", &User::id), ...); } };
+//     std::vector<User> users = (co_await db.query("select * from users")).as<User>();
+//
 // A Rows owns its result and is cheap to copy (shared); a Row refers to its
 // Rows and must not outlive it.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
+#include <tuple>
 #include <memory>
 #include <optional>
 #include <string>
@@ -115,6 +128,11 @@ struct FromText<std::vector<T>> {
     }
 };
 
+// A struct whose static describe() lists its fields, each with a `name` and
+// a pointer to its `member` (agent::fields(agent::field(...)) is one).
+template <class T>
+concept DescribedRow = std::is_class_v<T> && requires { std::tuple_size<decltype(T::describe())>::value; };
+
 }  // namespace detail
 
 class Rows {
@@ -138,6 +156,10 @@ public:
 
     // The value's text, nullopt for NULL.
     std::optional<std::string_view> text(std::size_t row, int column) const;
+
+    // Every row as a T (see the top of this file).
+    template <detail::DescribedRow T>
+    std::vector<T> as() const;
 
 private:
     std::shared_ptr<pg_result> result_;
@@ -182,6 +204,34 @@ private:
 };
 
 inline Row Rows::operator[](std::size_t index) const { return Row(*this, index); }
+
+template <detail::DescribedRow T>
+std::vector<T> Rows::as() const {
+    const auto described = T::describe();
+    constexpr std::size_t kFields = std::tuple_size_v<decltype(described)>;
+    std::array<int, kFields> columns{};
+    std::apply(
+        [&](const auto&... field) {
+            std::size_t i = 0;
+            ((columns[i++] = column(field.name)), ...);
+        },
+        described);
+    std::vector<T> out;
+    out.reserve(size());
+    for (std::size_t index = 0; index < size(); ++index) {
+        const Row row(*this, index);
+        T value{};
+        std::apply(
+            [&](const auto&... field) {
+                std::size_t i = 0;
+                ((value.*(field.member) = row.get<std::remove_cvref_t<decltype(value.*(field.member))>>(columns[i++])),
+                 ...);
+            },
+            described);
+        out.push_back(std::move(value));
+    }
+    return out;
+}
 inline Rows::Iterator Rows::begin() const { return Iterator(this, 0); }
 inline Rows::Iterator Rows::end() const { return Iterator(this, size()); }
 
