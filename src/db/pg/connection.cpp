@@ -122,7 +122,7 @@ Task<Rows> run_query(std::shared_ptr<ConnectionState> self, std::string sql, std
             self->statements.forget(sql);
             self->deallocate_evicted();
             // Inside a transaction the error has aborted it: no retry can help.
-            if (attempt == 0 && self->transaction_id == 0) continue;
+            if (attempt == 0 && self->held_by == 0) continue;
         }
         throw error;
     }

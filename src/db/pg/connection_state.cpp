@@ -73,11 +73,27 @@ void detail::ConnectionState::check_open() const {
 Task<> detail::ConnectionState::wait_for_turn() {
     for (;;) {
         check_open();
-        if (transaction_id == 0) co_return;
-        const detail::TransactionMark* mark = detail::open_transaction.get();
-        if (mark != nullptr && mark->state == this && mark->id == transaction_id) co_return;
-        co_await no_transaction.wait();
+        if (held_by == 0 || held_here()) co_return;
+        co_await not_held.wait();
     }
+}
+
+bool detail::ConnectionState::held_here() const noexcept {
+    const detail::HoldMark* mark = detail::holding.get();
+    return held_by != 0 && mark != nullptr && mark->state == this && mark->id == held_by;
+}
+
+detail::Hold::Hold(ConnectionState& state, Lock::Guard turn) : state_(state), turn_(std::move(turn)) {
+    if (const HoldMark* before = holding.get()) previous_ = *before;
+    state_.held_by = ++state_.holds_made;
+    state_.not_held.clear();
+    holding.set({&state_, state_.held_by});
+}
+
+detail::Hold::~Hold() {
+    holding.set(previous_);
+    state_.held_by = 0;
+    state_.not_held.set();
 }
 
 void detail::ConnectionState::fail_all(std::exception_ptr error) noexcept {
@@ -96,7 +112,10 @@ void detail::ConnectionState::fail_all(std::exception_ptr error) noexcept {
     listeners.clear();
     io.close();  // wakes the reader and the flusher
     wake_flusher.set();
-    no_transaction.set();  // queries waiting for their turn see the end
+    not_held.set();  // queries waiting for their turn see the end
+    pipeline_idle.set();
+    output_flushed.set();
+    if (copy_input != nullptr) copy_input->set();
 }
 
 void detail::ConnectionState::forget(const detail::Pending& pending) noexcept {
@@ -143,6 +162,10 @@ void detail::ConnectionState::cancel_running() {
 }
 
 void detail::ConnectionState::drain_results() {
+    if (copy_input != nullptr) {  // a COPY reads its own results
+        copy_input->set();
+        return;
+    }
     int nulls = 0;
     while (!waiting.empty() && !PQisBusy(conn)) {
         PGresult* result = PQgetResult(conn);
@@ -164,6 +187,7 @@ void detail::ConnectionState::drain_results() {
         ++pending->results;
         if (!pending->result || !is_error(pending->result.get())) pending->result = std::move(owned);
     }
+    if (waiting.empty()) pipeline_idle.set();
 }
 
 void detail::ConnectionState::deliver_notifications() {
@@ -208,7 +232,10 @@ Task<> detail::ConnectionState::flush_loop(std::shared_ptr<ConnectionState> self
             if (!self->open) co_return;
             for (;;) {
                 const int left = PQflush(self->conn);
-                if (left == 0) break;
+                if (left == 0) {
+                    self->output_flushed.set();
+                    break;
+                }
                 if (left < 0)
                     throw net::ConnectionError(self->peer + ": " + detail::trimmed(PQerrorMessage(self->conn)));
                 co_await self->ready(true);

@@ -1,5 +1,6 @@
 // connection_state.hpp: what a pg::Connection shares with its reader and
-// flusher tasks, its transactions and its listeners (internal).
+// flusher tasks, the scopes that hold it (transactions, COPY) and its
+// listeners (internal).
 //
 // libpq owns its socket; the loop watches a duplicate of it (an IoHandle
 // owns what it watches), taken again whenever libpq's socket changes (a
@@ -14,8 +15,8 @@
 //   segment's results end with the PGRES_PIPELINE_SYNC of its own Sync: that
 //   pops its entry.
 // - Once `open` is false it stays false and every waiter has been woken.
-// - While a transaction is open (`transaction_id` != 0) only queries made
-//   inside its scope are sent; the others wait for `no_transaction`.
+// - While a scope holds the connection (`held_by` != 0) only queries made
+//   inside that scope are sent; the others wait for `not_held`.
 // - The reader and flusher tasks hold the state by shared_ptr; the state
 //   holds no handle to them.
 #pragma once
@@ -54,13 +55,13 @@ struct Pending {
 
 struct ListenerQueue;  // notifications.cpp
 
-// Marks the tasks inside a transaction's scope (the one that opened it and
-// those it spawns), whose queries go through while others wait.
-struct TransactionMark {
+// Marks the tasks inside a scope that holds a connection (the task that
+// opened it and those it spawns), whose queries go through while others wait.
+struct HoldMark {
     const void* state = nullptr;
     std::uint64_t id = 0;
 };
-inline ContextVar<TransactionMark> open_transaction{"agentio.pg.transaction"};
+inline ContextVar<HoldMark> holding{"agentio.pg.holding"};
 
 // libpq's messages end with a newline; ours do not.
 std::string trimmed(const char* message);
@@ -81,11 +82,14 @@ struct ConnectionState {
     std::exception_ptr end;
     StatementCache statements;
 
-    Lock transactions;                 // one transaction at a time
-    std::uint64_t transaction_id = 0;  // the open one's; 0 when none is
-    std::uint64_t transactions_begun = 0;
+    Lock exclusive;              // one holding scope at a time, FIFO
+    std::uint64_t held_by = 0;   // the holding scope's id; 0 when none holds it
+    std::uint64_t holds_made = 0;
+    Event not_held;              // set while no scope holds it
     std::uint64_t savepoints_made = 0;  // names them uniquely
-    Event no_transaction;  // set while none is open
+    Event pipeline_idle;         // set when no segment is in flight
+    Event output_flushed;        // set when libpq's output buffer has gone out
+    Event* copy_input = nullptr;  // a COPY waiting for input (it reads its own results)
 
     std::vector<std::weak_ptr<ListenerQueue>> listeners;
 
@@ -94,8 +98,10 @@ struct ConnectionState {
     // Resumes when the socket is readable (or writable).
     Task<> ready(bool write);
     void check_open() const;
-    // Waits while another scope's transaction holds the connection.
+    // Waits while another scope holds the connection.
     Task<> wait_for_turn();
+    // The running task is inside the scope that holds the connection.
+    bool held_here() const noexcept;
     void fail_all(std::exception_ptr error) noexcept;
     void forget(const Pending& pending) noexcept;
     // Sends `sql` as a segment nobody waits for: a ROLLBACK after a scope
@@ -111,6 +117,21 @@ struct ConnectionState {
     void deliver_notifications();
     static Task<> read_loop(std::shared_ptr<ConnectionState> self);
     static Task<> flush_loop(std::shared_ptr<ConnectionState> self);
+};
+
+// Holds a connection for a scope (a transaction, a COPY) and marks the
+// running task as inside it; lets go when destroyed.
+class Hold {
+public:
+    Hold(ConnectionState& state, Lock::Guard turn);
+    ~Hold();
+    Hold(const Hold&) = delete;
+    Hold& operator=(const Hold&) = delete;
+
+private:
+    ConnectionState& state_;
+    Lock::Guard turn_;
+    HoldMark previous_;
 };
 
 // Connects `state` (resolve on the loop, libpq's non-blocking connect) and

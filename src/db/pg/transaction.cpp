@@ -23,30 +23,6 @@ std::string begin_statement(const TransactionOptions& options) {
     return sql;
 }
 
-// Holds the connection for one transaction: other scopes' queries wait, this
-// task's (and its children's) go through.
-class OpenTransaction {
-public:
-    OpenTransaction(detail::ConnectionState& state, std::uint64_t id) : state_(state) {
-        const detail::TransactionMark* before = detail::open_transaction.get();
-        if (before != nullptr) previous_ = *before;
-        state_.transaction_id = id;
-        state_.no_transaction.clear();
-        detail::open_transaction.set({&state_, id});
-    }
-    ~OpenTransaction() {
-        detail::open_transaction.set(previous_);
-        state_.transaction_id = 0;
-        state_.no_transaction.set();
-    }
-    OpenTransaction(const OpenTransaction&) = delete;
-    OpenTransaction& operator=(const OpenTransaction&) = delete;
-
-private:
-    detail::ConnectionState& state_;
-    detail::TransactionMark previous_;
-};
-
 // Undoes a scope that ends without reaching its end: the statements are
 // sent unawaited, so a cancelled scope undoes too.
 class UndoUnlessFinished {
@@ -66,11 +42,6 @@ private:
     std::vector<std::string> undo_;
     bool finished_ = false;
 };
-
-bool inside_transaction_of(const detail::ConnectionState& state) {
-    const detail::TransactionMark* mark = detail::open_transaction.get();
-    return state.transaction_id != 0 && mark != nullptr && mark->state == &state && mark->id == state.transaction_id;
-}
 
 std::vector<std::string> rollback_to(const std::string& savepoint) {
     std::vector<std::string> undo;
@@ -105,14 +76,14 @@ namespace detail {
 Task<> run_transaction(std::shared_ptr<ConnectionState> state, TransactionBody body, TransactionOptions options) {
     state->check_open();
     // Inside a scope of this connection already: a nested scope is a savepoint.
-    if (inside_transaction_of(*state)) {
+    if (state->held_here()) {
         Task<> nested = run_savepoint(state, std::move(body), 1);
         co_await std::move(nested);
         co_return;
     }
-    Lock::Guard turn = co_await state->transactions.acquire();
+    Lock::Guard turn = co_await state->exclusive.acquire();
     state->check_open();
-    OpenTransaction open(*state, ++state->transactions_begun);
+    Hold held(*state, std::move(turn));
     UndoUnlessFinished undo(*state, rollback());
     Task<Rows> beginning = run_query(state, begin_statement(options), {});
     co_await std::move(beginning);

@@ -48,6 +48,7 @@
 
 #include "agentio/core/clock.hpp"
 #include "agentio/core/task.hpp"
+#include "agentio/db/pg/copy.hpp"
 #include "agentio/db/pg/listener.hpp"
 #include "agentio/db/pg/params.hpp"
 #include "agentio/db/pg/rows.hpp"
@@ -89,6 +90,17 @@ public:
     // Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it
     // throws or is cancelled (the exception goes on). See transaction.hpp.
     Task<> transaction(TransactionBody body, TransactionOptions options = {});
+
+    // COPY ... FROM STDIN with the data from `source` (or all of `data`), in
+    // the format the statement names; the rows stored. See copy.hpp.
+    Task<std::int64_t> copy_in(std::string copy_statement, CopySource source);
+    Task<std::int64_t> copy_in(std::string copy_statement, std::string data);
+    // COPY ... TO STDOUT, each row to `sink`; the rows sent.
+    Task<std::int64_t> copy_out(std::string copy_statement, CopySink sink);
+    // Rows of parameters into `table`'s `columns` by COPY (text format), as
+    // asyncpg's copy_records_to_table: the fast way to load many rows.
+    Task<std::int64_t> copy_records(std::string table, std::vector<std::string> columns,
+                                    std::vector<std::vector<Param>> records);
 
     // LISTEN on `channel`; its notifications come through the Listener.
     Task<Listener> listen(std::string channel);
