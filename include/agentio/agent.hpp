@@ -17,6 +17,7 @@
 #include "agentio/agent/run_validated.hpp"
 #include "agentio/agent/run_stream.hpp"
 #include "agentio/agent/tracing.hpp"
+#include "agentio/agent/postgres_session.hpp"
 #include "agentio/agent/redis_session.hpp"
 #include "agentio/agent/session.hpp"
 #include "agentio/agent/tool.hpp"

@@ -2,9 +2,13 @@
 #pragma once
 
 #include "agentio/db/pg/connection.hpp"
+#include "agentio/db/pg/copy.hpp"
 #include "agentio/db/pg/errors.hpp"
+#include "agentio/db/pg/listener.hpp"
 #include "agentio/db/pg/params.hpp"
+#include "agentio/db/pg/pool.hpp"
 #include "agentio/db/pg/rows.hpp"
+#include "agentio/db/pg/transaction.hpp"
 #include "agentio/db/redis/client.hpp"
 #include "agentio/db/redis/command.hpp"
 #include "agentio/db/redis/connection.hpp"

@@ -11,7 +11,8 @@
 //
 // Stores: MemorySession (a process's lifetime), JsonlSession (one message per
 // line in a file, appended and fsync'd, read back after a restart), and
-// RedisSession (redis_session.hpp: shared by processes).
+// RedisSession and PostgresSession (redis_session.hpp, postgres_session.hpp:
+// shared by processes).
 // A session serves one conversation; concurrent runs on one session see each
 // other's messages only once those runs have ended.
 #pragma once
