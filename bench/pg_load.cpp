@@ -4,9 +4,9 @@
 //
 // `tasks` tasks share `connections` pg::Connections (task t uses connection
 // t % connections); each runs its share of the `ops` queries `select $1::int`
-// in turns of `batch`: one query awaited at a time, or `batch` queries sent
-// together (gather) and awaited together, which pipeline mode sends without
-// waiting for each other. Every answer is checked. Prints one JSON line: ops,
+// in turns of `batch`: one query awaited at a time, or `batch` queries as one
+// pg::Pipeline (one round trip, one Sync, as pgbench's \startpipeline).
+// Every answer is checked. Prints one JSON line: ops,
 // seconds, ops_per_s, cpu_seconds (this process).
 #include <agentio/agentio.hpp>
 #include <agentio/db/pg/connection.hpp>
@@ -35,9 +35,9 @@ Task<> worker(pg::Connection& db, int first, int count, int batch) {
             check(rows, i);
             continue;
         }
-        std::vector<Task<pg::Rows>> queries;
-        for (int j = i; j < i + batch; ++j) queries.push_back(db.query("select $1::int", j));
-        const std::vector<pg::Rows> answers = co_await gather(std::move(queries));
+        pg::Pipeline queries;
+        for (int j = i; j < i + batch; ++j) queries.add("select $1::int", j);
+        const std::vector<pg::Rows> answers = co_await db.pipeline(std::move(queries));
         for (int j = 0; j < batch; ++j) check(answers[static_cast<std::size_t>(j)], i + j);
     }
 }

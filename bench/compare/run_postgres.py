@@ -6,9 +6,9 @@ off) and three clients on CPU 0, taking turns: agentio's pg::Connection
 (bench/pg_load.cpp: 64 tasks sharing one pipelined connection), asyncpg
 (bench/compare/pg_twin.py: 64 tasks on a pool) and pgbench (the C reference,
 prepared statements, one connection). `select $1::int`, 100,000 times: one
-query awaited at a time, then in turns of 10 queries sent together (pgbench:
-\\startpipeline ... \\endpipeline; asyncpg has no query pipeline and runs its
-10 in turn). Median of --rounds rounds; the server's CPU per query beside
+query awaited at a time, then in turns of 10 queries sent together (agentio: a
+pg::Pipeline; pgbench: \\startpipeline ... \\endpipeline; asyncpg has no query
+pipeline and runs its 10 in turn). Median of --rounds rounds; the server's CPU per query beside
 each client's.
 
     /usr/bin/python3 bench/compare/run_postgres.py --bin build/release/bin --out docs/BENCHMARKS.md
@@ -189,7 +189,7 @@ def render(args, date, load_before, load_after, elapsed, samples, pinning):
              f"in pipeline mode), asyncpg {py_version} on uvloop (`bench/compare/pg_twin.py`: {args.tasks} tasks on a pool "
              f"of {args.py_connections} connections, since an asyncpg connection runs one query at a time), and `pgbench "
              f"-M prepared -c 1` (the C reference). \"1 at a time\": each task awaits each query; \"10 together\": each "
-             f"task sends 10 and awaits them together (agentio: `gather`, pipelined; pgbench: `\\startpipeline`; asyncpg "
+             f"task sends 10 in one round trip and awaits them together (agentio: a `pg::Pipeline`; pgbench: `\\startpipeline`; asyncpg "
              f"has no query pipeline and runs its 10 in turn on one borrowed connection). Median of {args.rounds} rounds, "
              f"clients taking turns; {'clients on CPU 0, the server on CPU 1' if pinning.enabled else 'no CPU pinning'}. "
              "CPU per query: the client process's user + system time (start-up included) and the server's (postmaster "

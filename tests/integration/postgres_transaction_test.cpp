@@ -259,6 +259,47 @@ TEST_F(PostgresTransactionTest, AStatementThatFailsToPrepareFailsOnlyItself) {
     }(url()));
 }
 
+TEST_F(PostgresTransactionTest, APipelineRunsInOneRoundTripAndTakesEffectWholeOrNotAtAll) {
+    agentio::run([](std::string url) -> Task<> {
+        pg::Connection db = co_await pg::Connection::connect(url);
+        co_await db.execute("create temporary table tx_pipeline (id int)");
+        pg::Pipeline batch;
+        batch.add("insert into tx_pipeline values ($1)", 1).add("insert into tx_pipeline values ($1)", 2);
+        batch.add("select count(*) as n from tx_pipeline");
+        const std::vector<pg::Rows> results = co_await db.pipeline(std::move(batch));
+        EXPECT_EQ(results.size(), 3u);
+        if (results.size() == 3) {
+            EXPECT_EQ(results[0].affected(), 1);
+            EXPECT_EQ(results[2][0].get<std::int64_t>("n"), 2);  // it sees the inserts before it
+        }
+        pg::Pipeline failing;
+        failing.add("insert into tx_pipeline values ($1)", 3);
+        failing.add("insert into tx_pipeline_missing values (1)");
+        failing.add("insert into tx_pipeline values ($1)", 4);
+        std::string sqlstate, detail;
+        try {
+            co_await db.pipeline(std::move(failing));
+        } catch (const pg::PgError& e) {
+            sqlstate = e.sqlstate();
+            detail = e.detail();
+        }
+        EXPECT_EQ(sqlstate, "42P01");
+        EXPECT_NE(detail.find("query 2 of 3 in a pipeline"), std::string::npos) << detail;
+        EXPECT_EQ(co_await count_rows(db, "tx_pipeline"), 2);  // the insert before the failure was rolled back too
+        pg::Pipeline repeated;  // the same text thrice: prepared once, then executed by name
+        for (int i = 0; i < 3; ++i) repeated.add("select $1::int * 2 as twice", i);
+        const std::vector<pg::Rows> twice = co_await db.pipeline(std::move(repeated));
+        const std::vector<pg::Rows> again = co_await db.pipeline(pg::Pipeline().add("select $1::int * 2 as twice", 21));
+        EXPECT_EQ(twice.size(), 3u);
+        if (twice.size() == 3) {
+            EXPECT_EQ(twice[2][0].get<int>("twice"), 4);
+        }
+        EXPECT_EQ(again[0][0].get<int>("twice"), 42);
+        const std::vector<pg::Rows> none = co_await db.pipeline(pg::Pipeline());
+        EXPECT_TRUE(none.empty());
+    }(url()));
+}
+
 TEST_F(PostgresTransactionTest, ListenDeliversNotificationsInOrderUntilTheConnectionEnds) {
     agentio::run([](std::string url) -> Task<> {
         pg::Connection listening = co_await pg::Connection::connect(url);

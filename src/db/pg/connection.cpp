@@ -39,7 +39,8 @@ bool stale_statement(const PgError& error) { return error.sqlstate() == "0A000" 
 
 using Use = StatementCache::Use;
 
-void send(ConnectionState& state, const std::string& sql, const std::vector<const char*>& values, const Use& use) {
+// One query's commands, without the Sync that ends its segment.
+void send_commands(ConnectionState& state, const std::string& sql, const std::vector<const char*>& values, const Use& use) {
     const int count = static_cast<int>(values.size());
     PGconn* conn = state.conn;
     bool sent = false;
@@ -55,8 +56,19 @@ void send(ConnectionState& state, const std::string& sql, const std::vector<cons
         sent = PQsendQueryPrepared(conn, use.name.c_str(), count, values.data(), nullptr, nullptr, 0);
         break;
     }
-    if (!sent || !PQpipelineSync(conn))
-        throw net::ConnectionError(state.peer + ": cannot send the query: " + trimmed(PQerrorMessage(conn)));
+    if (!sent) throw net::ConnectionError(state.peer + ": cannot send the query: " + trimmed(PQerrorMessage(conn)));
+}
+
+void send_sync(ConnectionState& state) {
+    if (!PQpipelineSync(state.conn))
+        throw net::ConnectionError(state.peer + ": cannot send the query: " + trimmed(PQerrorMessage(state.conn)));
+}
+
+std::vector<const char*> values_of(const std::vector<Param>& params) {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const Param& param : params) values.push_back(param ? param->c_str() : nullptr);
+    return values;
 }
 
 // A query's place in the pipeline. If its task leaves before the result
@@ -65,18 +77,18 @@ void send(ConnectionState& state, const std::string& sql, const std::vector<cons
 // carried is forgotten, as nobody will learn whether it succeeded.
 class PendingQuery {
 public:
-    PendingQuery(ConnectionState& state, Pending& pending, const std::string& sql, const Use& use)
-        : state_(state), pending_(pending), sql_(sql), use_(use) {
+    // `sqls` and `uses`: the segment's `count` queries and how each was sent.
+    PendingQuery(ConnectionState& state, Pending& pending, const std::string* sqls, const Use* uses, std::size_t count)
+        : state_(state), pending_(pending), sqls_(sqls), uses_(uses), count_(count) {
         state_.waiting.push_back(&pending_);
     }
     ~PendingQuery() {
         if (pending_.done.is_set()) return;
         const bool running = !state_.waiting.empty() && state_.waiting.front() == &pending_;
         state_.forget(pending_);
-        if (use_.how == Use::How::Prepare) {
-            state_.statements.forget(sql_);
-            state_.deallocate_evicted();
-        }
+        for (std::size_t i = 0; i < count_; ++i)
+            if (uses_[i].how == Use::How::Prepare) state_.statements.forget(sqls_[i]);
+        state_.deallocate_evicted();
         if (!running) return;
         try {
             state_.cancel_running();
@@ -91,25 +103,26 @@ public:
 private:
     ConnectionState& state_;
     Pending& pending_;
-    const std::string& sql_;
-    const Use& use_;
+    const std::string* sqls_;
+    const Use* uses_;
+    std::size_t count_;
 };
 
 }  // namespace
 
 Task<Rows> run_query(std::shared_ptr<ConnectionState> self, std::string sql, std::vector<Param> params) {
-    std::vector<const char*> values;
-    values.reserve(params.size());
-    for (const Param& param : params) values.push_back(param ? param->c_str() : nullptr);
+    const std::vector<const char*> values = values_of(params);
     for (int attempt = 0;; ++attempt) {
         Task<> turn = self->wait_for_turn();
         co_await std::move(turn);
         const Use use = self->statements.use(sql);
+        self->hold_output();
         self->deallocate_evicted();
-        send(*self, sql, values, use);
+        send_commands(*self, sql, values, use);
+        send_sync(*self);
         Pending pending;
         pending.prepares = use.how == Use::How::Prepare;
-        PendingQuery queued(*self, pending, sql, use);
+        PendingQuery queued(*self, pending, &sql, &use, 1);
         self->wake_flusher.set();
         co_await pending.done.wait();
         if (pending.error) std::rethrow_exception(pending.error);
@@ -126,6 +139,74 @@ Task<Rows> run_query(std::shared_ptr<ConnectionState> self, std::string sql, std
         }
         throw error;
     }
+}
+
+Task<std::vector<Rows>> run_pipeline(std::shared_ptr<ConnectionState> self, Pipeline pipeline) {
+    std::vector<Rows> out;
+    if (pipeline.empty()) co_return out;
+    const std::vector<Pipeline::Query>& queries = pipeline.queries();
+    Task<> turn = self->wait_for_turn();
+    co_await std::move(turn);
+    std::vector<std::string> sqls;
+    std::vector<Use> uses;
+    sqls.reserve(queries.size());
+    uses.reserve(queries.size());
+    std::size_t expected = 0;  // results: one per command sent (a Prepare is one)
+    for (const Pipeline::Query& query : queries) {
+        sqls.push_back(query.sql);
+        uses.push_back(self->statements.use(query.sql));
+        expected += uses.back().how == Use::How::Prepare ? 2 : 1;
+    }
+    self->hold_output();
+    self->deallocate_evicted();
+    for (std::size_t i = 0; i < queries.size(); ++i) send_commands(*self, sqls[i], values_of(queries[i].params), uses[i]);
+    send_sync(*self);
+    std::vector<std::shared_ptr<pg_result>> results;
+    results.reserve(expected);
+    Pending pending;
+    pending.all = &results;
+    PendingQuery queued(*self, pending, sqls.data(), uses.data(), sqls.size());
+    self->wake_flusher.set();
+    co_await pending.done.wait();
+    if (pending.error) std::rethrow_exception(pending.error);
+    if (results.size() != expected)
+        throw net::ConnectionError(fmt::format("{}: a pipeline of {} commands got {} results", self->peer, expected,
+                                               results.size()));
+    std::size_t next = 0;
+    const PGresult* failed = nullptr;  // the first error; the server skipped what came after it
+    std::size_t failed_at = 0;
+    const auto note_failure = [&](const PGresult* result, std::size_t index) {
+        const ExecStatusType status = PQresultStatus(result);
+        if (failed != nullptr || status == PGRES_PIPELINE_ABORTED) return;
+        failed = result;
+        failed_at = index;
+    };
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+        if (uses[i].how == Use::How::Prepare) {
+            const PGresult* prepared = results[next++].get();
+            const bool ok = PQresultStatus(prepared) == PGRES_COMMAND_OK;
+            self->statements.prepared(sqls[i], uses[i].name, ok);
+            if (!ok) note_failure(prepared, i);
+        }
+        std::shared_ptr<pg_result>& result = results[next++];
+        const ExecStatusType status = PQresultStatus(result.get());
+        if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK || status == PGRES_EMPTY_QUERY) {
+            out.emplace_back(std::move(result));
+            continue;
+        }
+        note_failure(result.get(), i);
+        if (failed == result.get() && uses[i].how == Use::How::Execute && stale_statement(error_of(failed, sqls[i])))
+            self->statements.forget(sqls[i]);
+    }
+    self->deallocate_evicted();
+    if (failed != nullptr) {
+        const PgError error = error_of(failed, sqls[failed_at]);
+        PgError::Fields fields{error.sqlstate(), error.message(), error.detail(), error.hint(), error.query()};
+        fields.detail += fmt::format("{}query {} of {} in a pipeline, which was rolled back",
+                                     fields.detail.empty() ? "" : "; ", failed_at + 1, queries.size());
+        throw PgError(std::move(fields));
+    }
+    co_return out;
 }
 
 }  // namespace detail
@@ -190,6 +271,10 @@ Task<Rows> Connection::query_params(std::string sql, std::vector<Param> params) 
 
 Task<std::int64_t> Connection::execute_params(std::string sql, std::vector<Param> params) {
     return run_command(state_, std::move(sql), std::move(params));
+}
+
+Task<std::vector<Rows>> Connection::pipeline(Pipeline queries) {
+    return detail::run_pipeline(state_, std::move(queries));
 }
 
 Task<Listener> Connection::listen(std::string channel) { return listen_on(state_, std::move(channel)); }

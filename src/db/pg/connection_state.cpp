@@ -2,7 +2,10 @@
 // queries (unawaited segments, the server-side cancel, notifications).
 #include "connection_state.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -70,6 +73,23 @@ void detail::ConnectionState::check_open() const {
     throw net::ConnectionError(peer + ": the connection is closed");
 }
 
+void detail::ConnectionState::hold_output() noexcept {
+    if (corked || !can_cork || !io.is_open()) return;
+    const int on = 1;
+    if (::setsockopt(io.fd(), IPPROTO_TCP, TCP_CORK, &on, sizeof on) != 0) {
+        can_cork = false;
+        return;
+    }
+    corked = true;
+}
+
+void detail::ConnectionState::release_output() noexcept {
+    if (!corked) return;
+    corked = false;
+    const int off = 0;
+    (void)::setsockopt(io.fd(), IPPROTO_TCP, TCP_CORK, &off, sizeof off);
+}
+
 Task<> detail::ConnectionState::wait_for_turn() {
     for (;;) {
         check_open();
@@ -125,6 +145,7 @@ void detail::ConnectionState::forget(const detail::Pending& pending) noexcept {
 
 void detail::ConnectionState::send_unawaited(const std::string& sql) noexcept {
     if (!open) return;
+    hold_output();
     if (!PQsendQueryParams(conn, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) || !PQpipelineSync(conn)) {
         fail_all(std::make_exception_ptr(
             net::ConnectionError(peer + ": cannot send " + sql + ": " + detail::trimmed(PQerrorMessage(conn)))));
@@ -182,6 +203,10 @@ void detail::ConnectionState::drain_results() {
             continue;
         }
         if (pending == nullptr) continue;
+        if (pending->all != nullptr) {
+            pending->all->push_back(std::move(owned));
+            continue;
+        }
         const bool failed = is_error(result);
         if (failed && pending->prepares && pending->results == 0) pending->prepare_failed = true;
         ++pending->results;
@@ -233,6 +258,7 @@ Task<> detail::ConnectionState::flush_loop(std::shared_ptr<ConnectionState> self
             for (;;) {
                 const int left = PQflush(self->conn);
                 if (left == 0) {
+                    self->release_output();
                     self->output_flushed.set();
                     break;
                 }

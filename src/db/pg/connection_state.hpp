@@ -47,6 +47,8 @@ namespace detail {
 struct Pending {
     Event done;
     std::shared_ptr<pg_result> result;  // the segment's first error, else its last result
+    // A pipeline's segment wants every result, in order, here instead.
+    std::vector<std::shared_ptr<pg_result>>* all = nullptr;
     std::exception_ptr error;
     bool prepares = false;  // the segment opens with a Prepare
     bool prepare_failed = false;
@@ -78,6 +80,12 @@ struct ConnectionState {
     ino_t socket_id = 0;  // which socket `io` duplicates
     std::deque<Pending*> waiting;
     Event wake_flusher;
+    // TCP_CORK while a loop iteration's queries are queued: libpq (15) sends
+    // at every Sync, a system call and a loopback transmit per query; corked,
+    // those sends only fill the socket's buffer, and the flusher's uncork
+    // sends the iteration's queries together.
+    bool corked = false;
+    bool can_cork = true;  // false on a Unix socket
     bool open = true;
     std::exception_ptr end;
     StatementCache statements;
@@ -98,6 +106,9 @@ struct ConnectionState {
     // Resumes when the socket is readable (or writable).
     Task<> ready(bool write);
     void check_open() const;
+    // Corks the socket until the flusher has sent what this iteration queues.
+    void hold_output() noexcept;
+    void release_output() noexcept;
     // Waits while another scope holds the connection.
     Task<> wait_for_turn();
     // The running task is inside the scope that holds the connection.

@@ -51,6 +51,7 @@
 #include "agentio/db/pg/copy.hpp"
 #include "agentio/db/pg/listener.hpp"
 #include "agentio/db/pg/params.hpp"
+#include "agentio/db/pg/pipeline.hpp"
 #include "agentio/db/pg/rows.hpp"
 #include "agentio/db/pg/transaction.hpp"
 
@@ -86,6 +87,10 @@ public:
     }
     Task<Rows> query_params(std::string sql, std::vector<Param> params);
     Task<std::int64_t> execute_params(std::string sql, std::vector<Param> params);
+
+    // Every query of `queries` in one round trip, as one unit; their results
+    // in order. See pipeline.hpp.
+    Task<std::vector<Rows>> pipeline(Pipeline queries);
 
     // Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it
     // throws or is cancelled (the exception goes on). See transaction.hpp.
