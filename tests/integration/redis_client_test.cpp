@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "integration/redis_server.hpp"
+#include "net/tls_support.hpp"
 
 using namespace agentio;
 using namespace agentio::db;
@@ -385,6 +386,29 @@ TEST_P(RedisServerLifeTest, APasswordIsSentAndAWrongOneIsNamed) {
         }
         EXPECT_NE(missing.find("NOAUTH"), std::string::npos) << missing;
     }(good, bad, none));
+}
+
+TEST_P(RedisServerLifeTest, RedissSpeaksTlsAndChecksTheServersCertificate) {
+    if (!testkit::have_openssl_cli()) GTEST_SKIP() << "needs the openssl command line";
+    const testkit::TestCertificates& certs = testkit::test_certificates();
+    RedisServer server(itest::RedisServerConfig{.tls_cert = certs.server_cert, .tls_key = certs.server_key, .tls_ca = certs.ca_cert});
+    redis::Options trusted = redis::Options::from_url("rediss://localhost:" + std::to_string(server.port()));
+    trusted.protocol = GetParam();
+    trusted.tls_options.ca_file = certs.ca_cert;
+    redis::Options untrusted = trusted;
+    untrusted.tls_options.ca_file.clear();  // the system's CAs do not know ours
+    run_with([](redis::Options trusted, redis::Options untrusted) -> Task<> {
+        redis::Client client(trusted);
+        EXPECT_TRUE(co_await client.set("over", "tls"));
+        EXPECT_EQ(co_await client.get("over"), "tls");
+        std::string refused;
+        try {
+            co_await redis::Client(untrusted).get("over");
+        } catch (const net::ConnectionError& e) {  // net::TlsError is one
+            refused = e.what();
+        }
+        EXPECT_NE(refused.find("certificate"), std::string::npos) << refused;
+    }(trusted, untrusted));
 }
 
 TEST_P(RedisServerLifeTest, AKilledServerFailsTheWaitingCommandsAndTheClientReconnectsWhenItIsBack) {

@@ -20,6 +20,9 @@ inline constexpr const char* redis_server_binary = "/usr/bin/redis-server";
 
 struct RedisServerConfig {
     std::string password = {};  // requirepass; empty: none
+    // TLS only (the port speaks TLS, plain TCP is off) with this certificate,
+    // key and CA; empty: plain TCP.
+    std::string tls_cert = {}, tls_key = {}, tls_ca = {};
 };
 
 class RedisServer {
@@ -58,6 +61,14 @@ public:
         if (!config_.password.empty()) {
             argv.push_back("--requirepass");
             argv.push_back(config_.password);
+        }
+        if (!config_.tls_cert.empty()) {
+            argv[2] = "0";  // --port 0: no plain TCP
+            for (const std::string& arg : {std::string("--tls-port"), std::to_string(port_), std::string("--tls-cert-file"),
+                                           config_.tls_cert, std::string("--tls-key-file"), config_.tls_key,
+                                           std::string("--tls-ca-cert-file"), config_.tls_ca,
+                                           std::string("--tls-auth-clients"), std::string("no")})
+                argv.push_back(arg);
         }
         process_ = std::make_unique<Process>(argv);
         return wait_until_accepts(port_, *process_, Millis(20000));
