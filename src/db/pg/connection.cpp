@@ -17,22 +17,6 @@ namespace detail {
 
 namespace {
 
-std::string field(const PGresult* result, int code) {
-    const char* value = PQresultErrorField(result, code);
-    return value != nullptr ? value : "";
-}
-
-PgError error_of(const PGresult* failed, const std::string& sql) {
-    PgError::Fields fields;
-    fields.sqlstate = field(failed, PG_DIAG_SQLSTATE);
-    fields.message = field(failed, PG_DIAG_MESSAGE_PRIMARY);
-    if (fields.message.empty()) fields.message = trimmed(PQresultErrorMessage(failed));
-    fields.detail = field(failed, PG_DIAG_MESSAGE_DETAIL);
-    fields.hint = field(failed, PG_DIAG_MESSAGE_HINT);
-    fields.query = sql;
-    return PgError(std::move(fields));
-}
-
 // The server no longer has the plan we prepared: the table changed under it
 // ("cached plan must not change result type"), or the statement is gone.
 bool stale_statement(const PgError& error) { return error.sqlstate() == "0A000" || error.sqlstate() == "26000"; }

@@ -27,6 +27,24 @@ std::string trimmed(const char* message) {
     return text;
 }
 
+PgError error_of(const PGresult* failed, const std::string& sql) {
+    const auto field = [&](int code) {
+        const char* value = PQresultErrorField(failed, code);
+        return std::string(value != nullptr ? value : "");
+    };
+    PgError::Fields fields;
+    fields.sqlstate = field(PG_DIAG_SQLSTATE);
+    fields.message = field(PG_DIAG_MESSAGE_PRIMARY);
+    if (fields.message.empty()) fields.message = trimmed(PQresultErrorMessage(failed));
+    fields.detail = field(PG_DIAG_MESSAGE_DETAIL);
+    // Where it happened: "COPY items, line 3, column id: ...", a PL/pgSQL line.
+    const std::string context = field(PG_DIAG_CONTEXT);
+    if (!context.empty()) fields.detail += (fields.detail.empty() ? "" : "; ") + context;
+    fields.hint = field(PG_DIAG_MESSAGE_HINT);
+    fields.query = sql;
+    return PgError(std::move(fields));
+}
+
 }  // namespace detail
 
 namespace {

@@ -37,6 +37,7 @@
 #include "agentio/core/lock.hpp"
 #include "agentio/core/task.hpp"
 #include "agentio/db/pg/connection.hpp"
+#include "agentio/db/pg/errors.hpp"
 #include "agentio/net/io_handle.hpp"
 #include "statement_cache.hpp"
 
@@ -67,6 +68,8 @@ inline ContextVar<HoldMark> holding{"agentio.pg.holding"};
 
 // libpq's messages end with a newline; ours do not.
 std::string trimmed(const char* message);
+// A failed result as the PgError that says it, with the query.
+PgError error_of(const PGresult* failed, const std::string& sql);
 
 
 struct ConnectionState {

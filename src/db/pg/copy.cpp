@@ -44,23 +44,6 @@ private:
     bool finished_ = false;
 };
 
-PgError error_of(const PGresult* failed, const std::string& sql) {
-    PgError::Fields fields;
-    const auto field = [&](int code) {
-        const char* value = PQresultErrorField(failed, code);
-        return std::string(value != nullptr ? value : "");
-    };
-    fields.sqlstate = field(PG_DIAG_SQLSTATE);
-    fields.message = field(PG_DIAG_MESSAGE_PRIMARY);
-    if (fields.message.empty()) fields.message = detail::trimmed(PQresultErrorMessage(failed));
-    fields.detail = field(PG_DIAG_MESSAGE_DETAIL);
-    const std::string context = field(PG_DIAG_CONTEXT);  // "COPY items, line 3, column id: ..."
-    if (!context.empty()) fields.detail += (fields.detail.empty() ? "" : "; ") + context;
-    fields.hint = field(PG_DIAG_MESSAGE_HINT);
-    fields.query = sql;
-    return PgError(std::move(fields));
-}
-
 struct Copy {
     std::shared_ptr<detail::ConnectionState> self;
     std::string sql;
@@ -122,7 +105,7 @@ struct Copy {
         if (last) throw net::ConnectionError(self->peer + ": more results than one after COPY");
         mode.finished();
         if (!result) throw net::ConnectionError(self->peer + ": no result for COPY");
-        if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) throw error_of(result.get(), sql);
+        if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) throw detail::error_of(result.get(), sql);
         co_return std::atoll(PQcmdTuples(result.get()));
     }
 };
@@ -226,7 +209,7 @@ Task<std::int64_t> run_copy(std::shared_ptr<detail::ConnectionState> self, std::
         Task<Result> closing = copy.next_result();
         Result last = co_await std::move(closing);
         mode.finished();
-        if (PQresultStatus(failure.get()) == PGRES_FATAL_ERROR) throw error_of(failure.get(), sql);
+        if (PQresultStatus(failure.get()) == PGRES_FATAL_ERROR) throw detail::error_of(failure.get(), sql);
         throw Error("postgres: not a COPY statement: " + sql);
     }
     Task<std::int64_t> finishing = copy.finish(mode);
