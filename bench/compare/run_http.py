@@ -204,10 +204,12 @@ def children_cpu_seconds():
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def tree_cpu_seconds(pid):
+def tree_cpu_seconds(pid, reaped=False):
     """CPU time (user + system) used so far by `pid` and its descendants
-    (nginx: the master and its worker)."""
-    parents, cpu = {}, {}
+    (nginx: the master and its worker); with `reaped`, also that of the
+    children `pid` has waited for (PostgreSQL's backends, one per connection,
+    come and go)."""
+    parents, cpu, total = {}, {}, 0.0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -218,7 +220,9 @@ def tree_cpu_seconds(pid):
             continue  # exited meanwhile
         parents[int(entry)] = int(fields[1])
         cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
-    total, todo = 0.0, [pid]
+        if reaped and int(entry) == pid:
+            total += (int(fields[13]) + int(fields[14])) / TICK  # cutime, cstime
+    todo = [pid]
     while todo:
         p = todo.pop()
         total += cpu.get(p, 0.0)

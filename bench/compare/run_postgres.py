@@ -26,8 +26,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run_http import (TICK, Pinning, children_cpu_seconds, free_port, loadavg, machine, run_json,  # noqa: E402
-                      tool_version, write_section)
+from run_http import (Pinning, children_cpu_seconds, free_port, loadavg, machine, run_json,  # noqa: E402
+                      tool_version, tree_cpu_seconds, write_section)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BEGIN, END = "<!-- postgres:begin -->", "<!-- postgres:end -->"
@@ -43,27 +43,8 @@ def as_server_user(cmd):
 
 
 def server_cpu_seconds(pid):
-    """The postmaster's CPU, its live backends', and that of the backends it
-    has reaped (its cutime and cstime): connections come and go per client."""
-    parents, cpu, reaped = {}, {}, 0.0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry)] = int(fields[1])
-        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / TICK
-        if int(entry) == pid:
-            reaped = (int(fields[13]) + int(fields[14])) / TICK
-    total, todo = reaped, [pid]
-    while todo:
-        p = todo.pop()
-        total += cpu.get(p, 0.0)
-        todo += [child for child, parent in parents.items() if parent == p]
-    return total
+    """The postmaster's CPU, its live backends' and that of those it reaped."""
+    return tree_cpu_seconds(pid, reaped=True)
 
 
 class Postgres:

@@ -51,6 +51,7 @@
 #include "agentio/db/pg/copy.hpp"
 #include "agentio/db/pg/listener.hpp"
 #include "agentio/db/pg/params.hpp"
+#include "agentio/db/pg/query_methods.hpp"
 #include "agentio/db/pg/pipeline.hpp"
 #include "agentio/db/pg/rows.hpp"
 #include "agentio/db/pg/transaction.hpp"
@@ -67,7 +68,7 @@ struct ConnectOptions {
     std::size_t statement_cache_size = 100;
 };
 
-class Connection {
+class Connection : public QueryMethods<Connection> {
 public:
     static Task<Connection> connect(std::string conninfo, ConnectOptions options = {});
 
@@ -75,16 +76,6 @@ public:
     Connection& operator=(Connection&&) noexcept;
     ~Connection();
 
-    // The query's rows (or, for a command, its count in Rows::affected()).
-    template <class... Args>
-    Task<Rows> query(std::string_view sql, const Args&... args) {
-        return query_params(std::string(sql), std::vector<Param>{to_param(args)...});
-    }
-    // A command's affected row count (INSERT, UPDATE, DELETE, ...).
-    template <class... Args>
-    Task<std::int64_t> execute(std::string_view sql, const Args&... args) {
-        return execute_params(std::string(sql), std::vector<Param>{to_param(args)...});
-    }
     Task<Rows> query_params(std::string sql, std::vector<Param> params);
     Task<std::int64_t> execute_params(std::string sql, std::vector<Param> params);
 

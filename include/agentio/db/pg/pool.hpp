@@ -41,6 +41,7 @@
 #include "agentio/core/semaphore.hpp"
 #include "agentio/core/task.hpp"
 #include "agentio/db/pg/connection.hpp"
+#include "agentio/db/pg/query_methods.hpp"
 
 namespace agentio::db::pg {
 
@@ -90,7 +91,7 @@ private:
     TimePoint created_;
 };
 
-class Pool {
+class Pool : public QueryMethods<Pool> {
 public:
     static Task<Pool> create(std::string conninfo, PoolOptions options = {});
 
@@ -100,14 +101,6 @@ public:
 
     Task<PooledConnection> acquire();
 
-    template <class... Args>
-    Task<Rows> query(std::string_view sql, const Args&... args) {
-        return query_params(std::string(sql), std::vector<Param>{to_param(args)...});
-    }
-    template <class... Args>
-    Task<std::int64_t> execute(std::string_view sql, const Args&... args) {
-        return execute_params(std::string(sql), std::vector<Param>{to_param(args)...});
-    }
     Task<Rows> query_params(std::string sql, std::vector<Param> params);
     Task<std::int64_t> execute_params(std::string sql, std::vector<Param> params);
     // A transaction on a borrowed connection (see transaction.hpp).

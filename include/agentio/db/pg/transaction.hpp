@@ -29,6 +29,7 @@
 
 #include "agentio/core/task.hpp"
 #include "agentio/db/pg/params.hpp"
+#include "agentio/db/pg/query_methods.hpp"
 #include "agentio/db/pg/rows.hpp"
 
 namespace agentio::db::pg {
@@ -47,16 +48,8 @@ struct ConnectionState;
 }
 using TransactionBody = std::function<Task<>(Transaction&)>;
 
-class Transaction {
+class Transaction : public QueryMethods<Transaction> {
 public:
-    template <class... Args>
-    Task<Rows> query(std::string_view sql, const Args&... args) {
-        return query_params(std::string(sql), std::vector<Param>{to_param(args)...});
-    }
-    template <class... Args>
-    Task<std::int64_t> execute(std::string_view sql, const Args&... args) {
-        return execute_params(std::string(sql), std::vector<Param>{to_param(args)...});
-    }
     Task<Rows> query_params(std::string sql, std::vector<Param> params);
     Task<std::int64_t> execute_params(std::string sql, std::vector<Param> params);
 
