@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "integration/postgres_server.hpp"
+#include "net/tls_support.hpp"
 
 using namespace agentio;
 using namespace agentio::db;
@@ -237,6 +238,34 @@ TEST_F(PostgresClientTest, ConnectErrorsSayWhy) {
         }
         EXPECT_NE(third.find("postgres connection string: "), std::string::npos) << third;
     }(refused, no_database));
+}
+
+TEST_F(PostgresClientTest, SslModeVerifyFullSpeaksTlsAndChecksTheServersName) {
+    if (!testkit::have_openssl_cli()) GTEST_SKIP() << "needs the openssl command line";
+    const testkit::TestCertificates& certs = testkit::test_certificates();
+    PostgresServer server(itest::PostgresServerConfig{.ssl_cert = certs.server_cert, .ssl_key = certs.server_key});
+    const std::string base = "postgresql://agentio@localhost:" + std::to_string(server.port()) + "/postgres";
+    const std::string verified = base + "?sslmode=verify-full&sslrootcert=" + certs.ca_cert;
+    const std::string unknown_ca = base + "?sslmode=verify-full&sslrootcert=" + certs.self_signed_cert;
+    agentio::run([](std::string verified, std::string unknown_ca) -> Task<> {
+        pg::Connection db = co_await pg::Connection::connect(verified);
+        // Many results at once: libpq reads them through TLS records, so
+        // bytes can wait in the TLS layer with the socket itself drained.
+        std::vector<Task<pg::Rows>> queries;
+        for (int i = 0; i < 200; ++i) queries.push_back(db.query("select $1::int as i, repeat('x', 3000) as pad", i));
+        const std::vector<pg::Rows> answers = co_await gather(std::move(queries));
+        EXPECT_EQ(answers.size(), 200u);
+        EXPECT_EQ(answers.back()[0].get<int>("i"), 199);
+        pg::Rows ssl = co_await db.query("select ssl from pg_stat_ssl where pid = pg_backend_pid()");
+        EXPECT_TRUE(ssl[0].get<bool>("ssl"));
+        std::string refused;
+        try {
+            co_await pg::Connection::connect(unknown_ca);
+        } catch (const net::ConnectionError& e) {
+            refused = e.what();
+        }
+        EXPECT_NE(refused.find("certificate verify failed"), std::string::npos) << refused;
+    }(verified, unknown_ca));
 }
 
 TEST_F(PostgresClientTest, AKilledServerFailsTheQueriesWaitingOnIt) {

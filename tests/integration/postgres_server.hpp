@@ -8,7 +8,9 @@
 // Debian's package creates, through setpriv (which execs, so signals reach
 // the server itself). Stopped by its destructor with a fast shutdown
 // (SIGINT), then SIGKILL if it lingers; kill() and start() take it down and
-// bring it back on the same port.
+// bring it back on the same port. With a certificate and key it also speaks
+// TLS (ssl=on), the files copied into the data directory for the server's
+// user.
 #pragma once
 
 #include <pwd.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +29,10 @@ namespace agentio::itest {
 
 inline constexpr const char* postgres_bin_dir = "/usr/lib/postgresql/15/bin";
 
+struct PostgresServerConfig {
+    std::string ssl_cert = {}, ssl_key = {};  // empty: no TLS
+};
+
 class PostgresServer {
 public:
     static bool available() {
@@ -33,7 +40,7 @@ public:
                (::geteuid() != 0 || (::getpwnam("postgres") != nullptr && have_program("/usr/bin/setpriv")));
     }
 
-    PostgresServer() {
+    explicit PostgresServer(PostgresServerConfig config = {}) : config_(std::move(config)) {
         data_ = dir_.file("data");
         ::mkdir(data_.c_str(), 0700);
         if (::geteuid() == 0) {
@@ -46,6 +53,7 @@ public:
                                        "agentio", "-E", "UTF8", "--no-sync"}));
         const ExitStatus status = run_to_end(initdb, Millis(120000));
         if (!status.success()) throw std::runtime_error("initdb failed: " + initdb.describe());
+        if (!config_.ssl_cert.empty()) install_tls_files();
         std::string failures;
         for (int attempt = 0; attempt < 3; ++attempt) {
             port_ = free_port();
@@ -88,7 +96,8 @@ public:
         process_ = std::make_unique<Process>(as_server_user(
             {std::string(postgres_bin_dir) + "/postgres", "-D", data_, "-p", std::to_string(port_), "-k", data_, "-c",
              "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off", "-c",
-             "synchronous_commit=off", "-c", "max_connections=200"}));
+             "synchronous_commit=off", "-c", "max_connections=200", "-c",
+             config_.ssl_cert.empty() ? "ssl=off" : "ssl=on"}));
         if (!wait_until_accepts(port_, *process_, Millis(30000))) return false;
         // Accepting is not ready: until recovery ends it answers "the
         // database system is starting up". pg_isready says when it is.
@@ -102,6 +111,20 @@ public:
     }
 
 private:
+    // The server reads server.crt and server.key from its data directory by
+    // default, and wants the key readable by its user only.
+    void install_tls_files() {
+        const std::filesystem::path data(data_);
+        std::filesystem::copy_file(config_.ssl_cert, data / "server.crt");
+        std::filesystem::copy_file(config_.ssl_key, data / "server.key");
+        ::chmod((data / "server.key").c_str(), 0600);
+        if (::geteuid() != 0) return;
+        const passwd* user = ::getpwnam("postgres");
+        for (const char* name : {"server.crt", "server.key"})
+            if (::chown((data / name).c_str(), user->pw_uid, user->pw_gid) != 0)
+                throw std::runtime_error("cannot chown " + (data / name).string());
+    }
+
     static std::vector<std::string> as_server_user(std::vector<std::string> argv) {
         if (::geteuid() != 0) return argv;
         std::vector<std::string> wrapped{"/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"};
@@ -116,6 +139,7 @@ private:
         process_.reset();
     }
 
+    PostgresServerConfig config_;
     TempDir dir_;
     std::string data_;
     std::uint16_t port_ = 0;
