@@ -213,6 +213,21 @@ TEST_F(PostgresClientTest, AHostNameIsResolvedOnTheLoop) {
     }(by_name));
 }
 
+TEST_F(PostgresClientTest, AUnixSocketServesAsTcpDoes) {
+    const itest::PostgresServer& server = itest::shared_postgres_server();
+    const std::string local = "host=" + server.socket_dir() + " port=" + std::to_string(server.port()) +
+                              " user=agentio dbname=postgres";
+    agentio::run([](std::string local) -> Task<> {
+        pg::Connection db = co_await pg::Connection::connect(local);
+        std::vector<Task<pg::Rows>> queries;
+        for (int i = 0; i < 100; ++i) queries.push_back(db.query("select $1::int as i", i));
+        const std::vector<pg::Rows> answers = co_await gather(std::move(queries));
+        EXPECT_EQ(answers[99][0].get<int>("i"), 99);
+        pg::Rows where = co_await db.query("select inet_client_addr() is null as local");
+        EXPECT_TRUE(where[0].get<bool>("local"));  // no TCP peer address: the Unix socket
+    }(local));
+}
+
 TEST_F(PostgresClientTest, ConnectErrorsSayWhy) {
     const std::uint16_t closed = itest::free_port();
     const std::string refused = "postgresql://agentio@127.0.0.1:" + std::to_string(closed) + "/postgres";

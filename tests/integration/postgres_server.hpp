@@ -72,6 +72,8 @@ public:
     PostgresServer& operator=(const PostgresServer&) = delete;
 
     std::uint16_t port() const noexcept { return port_; }
+    // Where its Unix socket is (`host` in a connection string).
+    const std::string& socket_dir() const noexcept { return data_; }
     std::string url(const std::string& database = "postgres") const {
         return "postgresql://agentio@127.0.0.1:" + std::to_string(port_) + "/" + database;
     }
