@@ -68,6 +68,18 @@ TEST(PgValues, NameTheColumnOfAValueThatDoesNotConvert) {
               "column \"at\": `yesterday` is not a timestamp with time zone");
 }
 
+TEST(PgValues, ATimestampBeyondWhatSystemClockHoldsIsAnErrorNotAWrappedTime) {
+    using Time = std::chrono::system_clock::time_point;
+    using detail::from_text;
+    EXPECT_EQ(value_error_of([] { from_text<Time>("6026-12-06 07:28:19.123456+05:30", "at"); }),
+              "column \"at\": `6026-12-06 07:28:19.123456+05:30` is not a timestamp within std::chrono::system_clock's "
+              "range (the years 1678 to 2261)");
+    EXPECT_EQ(value_error_of([] { from_text<Time>("2026-13-06 07:28:19+00", "at"); }),
+              "column \"at\": `2026-13-06 07:28:19+00` is not a timestamp with time zone");
+    const Time edge = from_text<Time>("2261-12-31 23:59:59.999999+00", "at");
+    EXPECT_EQ(std::chrono::duration_cast<std::chrono::microseconds>(edge.time_since_epoch()).count(), 9'214'646'399'999'999);
+}
+
 TEST(PgErrors, SayTheStateTheMessageTheDetailAndTheQuery) {
     const PgError error({.sqlstate = "23505", .message = "duplicate key value violates unique constraint \"items_pkey\"",
                          .detail = "Key (id)=(1) already exists.", .hint = "", .query = "insert into items values ($1)"});

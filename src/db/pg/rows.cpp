@@ -125,7 +125,8 @@ std::chrono::system_clock::time_point parse_timestamp(std::string_view text, std
         }
         offset_seconds = sign * (hours * 3600 + minutes * 60 + seconds);
     }
-    if (at != text.size()) unreadable(text, column, "a timestamp with time zone");
+    if (at != text.size() || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+        unreadable(text, column, "a timestamp with time zone");
     std::tm utc{};
     utc.tm_year = year - 1900;
     utc.tm_mon = month - 1;
@@ -134,7 +135,14 @@ std::chrono::system_clock::time_point parse_timestamp(std::string_view text, std
     utc.tm_min = minute;
     utc.tm_sec = second;
     const std::int64_t seconds = static_cast<std::int64_t>(::timegm(&utc)) - offset_seconds;
-    return std::chrono::system_clock::time_point(std::chrono::microseconds(seconds * 1'000'000 + micros));
+    // system_clock counts nanoseconds in 64 bits: about 1678 to 2261. The
+    // server's range is far wider (and has 'infinity'): say so, never wrap.
+    constexpr std::int64_t kLimit =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::duration::max()).count() - 1;
+    if (seconds > kLimit || seconds < -kLimit)
+        unreadable(text, column, "a timestamp within std::chrono::system_clock's range (the years 1678 to 2261)");
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::microseconds(seconds * 1'000'000 + micros)));
 }
 
 std::vector<std::optional<std::string>> parse_array(std::string_view text, std::string_view column) {
