@@ -31,7 +31,11 @@
 //   sent a cancel request (on a connection of its own, as psql's Ctrl-C), so
 //   the statement stops and the queries behind it run; its result is dropped
 //   when it comes. A query cancelled before the server reached it still runs
-//   (it has left in the pipeline) and its result is dropped.
+//   (it has left in the pipeline) and its result is dropped. PostgreSQL
+//   cancels whatever the connection runs when the request lands: if the
+//   query ends just before, the next one in the pipeline can be cancelled
+//   instead, and fails with SQLSTATE 57014 (a clear error, never a lost or
+//   shifted result).
 // - A connection that breaks fails every waiting query with
 //   net::ConnectionError naming the server, and stays closed.
 // - transaction() holds the connection for its scope: queries made inside
