@@ -230,6 +230,16 @@ def tree_cpu_seconds(pid, reaped=False):
     return total
 
 
+def timed(cmd, server_pid, timeout=600, reaped=False):
+    """The command's JSON line, plus its own CPU and the server's (see
+    tree_cpu_seconds for `reaped`) over its run, measured from outside."""
+    cpu0, server0 = children_cpu_seconds(), tree_cpu_seconds(server_pid, reaped)
+    sample = run_json(cmd, timeout=timeout)
+    sample["process_cpu_seconds"] = children_cpu_seconds() - cpu0
+    sample["server_cpu_seconds"] = tree_cpu_seconds(server_pid, reaped) - server0
+    return sample
+
+
 def run_wrk(pinning, url, duration, warmup, server_pid=None):
     """requests/s of `wrk -t1 -c64` over `duration` seconds, after a `warmup`
     run; with the CPU time per request of wrk and, given its pid, of the server."""

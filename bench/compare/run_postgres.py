@@ -27,7 +27,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from run_http import (Pinning, children_cpu_seconds, free_port, loadavg, machine, run_json,  # noqa: E402
-                      tool_version, tree_cpu_seconds, write_section)
+                      timed, tool_version, tree_cpu_seconds, write_section)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BEGIN, END = "<!-- postgres:begin -->", "<!-- postgres:end -->"
@@ -87,14 +87,6 @@ class Postgres:
                 self.proc.wait()
 
 
-def timed(cmd, server_pid):
-    cpu0, server0 = children_cpu_seconds(), server_cpu_seconds(server_pid)
-    sample = run_json(cmd, timeout=900)
-    sample["process_cpu_seconds"] = children_cpu_seconds() - cpu0
-    sample["server_cpu_seconds"] = server_cpu_seconds(server_pid) - server0
-    return sample
-
-
 def pgbench(pinning, server, batch, ops, tmp):
     script = os.path.join(tmp, f"select_{batch}.sql")
     with open(script, "w") as f:
@@ -143,8 +135,8 @@ def main():
                 theirs = ["/usr/bin/python3", os.path.join(HERE, "pg_twin.py"), "--url", server.url(), "--ops",
                           str(args.ops), "--tasks", str(args.tasks), "--batch", str(batch), "--connections",
                           str(args.py_connections)]
-                samples.setdefault(("agentio", batch), []).append(timed(pinning.load(ours), pid))
-                samples.setdefault(("asyncpg", batch), []).append(timed(pinning.load(theirs), pid))
+                samples.setdefault(("agentio", batch), []).append(timed(pinning.load(ours), pid, timeout=900, reaped=True))
+                samples.setdefault(("asyncpg", batch), []).append(timed(pinning.load(theirs), pid, timeout=900, reaped=True))
                 samples.setdefault(("pgbench", batch), []).append(pgbench(pinning, server, batch, args.ops, tmp))
     section = render(args, date, load_before, loadavg(), time.monotonic() - started, samples, pinning)
     write_section(args.out, section, BEGIN, END)

@@ -24,19 +24,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from run_http import (Pinning, Server, children_cpu_seconds, free_port, loadavg, machine, run_json,  # noqa: E402
-                      tool_version, tree_cpu_seconds, write_section)
+                      timed, tool_version, tree_cpu_seconds, write_section)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BEGIN, END = "<!-- redis:begin -->", "<!-- redis:end -->"
-
-
-def timed(cmd, server_pid, timeout=600):
-    """The command's JSON line, plus its process CPU and the server's CPU, from outside."""
-    cpu0, server0 = children_cpu_seconds(), tree_cpu_seconds(server_pid)
-    sample = run_json(cmd, timeout=timeout)
-    sample["process_cpu_seconds"] = children_cpu_seconds() - cpu0
-    sample["server_cpu_seconds"] = tree_cpu_seconds(server_pid) - server0
-    return sample
 
 
 def redis_benchmark(pinning, port, kind, ops, server_pid):

@@ -97,8 +97,11 @@ private:
 Task<Rows> run_query(std::shared_ptr<ConnectionState> self, std::string sql, std::vector<Param> params) {
     const std::vector<const char*> values = values_of(params);
     for (int attempt = 0;; ++attempt) {
-        Task<> turn = self->wait_for_turn();
-        co_await std::move(turn);
+        self->check_open();
+        if (!self->may_send_now()) {  // no coroutine frame per query in the common case
+            Task<> turn = self->wait_for_turn();
+            co_await std::move(turn);
+        }
         const Use use = self->statements.use(sql);
         self->hold_output();
         self->deallocate_evicted();
@@ -129,8 +132,11 @@ Task<std::vector<Rows>> run_pipeline(std::shared_ptr<ConnectionState> self, Pipe
     std::vector<Rows> out;
     if (pipeline.empty()) co_return out;
     const std::vector<Pipeline::Query>& queries = pipeline.queries();
-    Task<> turn = self->wait_for_turn();
-    co_await std::move(turn);
+    self->check_open();
+    if (!self->may_send_now()) {  // no coroutine frame per query in the common case
+        Task<> turn = self->wait_for_turn();
+        co_await std::move(turn);
+    }
     std::vector<std::string> sqls;
     std::vector<Use> uses;
     sqls.reserve(queries.size());

@@ -111,7 +111,7 @@ void detail::ConnectionState::release_output() noexcept {
 Task<> detail::ConnectionState::wait_for_turn() {
     for (;;) {
         check_open();
-        if (held_by == 0 || held_here()) co_return;
+        if (may_send_now()) co_return;
         co_await not_held.wait();
     }
 }

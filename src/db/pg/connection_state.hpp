@@ -112,6 +112,8 @@ struct ConnectionState {
     // Corks the socket until the flusher has sent what this iteration queues.
     void hold_output() noexcept;
     void release_output() noexcept;
+    // No other scope holds the connection: a query may go now.
+    bool may_send_now() const noexcept { return held_by == 0 || held_here(); }
     // Waits while another scope holds the connection.
     Task<> wait_for_turn();
     // The running task is inside the scope that holds the connection.
