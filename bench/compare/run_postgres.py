@@ -9,7 +9,9 @@ prepared statements, one connection). `select $1::int`, 100,000 times: one
 query awaited at a time, then in turns of 10 queries sent together (agentio: a
 pg::Pipeline; pgbench: \\startpipeline ... \\endpipeline; asyncpg has no query
 pipeline and runs its 10 in turn). Median of --rounds rounds; the server's CPU per query beside
-each client's.
+each client's. Then a table of 1,000 float4[1536] embeddings, read a row at a
+time (--embedding-ops of them): agentio in binary format and in text, asyncpg
+(always binary).
 
     /usr/bin/python3 bench/compare/run_postgres.py --bin build/release/bin --out docs/BENCHMARKS.md
 """
@@ -33,6 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BEGIN, END = "<!-- postgres:begin -->", "<!-- postgres:end -->"
 PG_BIN = "/usr/lib/postgresql/15/bin"
 BATCHES = (1, 10)
+DIMENSIONS, EMBEDDING_ROWS = 1536, 1000
 
 
 def as_server_user(cmd):
@@ -73,6 +76,10 @@ class Postgres:
                 raise RuntimeError(f"postgres did not start: {open(self.log.name).read()[-2000:]}")
             time.sleep(0.1)
         return self
+
+    def psql(self, sql):
+        subprocess.run([f"{PG_BIN}/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(self.port),
+                        "-U", "agentio", "-d", "postgres", "-c", sql], check=True, capture_output=True, timeout=300)
 
     def url(self):
         return f"postgresql://agentio@127.0.0.1:{self.port}/postgres"
@@ -117,6 +124,7 @@ def main():
     parser.add_argument("--ops", type=int, default=100_000)
     parser.add_argument("--tasks", type=int, default=64)
     parser.add_argument("--py-connections", type=int, default=8)
+    parser.add_argument("--embedding-ops", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-pin", action="store_true")
     args = parser.parse_args()
@@ -138,6 +146,18 @@ def main():
                 samples.setdefault(("agentio", batch), []).append(timed(pinning.load(ours), pid, timeout=900, reaped=True))
                 samples.setdefault(("asyncpg", batch), []).append(timed(pinning.load(theirs), pid, timeout=900, reaped=True))
                 samples.setdefault(("pgbench", batch), []).append(pgbench(pinning, server, batch, args.ops, tmp))
+        server.psql(f"create table embeddings (id int primary key, embedding float4[]); "
+                    f"insert into embeddings select i, array(select sin(i * {DIMENSIONS} + k)::float4 "
+                    f"from generate_series(1, {DIMENSIONS}) k) from generate_series(1, {EMBEDDING_ROWS}) i")
+        for round_ in range(args.rounds):
+            print(f"round {round_ + 1}/{args.rounds}: embeddings ...", file=sys.stderr)
+            common = ["--url", server.url(), "--ops", str(args.embedding_ops), "--tasks", str(args.tasks), "--workload",
+                      "embeddings", "--rows", str(EMBEDDING_ROWS)]
+            for name, cmd in (("agentio binary", [os.path.join(args.bin, "pg_load")] + common + ["--connections", "1"]),
+                              ("agentio text", [os.path.join(args.bin, "pg_load")] + common + ["--connections", "1", "--text"]),
+                              ("asyncpg", ["/usr/bin/python3", os.path.join(HERE, "pg_twin.py")] + common +
+                               ["--connections", str(args.py_connections)])):
+                samples.setdefault((name, "embeddings"), []).append(timed(pinning.load(cmd), pid, timeout=900, reaped=True))
     section = render(args, date, load_before, loadavg(), time.monotonic() - started, samples, pinning)
     write_section(args.out, section, BEGIN, END)
     print(section)
@@ -184,6 +204,23 @@ def render(args, date, load_before, load_after, elapsed, samples, pinning):
     lines.append(f"**agentio / pgbench, pipelined = x{ours10 / bench10:.2f}** (target >= x0.8: "
                  f"{'met' if ours10 >= 0.8 * bench10 else 'NOT met'}); 1 at a time: "
                  f"x{ours1 / median('pgbench', 1, 'ops_per_s'):.2f} (pgbench's one connection waits for each answer).")
+    lines.append("")
+    lines += ["### Reading embeddings: binary and text results", "",
+              f"A table of {EMBEDDING_ROWS:,} rows, each a `float4[{DIMENSIONS}]` embedding; {args.embedding_ops:,} "
+              "`select embedding from embeddings where id = $1`, each read into floats (agentio: "
+              "`get<std::vector<float>>`; asyncpg: a list of floats), same tasks and connections as above. agentio "
+              "reads a prepared statement's results in binary format (the default) or, with "
+              "`ConnectOptions{.binary_results = false}`, in text; asyncpg always asks for binary.", "",
+              "| client | reads/s | client CPU per read | server CPU per read |",
+              "|---|---|---|---|"]
+    for name in ("agentio binary", "agentio text", "asyncpg"):
+        lines.append(f"| {name} | {median(name, 'embeddings', 'ops_per_s'):,.0f} | "
+                     f"{per_op_us(name, 'embeddings', 'process_cpu_seconds'):.1f} us | "
+                     f"{per_op_us(name, 'embeddings', 'server_cpu_seconds'):.1f} us |")
+    lines.append("")
+    binary, text = median("agentio binary", "embeddings", "ops_per_s"), median("agentio text", "embeddings", "ops_per_s")
+    lines.append(f"**binary / text = x{binary / text:.2f}** in reads/s; agentio binary / asyncpg = "
+                 f"x{binary / median('asyncpg', 'embeddings', 'ops_per_s'):.1f}.")
     lines.append("")
     return "\n".join(lines)
 

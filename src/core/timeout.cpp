@@ -92,6 +92,16 @@ void Timeout::abandon() noexcept {
     state_ = state_ == State::Expiring ? State::Expired : State::Exited;
 }
 
+namespace detail {
+
+void throw_limit_reached(const std::string& what, Duration limit) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.3f", std::chrono::duration<double>(limit).count());
+    throw TimeoutError(what + " of " + seconds + " s");
+}
+
+}  // namespace detail
+
 std::optional<TimePoint> current_deadline() {
     detail::TaskNode* node = detail::TaskNode::running();
     if (node == nullptr) return std::nullopt;

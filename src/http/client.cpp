@@ -101,15 +101,8 @@ struct Client::State {
     }
 
     Task<std::unique_ptr<net::Stream>> open_within_timeout(Url url, std::optional<Url> proxy_url, std::string what) {
-        if (!options.connect_timeout) co_return co_await open(std::move(url), std::move(proxy_url));
-        Timeout connect(EventLoop::current()->now() + *options.connect_timeout);
-        try {
-            co_return co_await connect.run(open(std::move(url), std::move(proxy_url)));
-        } catch (const TimeoutError&) {
-            if (!connect.expired()) throw;
-            throw TimeoutError(what + ": no connection within the connect timeout of " +
-                               std::to_string(std::chrono::duration<double>(*options.connect_timeout).count()) + " s");
-        }
+        return wait_for(open(std::move(url), std::move(proxy_url)), options.connect_timeout,
+                        what + ": no connection within the connect timeout");
     }
 
     // Reads the final response head (skipping 1xx interim responses).

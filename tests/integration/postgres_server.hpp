@@ -7,7 +7,8 @@
 // refuses to run as root: as root, both run as the `postgres` user that
 // Debian's package creates, through setpriv (which execs, so signals reach
 // the server itself). Stopped by its destructor with a fast shutdown
-// (SIGINT), then SIGKILL if it lingers; kill() and start() take it down and
+// (SIGINT), then SIGKILL if it lingers, and sent SIGINT if the test program
+// dies first; kill() and start() take it down and
 // bring it back on the same port. With a certificate and key it also speaks
 // TLS (ssl=on), the files copied into the data directory for the server's
 // user.
@@ -95,11 +96,12 @@ public:
 
     // (Re)starts it on the same port; false if it does not accept in time.
     bool start() {
-        process_ = std::make_unique<Process>(as_server_user(
+        process_ = std::make_unique<Process>(dying_with_this_process(
             {std::string(postgres_bin_dir) + "/postgres", "-D", data_, "-p", std::to_string(port_), "-k", data_, "-c",
              "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off", "-c",
              "synchronous_commit=off", "-c", "max_connections=200", "-c",
-             config_.ssl_cert.empty() ? "ssl=off" : "ssl=on"}));
+             config_.ssl_cert.empty() ? "ssl=off" : "ssl=on"},
+            "INT", ::geteuid() == 0 ? server_user_options() : std::vector<std::string>{}));
         if (!wait_until_accepts(port_, *process_, Millis(30000))) return false;
         // Accepting is not ready: until recovery ends it answers "the
         // database system is starting up". pg_isready says when it is.
@@ -127,9 +129,14 @@ private:
                 throw std::runtime_error("cannot chown " + (data / name).string());
     }
 
+    static std::vector<std::string> server_user_options() {
+        return {"--reuid=postgres", "--regid=postgres", "--init-groups"};
+    }
     static std::vector<std::string> as_server_user(std::vector<std::string> argv) {
         if (::geteuid() != 0) return argv;
-        std::vector<std::string> wrapped{"/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"};
+        std::vector<std::string> wrapped{"/usr/bin/setpriv"};
+        for (std::string& option : server_user_options()) wrapped.push_back(std::move(option));
+        wrapped.push_back("--");
         wrapped.insert(wrapped.end(), argv.begin(), argv.end());
         return wrapped;
     }

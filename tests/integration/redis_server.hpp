@@ -3,7 +3,8 @@
 // Debian's redis-server (7.0), run in the foreground on a free loopback port
 // with its working directory in a temp dir, no persistence (no RDB, no AOF)
 // and DEBUG enabled for local clients (the tests use DEBUG SLEEP). Stopped
-// (SIGTERM, then SIGKILL) by its destructor; kill() and start() let a test
+// (SIGTERM, then SIGKILL) by its destructor, and sent SIGTERM if the test
+// program dies first; kill() and start() let a test
 // take it down and bring it back on the same port.
 #pragma once
 
@@ -70,7 +71,7 @@ public:
                                            std::string("--tls-auth-clients"), std::string("no")})
                 argv.push_back(arg);
         }
-        process_ = std::make_unique<Process>(argv);
+        process_ = std::make_unique<Process>(dying_with_this_process(std::move(argv), "TERM"));
         return wait_until_accepts(port_, *process_, Millis(20000));
     }
 

@@ -124,6 +124,20 @@ struct SpawnOptions {
     std::vector<std::string> environment;
 };
 
+// `argv` run so that `signal` ("INT", "TERM") reaches it when this process
+// dies, however it dies: a test program that crashes leaves no server
+// behind. setpriv sets the parent-death signal and execs `argv`; with
+// `setpriv_options` (--reuid=...) it also changes user, and sets the signal
+// after that change (which would clear it).
+inline std::vector<std::string> dying_with_this_process(std::vector<std::string> argv, const char* signal,
+                                                        std::vector<std::string> setpriv_options = {}) {
+    std::vector<std::string> wrapped{"/usr/bin/setpriv", "--pdeathsig", signal};
+    wrapped.insert(wrapped.end(), setpriv_options.begin(), setpriv_options.end());
+    wrapped.push_back("--");
+    wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+    return wrapped;
+}
+
 // A child process whose stdout and stderr are captured to files.
 class Process {
 public:

@@ -3,6 +3,7 @@
 //
 //     std::string reply = co_await wait_for(call_llm(prompt), 30s);
 //     co_await timeout(5s, [&]() -> Task<> { co_await a(); co_await b(); });
+//     co_await wait_for(handshake(), options.connect_timeout, peer + ": no connection within the connect timeout");
 //
 //     Timeout total(now + 60s), quiet(now + 5s);    // two deadlines, one piece of work
 //     try {
@@ -45,6 +46,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "agentio/core/clock.hpp"
@@ -157,6 +159,8 @@ Task<T> run_with_deadline(std::optional<TimePoint> deadline, Duration budget, Ta
     co_return co_await scope.run(std::move(work));
 }
 
+[[noreturn]] void throw_limit_reached(const std::string& what, Duration limit);
+
 }  // namespace detail
 
 // Runs `work` (an awaitable or a callable returning one) with a deadline.
@@ -175,6 +179,23 @@ auto timeout(std::chrono::duration<Rep, Period> delay, Work work) {
 template <class Work, class Rep, class Period>
 auto wait_for(Work work, std::chrono::duration<Rep, Period> delay) {
     return timeout(delay, std::move(work));
+}
+
+// wait_for with a limit that may be absent (none: `work` runs unbounded) and
+// an error that says what ran out: TimeoutError("<what> of <limit> s"), as
+// "postgres 10.0.0.5:5432: no connection within the connect timeout of
+// 10.000 s". A TimeoutError that is not this limit's (an enclosing scope's,
+// or one `work` threw) passes through as it is.
+template <class T>
+Task<T> wait_for(Task<T> work, std::optional<Duration> limit, std::string what) {
+    if (!limit) co_return co_await std::move(work);
+    Timeout scope(detail::running_node("wait_for()").loop().now() + *limit);
+    try {
+        co_return co_await scope.run(std::move(work));
+    } catch (const TimeoutError&) {
+        if (!scope.expired()) throw;
+    }
+    detail::throw_limit_reached(what, *limit);
 }
 
 // The deadline of the innermost timeout scope around the running task (the

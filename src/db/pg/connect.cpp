@@ -92,6 +92,16 @@ Task<ConnInfo> resolved(ConnInfo info) {
 
 }  // namespace
 
+std::string peer_named_by(const std::string& conninfo) {
+    const ConnInfo info = parse_conninfo(conninfo);
+    const auto setting = [&](std::string_view keyword, const char* variable, const char* fallback) {
+        if (std::optional<std::string> value = info.get(keyword); value && !value->empty()) return *value;
+        const char* env = std::getenv(variable);
+        return std::string(env != nullptr && *env ? env : fallback);
+    };
+    return fmt::format("postgres {}:{}", setting("host", "PGHOST", "localhost"), setting("port", "PGPORT", "5432"));
+}
+
 Task<> establish(std::shared_ptr<ConnectionState> self, std::string conninfo) {
     Task<ConnInfo> resolving = resolved(parse_conninfo(conninfo));
     const ConnInfo info = co_await std::move(resolving);

@@ -37,7 +37,7 @@ void send_commands(ConnectionState& state, const std::string& sql, const std::ve
                PQsendQueryPrepared(conn, use.name.c_str(), count, values.data(), nullptr, nullptr, 0);
         break;
     case Use::How::Execute:
-        sent = PQsendQueryPrepared(conn, use.name.c_str(), count, values.data(), nullptr, nullptr, 0);
+        sent = PQsendQueryPrepared(conn, use.name.c_str(), count, values.data(), nullptr, nullptr, use.binary ? 1 : 0);
         break;
     }
     if (!sent) throw net::ConnectionError(state.peer + ": cannot send the query: " + trimmed(PQerrorMessage(conn)));
@@ -46,6 +46,16 @@ void send_commands(ConnectionState& state, const std::string& sql, const std::ve
 void send_sync(ConnectionState& state) {
     if (!PQpipelineSync(state.conn))
         throw net::ConnectionError(state.peer + ": cannot send the query: " + trimmed(PQerrorMessage(state.conn)));
+}
+
+// Whether later executions of the statement that gave `result` (its first,
+// in text) may ask for binary results: rows, each column of a type with a
+// binary reader.
+bool binary_results_fit(const ConnectionState& state, const PGresult* result) {
+    if (!state.options.binary_results || PQresultStatus(result) != PGRES_TUPLES_OK || PQnfields(result) == 0) return false;
+    for (int column = 0; column < PQnfields(result); ++column)
+        if (!binary_readable(PQftype(result, column))) return false;
+    return true;
 }
 
 std::vector<const char*> values_of(const std::vector<Param>& params) {
@@ -113,7 +123,9 @@ Task<Rows> run_query(std::shared_ptr<ConnectionState> self, std::string sql, std
         self->wake_flusher.set();
         co_await pending.done.wait();
         if (pending.error) std::rethrow_exception(pending.error);
-        if (use.how == Use::How::Prepare) self->statements.prepared(sql, use.name, !pending.prepare_failed);
+        if (use.how == Use::How::Prepare)
+            self->statements.prepared(sql, use.name, !pending.prepare_failed,
+                                      pending.result && binary_results_fit(*self, pending.result.get()));
         if (!pending.result) co_return Rows();  // an empty query string
         const ExecStatusType status = PQresultStatus(pending.result.get());
         if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) co_return Rows(std::move(pending.result));
@@ -175,7 +187,7 @@ Task<std::vector<Rows>> run_pipeline(std::shared_ptr<ConnectionState> self, Pipe
         if (uses[i].how == Use::How::Prepare) {
             const PGresult* prepared = results[next++].get();
             const bool ok = PQresultStatus(prepared) == PGRES_COMMAND_OK;
-            self->statements.prepared(sqls[i], uses[i].name, ok);
+            self->statements.prepared(sqls[i], uses[i].name, ok, binary_results_fit(*self, results[next].get()));
             if (!ok) note_failure(prepared, i);
         }
         std::shared_ptr<pg_result>& result = results[next++];
@@ -238,20 +250,11 @@ Connection::~Connection() { close(); }
 Task<Connection> Connection::connect(std::string conninfo, ConnectOptions options) {
     auto state = std::make_shared<detail::ConnectionState>(options);
     Connection connection(state);  // closes it if this fails
+    state->peer = detail::peer_named_by(conninfo);
     Task<> establishing = detail::establish(state, std::move(conninfo));
-    if (!options.connect_timeout) {
-        co_await std::move(establishing);
-        co_return std::move(connection);
-    }
-    Timeout scope(EventLoop::current()->now() + *options.connect_timeout);
-    try {
-        co_await scope.run(std::move(establishing));
-    } catch (const TimeoutError&) {
-        if (!scope.expired()) throw;
-    }
-    if (scope.expired())
-        throw TimeoutError(fmt::format("{}: no connection within the connect timeout of {:.3f} s", state->peer,
-                                       std::chrono::duration<double>(*options.connect_timeout).count()));
+    Task<> within_limit = wait_for(std::move(establishing), options.connect_timeout,
+                                   state->peer + ": no connection within the connect timeout");
+    co_await std::move(within_limit);
     co_return std::move(connection);
 }
 

@@ -150,6 +150,9 @@ private:
     HoldMark previous_;
 };
 
+// "postgres HOST:PORT" as `conninfo` (and the environment) name the server,
+// for messages before libpq knows it. connect.cpp.
+std::string peer_named_by(const std::string& conninfo);
 // Connects `state` (resolve on the loop, libpq's non-blocking connect) and
 // starts its reader and flusher. connect.cpp.
 Task<> establish(std::shared_ptr<ConnectionState> state, std::string conninfo);

@@ -1,4 +1,5 @@
-// rows.cpp: a result's values, read from PostgreSQL's text format.
+// rows.cpp: a result's values, read from PostgreSQL's text format (its
+// binary format: binary.cpp).
 #include "agentio/db/pg/rows.hpp"
 
 #include <libpq-fe.h>
@@ -56,10 +57,19 @@ std::int64_t parse_integer(std::string_view text, std::string_view column) {
     return value;
 }
 
-double parse_double(std::string_view text, std::string_view column) {
+double parse_double(std::string_view text, std::string_view column, unsigned type) {
     if (text == "Infinity") return HUGE_VAL;
     if (text == "-Infinity") return -HUGE_VAL;
     if (text == "NaN") return std::nan("");
+    constexpr unsigned kFloat4 = 700;
+    if (type == kFloat4) {
+        // The shortest digits that name the float: read as a double they
+        // would give a nearby double, not the float the column holds.
+        float value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (text.empty() || error != std::errc() || end != text.data() + text.size()) unreadable(text, column, "a number");
+        return value;
+    }
     double value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || error != std::errc() || end != text.data() + text.size()) unreadable(text, column, "a number");
@@ -146,6 +156,15 @@ std::chrono::system_clock::time_point parse_timestamp(std::string_view text, std
 }
 
 std::vector<std::optional<std::string>> parse_array(std::string_view text, std::string_view column) {
+    if (text.starts_with('[')) {  // bounds other than 1: "[0:1]={5,6}"
+        const std::size_t equals = text.find("]={");
+        if (equals == std::string_view::npos ||
+            text.substr(0, equals + 1).find_first_not_of("0123456789-:[]") != std::string_view::npos)
+            unreadable(text, column, "an array");
+        if (text.substr(0, equals + 1).find("][") != std::string_view::npos)
+            unreadable(text, column, "a one-dimensional array");
+        text.remove_prefix(equals + 2);
+    }
     if (text.size() < 2 || text.front() != '{' || text.back() != '}') unreadable(text, column, "an array");
     std::vector<std::optional<std::string>> out;
     std::size_t at = 1;
@@ -205,12 +224,22 @@ std::int64_t Rows::affected() const {
     return tuples[0] == '\0' ? 0 : detail::parse_integer(tuples, "(rows affected)");
 }
 
-std::optional<std::string_view> Rows::text(std::size_t row, int column) const {
+detail::Value Rows::value(std::size_t row, int column) const {
     if (row >= size()) throw ValueError(fmt::format("row {} does not exist (the result has {})", row, size()));
     (void)column_name(column);  // checks the index
     const int r = static_cast<int>(row);
-    if (PQgetisnull(result_.get(), r, column)) return std::nullopt;
-    return std::string_view(PQgetvalue(result_.get(), r, column), static_cast<std::size_t>(PQgetlength(result_.get(), r, column)));
+    detail::Value value{std::nullopt, PQftype(result_.get(), column), PQfformat(result_.get(), column) == 1};
+    if (!PQgetisnull(result_.get(), r, column))
+        value.bytes = std::string_view(PQgetvalue(result_.get(), r, column),
+                                       static_cast<std::size_t>(PQgetlength(result_.get(), r, column)));
+    return value;
+}
+
+std::optional<std::string> Rows::text(std::size_t row, int column) const {
+    const detail::Value value = this->value(row, column);
+    if (!value.bytes) return std::nullopt;
+    if (!value.binary) return std::string(*value.bytes);
+    return detail::binary_text(*value.bytes, value.type, column_name(column));
 }
 
 }  // namespace agentio::db::pg

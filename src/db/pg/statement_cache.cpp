@@ -10,9 +10,9 @@ StatementCache::Use StatementCache::use(const std::string& sql) {
         entries_.splice(entries_.begin(), entries_, found->second);
         const Entry& entry = *found->second;
         if (!entry.ready) return {};  // its Prepare is still in flight
-        return {Use::How::Execute, entry.name};
+        return {Use::How::Execute, entry.name, entry.binary};
     }
-    entries_.push_front(Entry{sql, fmt::format("agentio_{}", next_id_++), false});
+    entries_.push_front(Entry{sql, fmt::format("agentio_{}", next_id_++)});
     by_sql_.emplace(entries_.front().sql, entries_.begin());
     if (entries_.size() > capacity_) {
         // Deallocating a name whose Prepare is still in flight is safe: the
@@ -25,11 +25,12 @@ StatementCache::Use StatementCache::use(const std::string& sql) {
     return {Use::How::Prepare, entries_.front().name};
 }
 
-void StatementCache::prepared(const std::string& sql, const std::string& name, bool ok) {
+void StatementCache::prepared(const std::string& sql, const std::string& name, bool ok, bool binary) {
     auto found = by_sql_.find(sql);
     if (found == by_sql_.end() || found->second->name != name) return;  // evicted meanwhile
     if (ok) {
         found->second->ready = true;
+        found->second->binary = binary;
         return;
     }
     const auto entry = found->second;

@@ -11,6 +11,10 @@
 // A statement is only executed by name once its Prepare has succeeded: the
 // queries that arrive while it is in flight are sent unnamed, so a Prepare
 // that fails never takes other queries down with it.
+//
+// The first execution's result (text) tells the statement's column types;
+// later executions ask for binary results when every column has a binary
+// reader (rows.hpp's binary_readable), as asyncpg does.
 #pragma once
 
 #include <cstddef>
@@ -30,11 +34,13 @@ public:
     struct Use {
         enum class How { Unnamed, Prepare, Execute } how = How::Unnamed;
         std::string name;  // for Prepare and Execute
+        bool binary = false;  // ask for results in binary format
     };
     // How to send `sql` now.
     Use use(const std::string& sql);
-    // The server's answer to the Prepare of `name`.
-    void prepared(const std::string& sql, const std::string& name, bool ok);
+    // The server's answer to the Prepare of `name`, and whether its results
+    // can be read in binary format.
+    void prepared(const std::string& sql, const std::string& name, bool ok, bool binary);
     // Forgets `sql` (its plan went stale: the server said so).
     void forget(const std::string& sql);
     // Names pushed out since the last call, to DEALLOCATE.
@@ -47,6 +53,7 @@ private:
         std::string sql;
         std::string name;
         bool ready = false;
+        bool binary = false;
     };
     std::size_t capacity_;
     std::uint64_t next_id_ = 0;

@@ -32,17 +32,9 @@ Task<Connection*> connected(std::shared_ptr<Client::State> self) {
 }
 
 template <class T>
-Task<T> within_timeout(const Options& options, std::string what, Task<T> call) {
-    if (!options.command_timeout) co_return co_await std::move(call);
-    const Duration limit = *options.command_timeout;
-    Timeout scope(EventLoop::current()->now() + limit);
-    try {
-        co_return co_await scope.run(std::move(call));
-    } catch (const TimeoutError&) {
-        if (!scope.expired()) throw;  // an enclosing scope's, not ours
-    }
-    throw TimeoutError(fmt::format("redis {} on {}: no reply within {:.3f} s", what, options.address(),
-                                   std::chrono::duration<double>(limit).count()));
+Task<T> within_timeout(const Options& options, const std::string& what, Task<T> call) {
+    return wait_for(std::move(call), options.command_timeout,
+                    fmt::format("redis {} on {}: no reply within the command timeout", what, options.address()));
 }
 
 // A pooled connection for one blocking command. It goes back to the pool

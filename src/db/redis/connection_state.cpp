@@ -248,24 +248,10 @@ Task<std::shared_ptr<ConnectionState>> open_state(Options options, std::function
     auto state = std::make_shared<ConnectionState>(std::move(options));
     if (prepare) prepare(*state);
     ClosedUnlessKept guard(*state);
-    const std::optional<Duration> limit = state->options.connect_timeout;
     Task<> greeting = greet(state);
-    if (!limit) {
-        co_await std::move(greeting);
-        guard.keep();
-        co_return state;
-    }
-    Timeout scope(EventLoop::current()->now() + *limit);
-    bool expired = false;
-    try {
-        co_await scope.run(std::move(greeting));
-    } catch (const TimeoutError&) {
-        if (!scope.expired()) throw;
-        expired = true;
-    }
-    if (expired)
-        throw TimeoutError(fmt::format("{}: no connection within the connect timeout of {:.3f} s", state->peer,
-                                       std::chrono::duration<double>(*limit).count()));
+    Task<> within_limit =
+        wait_for(std::move(greeting), state->options.connect_timeout, state->peer + ": no connection within the connect timeout");
+    co_await std::move(within_limit);
     guard.keep();
     co_return state;
 }

@@ -26,7 +26,10 @@
 //   dropped). 0 turns it off, for PgBouncer in transaction mode, where a
 //   statement prepared on one server connection is unknown to the next. A
 //   plan the server calls stale (the table changed under it) is prepared
-//   again and the query retried once, outside a transaction.
+//   again and the query retried once, outside a transaction. From its
+//   second run on, a prepared statement's rows come in PostgreSQL's binary
+//   format where each column's type has a binary reader (rows.hpp): no
+//   float or array text to write on the server and parse here.
 // - A query cancelled (or timed out) while the server runs it: the server is
 //   sent a cancel request (on a connection of its own, as psql's Ctrl-C), so
 //   the statement stops and the queries behind it run; its result is dropped
@@ -70,6 +73,10 @@ struct ConnectOptions {
     std::optional<Duration> connect_timeout = std::chrono::seconds(10);
     // Query texts kept prepared per connection; 0: none (PgBouncer).
     std::size_t statement_cache_size = 100;
+    // A prepared statement's results come in binary format when every
+    // column has a binary reader; false keeps them in text (rows read the
+    // same either way).
+    bool binary_results = true;
 };
 
 class Connection : public QueryMethods<Connection> {

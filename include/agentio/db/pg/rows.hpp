@@ -22,6 +22,12 @@
 //                   static auto describe() { return agent::fields(agent::field("id", &User::id), ...); } };
 //     std::vector<User> users = (co_await db.query("select * from users")).as<User>();
 //
+// Values come in PostgreSQL's text format or, for a prepared statement's
+// later runs, its binary format (connection.hpp); every get<T>() gives the
+// same value and the same errors either way. get<std::string>() on a
+// binary value gives the text the server writes with its default settings
+// (floats shortest and exact, bytea in hex, timestamptz in UTC).
+//
 // A Rows owns its result and is cheap to copy (shared); a Row refers to its
 // Rows and must not outlive it.
 #pragma once
@@ -49,16 +55,54 @@ class Row;
 
 namespace detail {
 
+// A value as the result holds it: the server's text, or its binary format
+// of `type` (an OID). Binary only for the types binary_readable() names.
+struct Value {
+    std::optional<std::string_view> bytes;  // nullopt: NULL
+    unsigned type = 0;
+    bool binary = false;
+};
+
 // Text (as the server wrote it) to T; `column` names it in errors.
 std::int64_t parse_integer(std::string_view text, std::string_view column);
-double parse_double(std::string_view text, std::string_view column);
+// A float4 column's text (`type` 700) reads as the float it names, widened,
+// as its binary format does.
+double parse_double(std::string_view text, std::string_view column, unsigned type = 0);
 bool parse_bool(std::string_view text, std::string_view column);
 Bytea parse_bytea(std::string_view text, std::string_view column);
 nlohmann::json parse_json(std::string_view text, std::string_view column);
 std::chrono::system_clock::time_point parse_timestamp(std::string_view text, std::string_view column);
-// The elements of a one-dimensional array literal, nullopt for NULL.
+// The elements of a one-dimensional array literal ("{a,b}", or with its
+// bounds, "[0:1]={a,b}"), nullopt for NULL.
 std::vector<std::optional<std::string>> parse_array(std::string_view text, std::string_view column);
 [[noreturn]] void null_value(std::string_view column);
+
+// Columns of `type` can be read from PostgreSQL's binary format: integers,
+// float4/8, bool, the text types, bytea, json/jsonb, uuid, timestamp(tz),
+// and arrays of those. binary.cpp.
+bool binary_readable(unsigned type);
+// The binary format of `type` to T. A direct reader where the type is T's
+// natural column (int8 to an integer, float4 to a float); otherwise through
+// binary_text, so that every read gives what the text format would.
+std::int64_t binary_integer(std::string_view bytes, unsigned type, std::string_view column);
+double binary_double(std::string_view bytes, unsigned type, std::string_view column);
+bool binary_bool(std::string_view bytes, unsigned type, std::string_view column);
+Bytea binary_bytea(std::string_view bytes, unsigned type, std::string_view column);
+nlohmann::json binary_json(std::string_view bytes, unsigned type, std::string_view column);
+std::chrono::system_clock::time_point binary_timestamp(std::string_view bytes, unsigned type, std::string_view column);
+// The text the server writes for the value with its default settings
+// (DateStyle ISO, and UTC for timestamptz: "2026-12-06 07:28:19.5+00").
+std::string binary_text(std::string_view bytes, unsigned type, std::string_view column);
+bool is_array_type(unsigned type);
+// The type of an array type's elements; 0 for a type that is not a known array.
+unsigned array_element_type(unsigned type);
+// The elements of a one-dimensional array (ValueError for more dimensions)
+// in the binary format of `element_type`, nullopt for NULL.
+struct BinaryArray {
+    unsigned element_type = 0;
+    std::vector<std::optional<std::string_view>> elements;
+};
+BinaryArray binary_array(std::string_view bytes, std::string_view column);
 
 template <class T>
 struct FromText;
@@ -69,61 +113,138 @@ template <class T>
 struct IsOptional<std::optional<T>> : std::true_type {};
 
 template <class T>
-T from_text(std::optional<std::string_view> text, std::string_view column) {
+struct FromBinary;
+
+template <class T>
+T from_value(const Value& value, std::string_view column) {
     if constexpr (IsOptional<T>::value) {
-        if (!text) return std::nullopt;
-        return from_text<typename T::value_type>(text, column);
+        if (!value.bytes) return std::nullopt;
+        return from_value<typename T::value_type>(value, column);
     } else {
-        if (!text) null_value(column);
-        return FromText<T>::read(*text, column);
+        if (!value.bytes) null_value(column);
+        if (value.binary) return FromBinary<T>::read(*value.bytes, value.type, column);
+        return FromText<T>::read(*value.bytes, value.type, column);
     }
+}
+
+// A value in text format (nullopt: NULL) to T.
+template <class T>
+T from_text(std::optional<std::string_view> text, std::string_view column) {
+    return from_value<T>(Value{text}, column);
 }
 
 template <class T>
     requires std::is_integral_v<T> && (!std::is_same_v<T, bool>)
 struct FromText<T> {
-    static T read(std::string_view text, std::string_view column) { return static_cast<T>(parse_integer(text, column)); }
+    static T read(std::string_view text, unsigned, std::string_view column) {
+        return static_cast<T>(parse_integer(text, column));
+    }
 };
 template <>
 struct FromText<bool> {
-    static bool read(std::string_view text, std::string_view column) { return parse_bool(text, column); }
+    static bool read(std::string_view text, unsigned, std::string_view column) { return parse_bool(text, column); }
 };
 template <>
 struct FromText<double> {
-    static double read(std::string_view text, std::string_view column) { return parse_double(text, column); }
+    static double read(std::string_view text, unsigned type, std::string_view column) {
+        return parse_double(text, column, type);
+    }
 };
 template <>
 struct FromText<float> {
-    static float read(std::string_view text, std::string_view column) {
-        return static_cast<float>(parse_double(text, column));
+    static float read(std::string_view text, unsigned type, std::string_view column) {
+        return static_cast<float>(parse_double(text, column, type));
     }
 };
 template <>
 struct FromText<std::string> {
-    static std::string read(std::string_view text, std::string_view) { return std::string(text); }
+    static std::string read(std::string_view text, unsigned, std::string_view) { return std::string(text); }
 };
 template <>
 struct FromText<Bytea> {
-    static Bytea read(std::string_view text, std::string_view column) { return parse_bytea(text, column); }
+    static Bytea read(std::string_view text, unsigned, std::string_view column) { return parse_bytea(text, column); }
 };
 template <>
 struct FromText<nlohmann::json> {
-    static nlohmann::json read(std::string_view text, std::string_view column) { return parse_json(text, column); }
+    static nlohmann::json read(std::string_view text, unsigned, std::string_view column) { return parse_json(text, column); }
 };
 template <>
 struct FromText<std::chrono::system_clock::time_point> {
-    static std::chrono::system_clock::time_point read(std::string_view text, std::string_view column) {
+    static std::chrono::system_clock::time_point read(std::string_view text, unsigned, std::string_view column) {
         return parse_timestamp(text, column);
     }
 };
 template <class T>
 struct FromText<std::vector<T>> {
-    static std::vector<T> read(std::string_view text, std::string_view column) {
+    static std::vector<T> read(std::string_view text, unsigned type, std::string_view column) {
+        const unsigned element_type = array_element_type(type);
         std::vector<T> out;
         for (const std::optional<std::string>& element : parse_array(text, column)) {
-            if (element) out.push_back(from_text<T>(std::string_view(*element), column));
-            else out.push_back(from_text<T>(std::nullopt, column));
+            if (element) out.push_back(from_value<T>(Value{std::string_view(*element), element_type}, column));
+            else out.push_back(from_value<T>(Value{std::nullopt, element_type}, column));
         }
+        return out;
+    }
+};
+
+template <class T>
+    requires std::is_integral_v<T> && (!std::is_same_v<T, bool>)
+struct FromBinary<T> {
+    static T read(std::string_view bytes, unsigned type, std::string_view column) {
+        return static_cast<T>(binary_integer(bytes, type, column));
+    }
+};
+template <>
+struct FromBinary<bool> {
+    static bool read(std::string_view bytes, unsigned type, std::string_view column) {
+        return binary_bool(bytes, type, column);
+    }
+};
+template <>
+struct FromBinary<double> {
+    static double read(std::string_view bytes, unsigned type, std::string_view column) {
+        return binary_double(bytes, type, column);
+    }
+};
+template <>
+struct FromBinary<float> {
+    static float read(std::string_view bytes, unsigned type, std::string_view column) {
+        return static_cast<float>(binary_double(bytes, type, column));
+    }
+};
+template <>
+struct FromBinary<std::string> {
+    static std::string read(std::string_view bytes, unsigned type, std::string_view column) {
+        return binary_text(bytes, type, column);
+    }
+};
+template <>
+struct FromBinary<Bytea> {
+    static Bytea read(std::string_view bytes, unsigned type, std::string_view column) {
+        return binary_bytea(bytes, type, column);
+    }
+};
+template <>
+struct FromBinary<nlohmann::json> {
+    static nlohmann::json read(std::string_view bytes, unsigned type, std::string_view column) {
+        return binary_json(bytes, type, column);
+    }
+};
+template <>
+struct FromBinary<std::chrono::system_clock::time_point> {
+    static std::chrono::system_clock::time_point read(std::string_view bytes, unsigned type, std::string_view column) {
+        return binary_timestamp(bytes, type, column);
+    }
+};
+template <class T>
+struct FromBinary<std::vector<T>> {
+    static std::vector<T> read(std::string_view bytes, unsigned type, std::string_view column) {
+        if (!is_array_type(type)) return FromText<std::vector<T>>::read(binary_text(bytes, type, column), type, column);
+        const BinaryArray array = binary_array(bytes, column);
+        std::vector<T> out;
+        out.reserve(array.elements.size());
+        for (const std::optional<std::string_view>& element : array.elements)
+            out.push_back(from_value<T>(Value{element, array.element_type, true}, column));
         return out;
     }
 };
@@ -154,8 +275,10 @@ public:
     Iterator begin() const;
     Iterator end() const;
 
-    // The value's text, nullopt for NULL.
-    std::optional<std::string_view> text(std::size_t row, int column) const;
+    // The value's text as the server writes it, nullopt for NULL.
+    std::optional<std::string> text(std::size_t row, int column) const;
+    // The value as the result holds it (text or binary), for Row::get.
+    detail::Value value(std::size_t row, int column) const;
 
     // Every row as a T (see the top of this file).
     template <detail::DescribedRow T>
@@ -171,14 +294,14 @@ public:
 
     template <class T>
     T get(int column) const {
-        return detail::from_text<T>(rows_->text(index_, column), rows_->column_name(column));
+        return detail::from_value<T>(rows_->value(index_, column), rows_->column_name(column));
     }
     template <class T>
     T get(std::string_view name) const {
         const int column = rows_->column(name);
-        return detail::from_text<T>(rows_->text(index_, column), name);
+        return detail::from_value<T>(rows_->value(index_, column), name);
     }
-    bool is_null(int column) const { return !rows_->text(index_, column); }
+    bool is_null(int column) const { return !rows_->value(index_, column).bytes; }
     std::size_t index() const noexcept { return index_; }
 
 private:
