@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +43,7 @@
 #include "batch/trace.hpp"
 #include "commands.hpp"
 #include "endpoint.hpp"
+#include "progress.hpp"
 #include "validators.hpp"
 
 namespace agentio::cli {
@@ -198,17 +200,6 @@ Task<> worker(Run& run, int slot) {
     }
 }
 
-Task<> show_progress(const Run& run, TimePoint start, bool terminal) {
-    const Duration every = terminal ? 250ms : 5s;
-    for (;;) {
-        co_await sleep(every);
-        const std::string line = run.tally.progress_line(EventLoop::current()->now() - start);
-        if (terminal) fmt::print(stderr, "\r\033[2K{}", line);
-        else fmt::print(stderr, "agentio batch: {}\n", line);
-        std::fflush(stderr);
-    }
-}
-
 // First signal (already blocked by the caller): stop admitting; second:
 // cancel the calls in flight.
 Task<> watch_signals(Task<int> first, Run& run) {
@@ -224,9 +215,10 @@ Task<> watch_signals(Task<int> first, Run& run) {
 
 // The workers under one group, with the progress line and the signal
 // watcher beside them for exactly as long.
-Task<> process(Run& run, std::size_t slots, Task<int> first_signal, TimePoint start, bool terminal) {
+Task<> process(Run& run, std::size_t slots, Task<int> first_signal, TimePoint start) {
+    std::function<std::string(Duration)> progress_line = [&run](Duration elapsed) { return run.tally.progress_line(elapsed); };
     co_await task_group([&](TaskGroup& watchers) -> Task<> {
-        watchers.create_task(show_progress(run, start, terminal), "batch progress");
+        watchers.create_task(show_progress(std::move(progress_line), "batch", start), "batch progress");
         watchers.create_task(watch_signals(std::move(first_signal), run), "batch signals");
         try {
             co_await task_group([&](TaskGroup& workers) -> Task<> {
@@ -294,8 +286,8 @@ Task<int> run_batch(BatchFlags flags) {
     simulated.latency.time_to_first_token = from_milliseconds(flags.sim_ttft_ms);
     simulated.latency.inter_token = from_milliseconds(flags.sim_itl_ms);
     std::optional<sim::Server> simulator = co_await resolve_endpoint(options, flags.endpoint, simulated, "batch");
+    llm::Client client(options);  // refuses a bad base URL before it is named
     if (!simulator) fmt::print(stderr, "agentio batch: sending to {}\n", options.base_url);
-    llm::Client client(options);
 
     const TimePoint start = EventLoop::current()->now();
     std::optional<batch::TraceWriter> trace;
@@ -306,11 +298,10 @@ Task<int> run_batch(BatchFlags flags) {
     fmt::print(stderr, "agentio batch: {} lines to do, {} at a time{}\n", run.items.size(), slots,
                flags.stream ? ", streamed" : "");
 
-    const bool terminal = ::isatty(STDERR_FILENO) == 1;
-    co_await process(run, slots, std::move(first_signal), start, terminal);
+    co_await process(run, slots, std::move(first_signal), start);
     const std::size_t out_of_turn = writer.write_held_out_of_turn();
     const Duration elapsed = EventLoop::current()->now() - start;
-    if (terminal) fmt::print(stderr, "\r\033[2K");
+    clear_progress_line();
     fmt::print(stderr, "agentio batch: {}\n", tally.progress_line(elapsed));
     if (trace) {
         trace->close();

@@ -14,13 +14,16 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "agentio/core/create_task.hpp"
 #include "agentio/core/gather.hpp"
 #include "agentio/core/run.hpp"
 #include "agentio/core/semaphore.hpp"
@@ -29,6 +32,7 @@
 #include "agentio/sim/server.hpp"
 #include "commands.hpp"
 #include "endpoint.hpp"
+#include "progress.hpp"
 #include "validators.hpp"
 #include "loadtest/html_report.hpp"
 #include "loadtest/metrics.hpp"
@@ -81,8 +85,22 @@ int drawn_length(int length, double ratio, std::mt19937_64& random) {
     return std::uniform_int_distribution<int>(low, high)(random);
 }
 
+// Requests finished so far, for the progress line.
+struct Finished {
+    std::size_t done = 0;
+    std::size_t failed = 0;
+};
+
+std::string progress_line(const Finished& finished, int total, Duration elapsed) {
+    const double seconds = std::max(std::chrono::duration<double>(elapsed).count(), 1e-3);
+    const double rate = static_cast<double>(finished.done) / seconds;
+    const double left = static_cast<double>(static_cast<std::size_t>(total) - finished.done);
+    return fmt::format("{}/{} done | {:.1f} req/s | {} failed | ETA {}", finished.done, total, rate, finished.failed,
+                       finished.done == 0 ? std::string("-") : fmt::format("{:.0f}s", left / std::max(rate, 1e-9)));
+}
+
 Task<> one_request(llm::Client& client, llm::ChatRequest request, double send_at, TimePoint start,
-                   Semaphore* slots, loadtest::RequestResult& result) {
+                   Semaphore* slots, loadtest::RequestResult& result, Finished& finished) {
     const double wait = send_at - since(start);
     if (wait > 0) co_await sleep(from_seconds(wait));
     std::optional<Semaphore::Permit> permit;
@@ -111,17 +129,28 @@ Task<> one_request(llm::Client& client, llm::ChatRequest request, double send_at
     } catch (const std::exception& e) {
         result.error = e.what();
     }
+    ++finished.done;
+    if (!result.ok) ++finished.failed;
 }
+
+// "-" names standard output.
+constexpr std::string_view kStdout = "-";
 
 // Checked before the run, so that a path that cannot be written is said at
 // once, not after the whole benchmark; opened for appending, so that a run
 // that fails leaves an earlier report as it was.
 void check_writable(const std::string& path) {
+    if (path == kStdout) return;
     std::ofstream file(path, std::ios::binary | std::ios::app);
     if (!file) throw UsageError("cannot write " + path + ": " + std::strerror(errno));
 }
 
 void write_report(const std::string& path, const std::string& text) {
+    if (path == kStdout) {
+        fmt::print("{}\n", text);
+        std::fflush(stdout);
+        return;
+    }
     std::ofstream file(path, std::ios::binary | std::ios::trunc);
     file << text;
     if (!file.flush()) throw Error("cannot write " + path + ": " + std::strerror(errno));
@@ -165,17 +194,31 @@ Task<int> bench(BenchFlags flags, loadtest::Slo slo) {
     }
     std::vector<Task<>> requests;
     const TimePoint start = EventLoop::current()->now();
+    Finished finished;
     for (std::size_t i = 0; i < prompts.size(); ++i)
-        requests.push_back(one_request(client, std::move(prompts[i]), times[i], start, slots.get(), results[i]));
+        requests.push_back(one_request(client, std::move(prompts[i]), times[i], start, slots.get(), results[i], finished));
     fmt::print(stderr, "agentio bench: {} requests, rate {}, burstiness {}, max concurrency {}\n", flags.num_prompts,
                std::isfinite(flags.request_rate) ? fmt::format("{:g}/s", flags.request_rate) : "inf", flags.burstiness,
                flags.max_concurrency > 0 ? std::to_string(flags.max_concurrency) : "unlimited");
+    const int total = flags.num_prompts;
+    std::function<std::string(Duration)> line = [&finished, total](Duration elapsed) {
+        return progress_line(finished, total, elapsed);
+    };
+    TaskHandle<> showing = create_task(show_progress(std::move(line), "bench", start), "bench progress");
     co_await gather(std::move(requests));
     const double duration = since(start);
+    showing.cancel();
+    try {
+        co_await showing;
+    } catch (const CancelledError&) {
+    }
+    clear_progress_line();
     if (simulator) co_await simulator->shutdown();
 
     const loadtest::Summary summary = loadtest::summarize(results, duration, slo);
-    fmt::print("{}", loadtest::table(summary));
+    // With a report on standard output, the table goes to stderr.
+    const bool report_to_stdout = flags.json_path == kStdout || flags.html_path == kStdout;
+    fmt::print(report_to_stdout ? stderr : stdout, "{}", loadtest::table(summary));
     const nlohmann::json config = {{"base_url", options.base_url},      {"model", model},
                                    {"num_prompts", flags.num_prompts},  {"request_rate", std::isfinite(flags.request_rate) ? nlohmann::json(flags.request_rate) : nlohmann::json("inf")},
                                    {"burstiness", flags.burstiness},    {"max_concurrency", flags.max_concurrency},
@@ -221,8 +264,8 @@ Subcommand add_bench_command(CLI::App& app) {
         ->check(seconds());
     sub->add_option("--seed", flags->seed, "Seed of the prompts and the schedule")->capture_default_str();
     sub->add_option("--goodput", flags->goodput, "SLOs in ms, e.g. ttft:300 tpot:50 e2el:2000")->expected(1, 3);
-    sub->add_option("--json", flags->json_path, "Write the result (and every request's timings) as JSON");
-    sub->add_option("--html", flags->html_path, "Write a self-contained HTML report with plots");
+    sub->add_option("--json", flags->json_path, "Write the result (and every request's timings) as JSON (-: standard output)");
+    sub->add_option("--html", flags->html_path, "Write a self-contained HTML report with plots (-: standard output)");
     sub->footer(
         "Examples:\n"
         "  agentio bench --num-prompts 500 --request-rate 50 --html report.html\n"

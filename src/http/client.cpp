@@ -196,7 +196,14 @@ Task<ClientResponse> Client::send(ClientRequest request) {
         Connection& connection = lease.connection();
         bool stale = false;
         try {
-            co_await deadlines.bound(connection.stream->write(wire));
+            // The read timeout bounds the upload's stalls, not its length:
+            // a large body to a slow but steady server is not cut.
+            ReadDeadlines whole = deadlines;
+            whole.read_timeout.reset();
+            Task<> sending = deadlines.read_timeout
+                                 ? net::write_with_stall_limit(*connection.stream, wire, *deadlines.read_timeout)
+                                 : connection.stream->write(wire);
+            co_await whole.bound(std::move(sending));
             co_await state.read_head(connection, response.head_, deadlines);
         } catch (const net::ConnectionError&) {
             // The server closed a keep-alive connection while it lay idle:

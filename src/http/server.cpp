@@ -50,12 +50,12 @@ public:
         if (aborted_) throw net::ConnectionError("write to " + stream_.peer() + ": the response was aborted");
         if (data.empty()) co_return;  // an empty chunk would end the body
         if (!chunked_) {
-            co_await timeout(io_timeout_, stream_.write(data));
+            co_await net::write_with_stall_limit(stream_, data, io_timeout_);
             co_return;
         }
         frame_.clear();
         write_chunk(data, frame_);
-        co_await timeout(io_timeout_, stream_.write(frame_));
+        co_await net::write_with_stall_limit(stream_, frame_, io_timeout_);
     }
     // A zero linger time makes close() send RST instead of FIN, so the client
     // sees a reset, not an orderly end it could mistake for a complete body.
@@ -73,7 +73,7 @@ public:
         if (!chunked_) co_return;
         frame_.clear();
         write_last_chunk(frame_);
-        co_await timeout(io_timeout_, stream_.write(frame_));
+        co_await net::write_with_stall_limit(stream_, frame_, io_timeout_);
     }
 
 private:
@@ -89,7 +89,11 @@ private:
 struct ServerState {
     // Requests are always read strictly: a server that accepts what a proxy
     // in front of it reads differently is a request-smuggling target.
-    explicit ServerState(ServerOptions o) : options(std::move(o)) { options.limits.lenient = false; }
+    explicit ServerState(ServerOptions o)
+        : options(std::move(o)),
+          body_budget{Semaphore(static_cast<std::size_t>(options.body_budget)), options.body_budget, options.io_timeout} {
+        options.limits.lenient = false;
+    }
 
     struct Connection {
         TaskHandle<> task;
@@ -97,6 +101,7 @@ struct ServerState {
     };
 
     ServerOptions options;
+    BodyBudget body_budget;
     Router router;
     net::TcpListener listener;
     TaskHandle<> acceptor;
@@ -198,10 +203,10 @@ private:
             co_return false;
         }
         if (framing.kind != BodyFraming::Kind::None && head.headers.has_token("Expect", "100-continue") && head.version_minor >= 1)
-            co_await timeout(options_.io_timeout, stream_.write("HTTP/1.1 100 Continue\r\n\r\n"));
+            co_await net::write_with_stall_limit(stream_, "HTTP/1.1 100 Continue\r\n\r\n", options_.io_timeout);
 
         slot_.busy = true;
-        Request request(std::move(head), BodyReader(reader_, framing, options_.limits), peer_);
+        Request request(std::move(head), BodyReader(reader_, framing, options_.limits), peer_, &server_.body_budget);
         bool body_failed = false;
         Response response = co_await call_handler(request, body_failed);
         bool reusable = keep_alive(request.head()) && !server_.stopping && !response.headers.has_token("Connection", "close");
@@ -286,7 +291,7 @@ private:
         out_.clear();
         write_response_head(make_head(response, streamed, http11, reusable), out_);
         if (!streamed && body_allowed) out_.append(response.body);
-        co_await timeout(options_.io_timeout, stream_.write(out_));
+        co_await net::write_with_stall_limit(stream_, out_, options_.io_timeout);
         if (streamed && body_allowed) {
             ChunkedResponseStream body(stream_, http11, options_.io_timeout);
             co_await response.stream(body);  // if it throws, the connection closes without the last chunk
@@ -305,7 +310,7 @@ private:
         write_response_head(make_head(response, false, true, false), out_);
         out_.append(response.body);
         try {
-            co_await timeout(options_.io_timeout, stream_.write(out_));
+            co_await net::write_with_stall_limit(stream_, out_, options_.io_timeout);
             co_await stream_.shutdown_write();
         } catch (const Error&) {
             // The client that sent garbage may not be listening: nothing to do.

@@ -10,9 +10,21 @@ namespace agentio::http {
 
 namespace {
 
+// `url` with any user info (a password, most likely) cut out: messages
+// quote URLs, and a secret must never reach a log.
+std::string without_user_info(std::string_view url) {
+    const std::size_t scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) return std::string(url);
+    const std::size_t authority = scheme_end + 3;
+    const std::size_t authority_end = std::min(url.find_first_of("/?#", authority), url.size());
+    const std::size_t at = url.substr(0, authority_end).rfind('@');
+    if (at == std::string_view::npos || at < authority) return std::string(url);
+    return std::string(url.substr(0, authority)) + "(user info not shown)@" + std::string(url.substr(at + 1));
+}
+
 [[noreturn]] void invalid(std::string_view url, const char* why) {
     std::string message = "invalid URL \"";
-    message.append(url).append("\": ").append(why);
+    message.append(without_user_info(url)).append("\": ").append(why);
     throw Error(message);
 }
 

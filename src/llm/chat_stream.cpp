@@ -84,6 +84,10 @@ struct ChatStream::State {
         if (whole.usage) {
             call.record.usage = *whole.usage;
             call.record.usage_reported = true;
+        } else if (failure && !reply.has_output()) {
+            // Refused or cut off before any output (a 404, a reset): the
+            // request's estimate was for the limiter; no total may count it.
+            call.record.usage = Usage{};
         } else {
             // No usage chunk: an estimate keeps the limiter and the cost honest.
             std::int64_t chars = 0;

@@ -11,6 +11,7 @@
 
 #include "agentio/core/sleep.hpp"
 #include "agentio/core/timeout.hpp"
+#include "agentio/http/url.hpp"
 #include "agentio/llm/wire.hpp"
 #include "agentio/net/errors.hpp"
 #include "call.hpp"
@@ -98,6 +99,7 @@ Client::State::State(ClientOptions options_in)
       limiter(options.rate_limits),
       jitter(options.jitter_seed ? *options.jitter_seed : std::random_device{}()) {
     options.base_url = trim_slashes(options.base_url);
+    (void)http::Url::parse(options.base_url);  // a bad base URL fails here, before any request
     if (options.max_concurrency > 0) slots = std::make_unique<Semaphore>(options.max_concurrency);
     http::Headers common;
     if (!options.api_key.empty()) common.add("Authorization", "Bearer " + options.api_key);

@@ -11,6 +11,7 @@
 #include "agentio/net/connect.hpp"
 
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <vector>
 
@@ -32,37 +33,47 @@ std::string host_port(const std::string& host, std::uint16_t port) {
 
 struct Attempt {
     std::optional<TcpStream> stream;
-    std::string error;  // "[::1]:80: Connection refused"
+    std::string address;  // "[::1]:80"
+    std::string reason;   // "Connection refused"
     int code = 0;
 };
 
-std::string describe_failure(const SocketAddress& address, const std::exception& error, int code) {
-    if (code != 0) return errno_message(address.to_string(), code);
-    std::string text = address.to_string();
-    text.append(": ").append(error.what());
-    return text;
+void record_failure(Attempt& attempt, const SocketAddress& address, const std::exception& error, int code) {
+    attempt.code = code;
+    attempt.address = address.to_string();
+    if (code == 0) {
+        attempt.reason = error.what();
+        return;
+    }
+    attempt.reason = std::strerror(code);
 }
 
 Task<> try_address(SocketAddress address, Attempt& out, Queue<std::size_t>& ended, std::size_t index) {
     try {
         out.stream.emplace(co_await TcpStream::connect(address));
     } catch (const ConnectionError& e) {
-        out.code = e.code();
-        out.error = describe_failure(address, e, e.code());
+        record_failure(out, address, e, e.code());
     } catch (const std::exception& e) {
-        out.error = describe_failure(address, e, 0);
+        record_failure(out, address, e, 0);
     }
     ended.try_put(index);  // unbounded and never closed: cannot fail
 }
 
+// "connect to localhost:80: [::1]:80: Connection refused; 127.0.0.1:80: ...",
+// or, where the one address is the target itself, each named once:
+// "connect to 127.0.0.1:1: Connection refused".
 [[noreturn]] void throw_all_failed(const std::string& target, const std::vector<Attempt>& attempts) {
     std::string message = "connect to ";
     message.append(target).append(": ");
     int code = 0;
     bool first = true;
+    std::size_t failed = 0;
+    for (const auto& attempt : attempts) failed += attempt.address.empty() ? 0 : 1;
     for (const auto& attempt : attempts) {
-        if (attempt.error.empty()) continue;
-        message.append(first ? "" : "; ").append(attempt.error);
+        if (attempt.address.empty()) continue;
+        message.append(first ? "" : "; ");
+        if (failed > 1 || attempt.address != target) message.append(attempt.address).append(": ");
+        message.append(attempt.reason);
         first = false;
         code = attempt.code;
     }
@@ -120,8 +131,7 @@ Task<TcpStream> resolve_and_connect(const std::string& host, std::uint16_t port,
     try {
         co_return co_await TcpStream::connect(addresses.front());
     } catch (const ConnectionError& e) {
-        failure.front().code = e.code();
-        failure.front().error = describe_failure(addresses.front(), e, e.code());
+        record_failure(failure.front(), addresses.front(), e, e.code());
     }
     throw_all_failed(target, failure);
 }

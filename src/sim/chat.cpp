@@ -259,11 +259,13 @@ Task<http::Response> Service::chat(std::shared_ptr<Service> self, http::Request&
     ++service.stats_.requests;
     if (auto denied = service.check_key(request, exchange, kChatRoute)) co_return std::move(*denied);
 
-    const std::string body = co_await request.text();
+    std::string body = co_await request.text();
     llm::ChatRequest chat;
     std::optional<Problem> problem;
+    Task<llm::ChatRequest> parsing =
+        parse_body(std::move(body), [](const std::string& text) { return llm::parse_chat_request(text); });
     try {
-        chat = llm::parse_chat_request(body);
+        chat = co_await std::move(parsing);
     } catch (const llm::StreamError& e) {
         problem = explain(e.what());
     }

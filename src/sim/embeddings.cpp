@@ -123,6 +123,11 @@ std::optional<Refusal> read_call(std::string_view body, int default_dimensions, 
     return std::nullopt;
 }
 
+struct ReadCall {
+    EmbeddingCall call;
+    std::optional<Refusal> refusal;
+};
+
 }  // namespace
 
 Task<http::Response> Service::embeddings(std::shared_ptr<Service> self, http::Request& request) {
@@ -131,10 +136,17 @@ Task<http::Response> Service::embeddings(std::shared_ptr<Service> self, http::Re
     ++service.stats_.requests;
     if (auto denied = service.check_key(request, exchange, kEmbeddingsRoute)) co_return std::move(*denied);
 
-    const std::string body = co_await request.text();
-    EmbeddingCall call;
+    std::string body = co_await request.text();
     const int default_dimensions = std::max(1, service.config_.embedding_dimensions);
-    if (auto refusal = read_call(body, default_dimensions, std::max(default_dimensions, kMaxEmbeddingDimensions), call))
+    const int max_dimensions = std::max(default_dimensions, kMaxEmbeddingDimensions);
+    Task<ReadCall> parsing = parse_body(std::move(body), [default_dimensions, max_dimensions](const std::string& text) {
+        ReadCall read;
+        read.refusal = read_call(text, default_dimensions, max_dimensions, read.call);
+        return read;
+    });
+    ReadCall read = co_await std::move(parsing);
+    EmbeddingCall& call = read.call;
+    if (const std::optional<Refusal>& refusal = read.refusal)
         co_return service.error(exchange, kEmbeddingsRoute, 400, refusal->message, "invalid_request_error", refusal->param);
     if (!service.serves(call.model))
         co_return service.error(exchange, kEmbeddingsRoute, 404,

@@ -21,6 +21,7 @@
 
 #include "agentio/core/clock.hpp"
 #include "agentio/core/task.hpp"
+#include "agentio/core/to_thread.hpp"
 #include "agentio/http/request.hpp"
 #include "agentio/http/response.hpp"
 #include "agentio/http/server.hpp"
@@ -36,6 +37,18 @@ namespace agentio::sim::detail {
 inline constexpr std::string_view kChatRoute = "/v1/chat/completions";
 inline constexpr std::string_view kEmbeddingsRoute = "/v1/embeddings";
 inline constexpr std::string_view kModelsRoute = "/v1/models";
+
+// A request body of this size or more is parsed on a worker thread: one
+// 50 MB request must not stall every other connection while it is read.
+inline constexpr std::size_t kParseOffTheLoopFrom = 1u << 20;
+
+// parse(body), off the loop for a large body (which the job owns: a
+// cancelled caller does not wait for the thread).
+template <class Parse>
+Task<std::invoke_result_t<Parse&, const std::string&>> parse_body(std::string body, Parse parse) {
+    if (body.size() < kParseOffTheLoopFrom) co_return parse(body);
+    co_return co_await to_thread([parse](const std::string& text) { return parse(text); }, std::move(body));
+}
 
 // One request to a /v1 route.
 struct Exchange {

@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -222,6 +224,41 @@ TEST(BatchOutputTest, RetryFailedRemovesOnlyTheLinesThatRecordAFailure) {
     EXPECT_FALSE(fs::exists(path + ".rewrite"));
 }
 
+// Lines of every length around the 1 MiB pieces the scan reads, failures
+// among them, and a torn tail: what a plain resume and a retry keep is
+// exactly what a whole-file read would keep.
+TEST(BatchOutputTest, ALargeOutputIsScannedInPiecesWithLinesAcrossTheirBoundaries) {
+    Scratch scratch;
+    std::string content, expected_after_retry;
+    std::unordered_set<std::string> ids;
+    for (int i = 0; i < 3000; ++i) {
+        const std::string id = "line-" + std::to_string(i);
+        const bool failed = i % 7 == 0;
+        const std::string line = R"({"custom_id": ")" + id + R"(", "response": {"status_code": )" + (failed ? "500" : "200") +
+                                 R"(, "body": {"pad": ")" + std::string(static_cast<std::size_t>(100 + (i * 37) % 1500), 'x') +
+                                 R"("}}, "error": null})";
+        content += line + "\n";
+        if (!failed) expected_after_retry += line + "\n";
+        ids.insert(id);
+    }
+    ASSERT_GT(content.size(), 2u << 20);
+    const std::string path = scratch.write("out.jsonl", content + R"({"custom_id": "torn", "resp)");
+    batch::Existing found;
+    {
+        batch::OutputFile out = batch::OutputFile::open(path, found);
+        EXPECT_EQ(found.done.size(), 3000u);
+        EXPECT_EQ(found.failed, 429u);  // i % 7 == 0 for i < 3000
+        EXPECT_TRUE(found.repaired);
+    }
+    EXPECT_TRUE(read_file(path) == content);
+    {
+        batch::OutputFile out = batch::OutputFile::open(path, found, &ids);
+        EXPECT_EQ(found.done.size(), 3000u - 429u);
+        EXPECT_EQ(found.dropped, 429u);
+    }
+    EXPECT_TRUE(read_file(path) == expected_after_retry);
+}
+
 TEST(BatchOutputTest, ASecondWriterOfTheSameOutputIsRefused) {
     Scratch scratch;
     batch::Existing found;
@@ -341,6 +378,55 @@ TEST(BatchCommandTest, ARunWritesOneLinePerInputInTheBatchOutputFormat) {
     }
 }
 
+// Trace viewers draw a slice that pokes out of its parent, or into its
+// neighbour, as badly nested: on a 10,000-call trace, each phase lies within
+// its call, phases follow one another, and calls on a track never overlap,
+// to the trace's last digit (tenths of a microsecond).
+TEST(BatchCommandTest, TraceSlicesNestExactlyOnATenThousandCallTrace) {
+    Scratch scratch;
+    const std::string in = scratch.write("in.jsonl", prompts(10'000));
+    const Child child = start({in, "-o", scratch.path("out.jsonl"), "--concurrency", "500", "--stream", "--trace",
+                               scratch.path("t.json"), "--sim-ttft-ms", "1", "--sim-itl-ms", "0"},
+                              scratch.path("err"));
+    ASSERT_EQ(wait(child), 0) << read_file(child.stderr_path);
+    struct Slice {
+        std::int64_t begin, end;
+        bool call;
+    };
+    std::map<int, std::vector<Slice>> tracks;
+    const auto tenths = [](const Json& value) { return std::llround(value.get<double>() * 10); };
+    for (const Json& event : Json::parse(read_file(scratch.path("t.json")))) {
+        if (event["ph"] != "X") continue;
+        const std::int64_t begin = tenths(event["ts"]);
+        tracks[event["tid"].get<int>()].push_back(
+            {begin, begin + tenths(event["dur"]), event["name"].get<std::string>().rfind("p", 0) == 0});
+    }
+    std::size_t calls = 0, phases = 0, misplaced = 0;
+    for (auto& [tid, slices] : tracks) {
+        // A call and its phases share their start: the call (the longer) first.
+        std::stable_sort(slices.begin(), slices.end(), [](const Slice& a, const Slice& b) {
+            return a.begin != b.begin ? a.begin < b.begin : a.call > b.call;
+        });
+        const Slice* call = nullptr;
+        std::int64_t last_end = 0;  // of the previous call, then of the previous phase
+        for (const Slice& slice : slices) {
+            if (slice.call) {
+                misplaced += call != nullptr && slice.begin < call->end;  // overlaps the call before
+                call = &slice;
+                last_end = slice.begin;
+                ++calls;
+                continue;
+            }
+            ++phases;
+            misplaced += call == nullptr || slice.begin < last_end || slice.end > call->end;
+            last_end = slice.end;
+        }
+    }
+    EXPECT_EQ(calls, 10'000u);
+    EXPECT_GE(phases, 30'000u);  // queued, first token, streaming
+    EXPECT_EQ(misplaced, 0u);
+}
+
 TEST(BatchCommandTest, KilledAtRandomMomentsAndRerunEveryInputIsDoneExactlyOnce) {
     Scratch scratch;
     const std::string in = scratch.write("in.jsonl", prompts(400));
@@ -369,6 +455,12 @@ TEST(BatchCommandTest, AnOutputThatIsNotARegularFileIsRefusedNotReadForever) {
     const Child child = start(fast({in, "-o", "/dev/full"}), scratch.path("err"));
     EXPECT_NE(wait(child), 0);
     EXPECT_NE(read_file(child.stderr_path).find("/dev/full: not a regular file"), std::string::npos) << read_file(child.stderr_path);
+    // A pipe (`-o /dev/stdout | cat`, a FIFO): refused at once, not read until a writer that never comes.
+    const std::string fifo = scratch.path("pipe");
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    const Child piped = start(fast({in, "-o", fifo}), scratch.path("err2"));
+    EXPECT_EQ(wait(piped), 2);
+    EXPECT_NE(read_file(piped.stderr_path).find("pipe: not a regular file"), std::string::npos) << read_file(piped.stderr_path);
 }
 
 TEST(BatchCommandTest, BadLinesAreNamedAndNothingIsSent) {
@@ -385,6 +477,20 @@ TEST(BatchCommandTest, BadLinesAreNamedAndNothingIsSent) {
     const Child skipping = start(fast({in, "-o", out, "--skip-invalid"}), scratch.path("err2"));
     EXPECT_EQ(wait(skipping), 0) << read_file(skipping.stderr_path);
     EXPECT_EQ(output_ids(out).size(), 3u);
+}
+
+TEST(BatchCommandTest, ABaseUrlWithAPasswordIsRefusedBeforeAnythingIsSentAndNeverShown) {
+    Scratch scratch;
+    const std::string in = scratch.write("in.jsonl", prompts(2));
+    const std::string out = scratch.path("out.jsonl");
+    const Child child = start({in, "-o", out, "--base-url", "http://u:SECRETPW@127.0.0.1:1/v1", "--model", "m"},
+                              scratch.path("err"));
+    EXPECT_NE(wait(child), 0);
+    const std::string err = read_file(child.stderr_path);
+    EXPECT_NE(err.find("credentials in URLs are not supported"), std::string::npos) << err;
+    EXPECT_EQ(err.find("SECRETPW"), std::string::npos) << err;
+    EXPECT_EQ(read_file(out).find("SECRETPW"), std::string::npos);
+    EXPECT_TRUE(output_ids(out).empty()) << "nothing should have been attempted";
 }
 
 TEST(BatchCommandTest, AnUnreachableEndpointGivesAnErrorLinePerInput) {

@@ -152,6 +152,15 @@ TEST(BenchCommandTest, AnInfiniteRateIsAcceptedAndBadNumbersOrPathsAreRefusedBef
     EXPECT_EQ(output.find("requests, rate"), std::string::npos) << output;
 }
 
+TEST(BenchCommandTest, JsonToStandardOutputIsTheReportAloneWithTheTableOnStderr) {
+    const CommandResult r = run_agentio("bench --num-prompts 4 --output-len 3 --json -", "", Streams::separate, 120);
+    EXPECT_EQ(r.code, 0) << r.err;
+    const nlohmann::json report = nlohmann::json::parse(r.out, nullptr, false);
+    ASSERT_FALSE(report.is_discarded()) << r.out.substr(0, 500);
+    EXPECT_EQ(report["completed"], 4) << r.out.substr(0, 500);
+    EXPECT_NE(r.err.find("Successful requests"), std::string::npos) << r.err;  // the table
+}
+
 TEST(BenchHtmlReportTest, TextFromTheServerCannotEndOrBendTheScript) {
     const nlohmann::json result = {{"requests", {{{"ok", false}, {"error", "</script><!-- <script>alert(1)</script>"}}}}};
     const std::string html = loadtest::html_report(result);

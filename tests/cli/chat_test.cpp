@@ -45,6 +45,14 @@ TEST(ChatCommandTest, AnUnreachableEndpointIsExitOneWithAMessageAndNoKey) {
     EXPECT_EQ(r.err.find("sk-chat-5ecret"), std::string::npos) << r.err;
 }
 
+TEST(ChatCommandTest, ABaseUrlWithAPasswordIsRefusedWithoutShowingIt) {
+    const CommandResult r = chat("hello --base-url http://user:SECRETPW@127.0.0.1:1/v1 --model m");
+    EXPECT_NE(r.code, 0);
+    EXPECT_NE(r.err.find("credentials in URLs are not supported"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("SECRETPW"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("user:"), std::string::npos) << r.err;
+}
+
 // The simulator's model name would only fail there, so nothing is sent.
 TEST(ChatCommandTest, ANamedEndpointWithoutAModelIsBadUsage) {
     const CommandResult r = chat("hello --base-url http://127.0.0.1:1/v1");

@@ -1,12 +1,15 @@
 // http::Server on loopback, spoken to byte by byte through raw TCP clients.
 #include <agentio/agentio.hpp>
 #include <agentio/http/server.hpp>
+#include <agentio/net/errors.hpp>
 #include <agentio/net/tcp_stream.hpp>
 #include <gtest/gtest.h>
 
 #include "http/server_fixture.hpp"
 
+#include <functional>
 #include <string>
+#include <vector>
 
 using namespace agentio;
 using namespace std::chrono_literals;
@@ -190,6 +193,63 @@ TEST(ServerTest, BodyOverTheLimitIs413) {
     });
 }
 
+// A server whose bodies may take 1,000 bytes in all; POST /hold keeps its
+// body's room for `hold` before it answers.
+void with_body_budget(Duration hold, const std::function<Task<>(http::Server&)>& body) {
+    http::ServerOptions options;
+    options.body_budget = 1000;
+    options.io_timeout = 1s;
+    options.report_handler_errors = false;
+    LoopOptions loop;
+    loop.virtual_clock = true;
+    agentio::testkit::with_http_server(
+        options,
+        [hold](http::Server& server) {
+            add_routes(server);
+            server.route("POST", "/hold", [hold](http::Request& request) -> Task<http::Response> {
+                const std::string text = co_await request.text();
+                co_await sleep(hold);
+                co_return http::Response::text(std::to_string(text.size()));
+            });
+        },
+        body, loop);
+}
+
+std::string post(std::string_view path, std::size_t bytes) {
+    return "POST " + std::string(path) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " +
+           std::to_string(bytes) + "\r\n\r\n" + std::string(bytes, 'b');
+}
+
+TEST(ServerTest, BodiesBeyondTheBudgetWaitForRoomThen503AndOneLargerThanAllOfItIs413) {
+    with_body_budget(3s, [](http::Server& server) -> Task<> {
+        TaskHandle<std::string> holder = create_task(exchange(server.port(), post("/hold", 800)));
+        co_await sleep(10ms);  // it has its room
+        const TimePoint start = EventLoop::current()->now();
+        const std::string waited = co_await exchange(server.port(), post("/echo", 500));
+        EXPECT_TRUE(waited.starts_with("HTTP/1.1 503 ")) << waited;
+        EXPECT_GE(EventLoop::current()->now() - start, 1s);  // it waited its io_timeout
+        const std::string too_large = co_await exchange(server.port(), post("/echo", 1500));
+        EXPECT_TRUE(too_large.starts_with("HTTP/1.1 413 ")) << too_large;
+        const std::string held = co_await holder;
+        EXPECT_TRUE(held.ends_with("\r\n\r\n800")) << held;
+        const std::string after = co_await exchange(server.port(), post("/echo", 500));
+        EXPECT_TRUE(after.starts_with("HTTP/1.1 200 ")) << after;
+    });
+}
+
+TEST(ServerTest, ABodyThatWaitsForRoomGetsItWhenAnEarlierRequestEnds) {
+    with_body_budget(500ms, [](http::Server& server) -> Task<> {
+        TaskHandle<std::string> holder = create_task(exchange(server.port(), post("/hold", 800)));
+        co_await sleep(10ms);
+        const TimePoint start = EventLoop::current()->now();
+        const std::string echoed = co_await exchange(server.port(), post("/echo", 500));
+        EXPECT_TRUE(echoed.starts_with("HTTP/1.1 200 ")) << echoed;
+        EXPECT_GE(EventLoop::current()->now() - start, 400ms);  // until the holder let go
+        const std::string held = co_await holder;
+        EXPECT_TRUE(held.starts_with("HTTP/1.1 200 ")) << held;
+    });
+}
+
 TEST(ServerTest, SlowHeadIs408AfterTheHeaderTimeout) {
     http::ServerOptions options;
     options.header_timeout = 100ms;
@@ -205,6 +265,74 @@ TEST(ServerTest, SlowHeadIs408AfterTheHeaderTimeout) {
         }, 5s);
         EXPECT_TRUE(reply.starts_with("HTTP/1.1 408 ")) << reply;
         EXPECT_GE(EventLoop::current()->now() - start, 100ms);
+    });
+}
+
+// A 24 MiB response, read 1 MiB at a time with 300 ms (virtual) between
+// reads: 7 s in all, far past the 1 s io_timeout, never a pause of 1 s.
+constexpr std::size_t kLargeBody = 24u << 20;
+
+// Reads GET /large 1 MiB at a time, `pause` between reads, and once, after
+// `stall_at` bytes, stops reading for `stall`. What arrived before the end
+// (or a reset).
+Task<std::size_t> read_slowly(std::uint16_t port, Duration pause, std::size_t stall_at, Duration stall) {
+    net::TcpStream client = co_await net::TcpStream::connect(*net::SocketAddress::parse("127.0.0.1", port));
+    co_await client.write("GET /large HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::vector<char> buffer(1u << 20);
+    std::size_t received = 0;
+    bool stalled = false;
+    try {
+        for (;;) {
+            std::size_t got = 0;
+            while (got < buffer.size()) {
+                const std::size_t n = co_await client.read(std::span<char>(buffer.data() + got, buffer.size() - got));
+                if (n == 0) co_return received + got;
+                got += n;
+            }
+            received += got;
+            if (received >= stall_at && !stalled) {
+                stalled = true;
+                co_await sleep(stall);
+            }
+            co_await sleep(pause);
+        }
+    } catch (const net::ConnectionError&) {
+    }
+    co_return received;
+}
+
+void with_large_response_server(Duration io_timeout, const std::function<Task<>(http::Server&)>& body) {
+    http::ServerOptions options;
+    options.io_timeout = io_timeout;
+    options.report_handler_errors = false;
+    LoopOptions loop;
+    loop.virtual_clock = true;
+    agentio::testkit::with_http_server(
+        options,
+        [](http::Server& server) {
+            server.route("GET", "/large", [](http::Request&) -> Task<http::Response> {
+                co_return http::Response::text(std::string(kLargeBody, 'x'));
+            });
+        },
+        body, loop);
+}
+
+TEST(ServerTest, ASlowButSteadyReaderGetsAllOfALargeResponse) {
+    with_large_response_server(1s, [](http::Server& server) -> Task<> {
+        const TimePoint start = EventLoop::current()->now();
+        const std::size_t received = co_await read_slowly(server.port(), 300ms, SIZE_MAX, 0s);
+        EXPECT_GT(received, kLargeBody);  // the head and the whole body
+        EXPECT_GE(EventLoop::current()->now() - start, 2s) << "the reader was not slow: the test proves nothing";
+    });
+}
+
+TEST(ServerTest, AReaderThatStopsIsCutAfterTheIoTimeout) {
+    with_large_response_server(1s, [](http::Server& server) -> Task<> {
+        // After 4 MiB the reader stops for 5 s: the server gives up after 1 s
+        // and closes, so the rest never comes.
+        const std::size_t received = co_await read_slowly(server.port(), 10ms, 4u << 20, 5s);
+        EXPECT_GE(received, 4u << 20);
+        EXPECT_LT(received, kLargeBody);
     });
 }
 

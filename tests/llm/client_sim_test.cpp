@@ -199,6 +199,40 @@ TEST(LlmClientSimTest, AStreamResetMidWayIsAnErrorNotATruncatedSuccess) {
     EXPECT_TRUE(error == "connection" || error == "stream") << error;
 }
 
+// A request the server refused (404: no such model) used no tokens: its
+// record says none, streamed or not, so no total counts them.
+TEST(LlmClientSimTest, ARefusedRequestRecordsNoTokensStreamedOrNot) {
+    sim::Config config = sim_config();
+    config.models = {"sim-small"};
+    std::vector<llm::RequestRecord> records;
+    agentio::testkit::with_sim_virtual(config, [&](sim::Server& server, http::Client&) -> Task<> {
+        llm::ClientOptions options = client_for(server);
+        options.on_record = [&](const llm::RequestRecord& record) { records.push_back(record); };
+        llm::Client client(options);
+        llm::ChatRequest request = ask("hello there, how are you today?");
+        request.model = "no-such-model";
+        try {
+            llm::ChatStream stream = co_await client.chat_stream(request);
+            while (co_await stream.next()) {
+            }
+            ADD_FAILURE() << "streamed from a model the server does not serve";
+        } catch (const llm::ApiError&) {
+        }
+        try {
+            (void)co_await client.chat(request);
+            ADD_FAILURE() << "answered from a model the server does not serve";
+        } catch (const llm::ApiError&) {
+        }
+    });
+    ASSERT_EQ(records.size(), 2u);
+    for (const llm::RequestRecord& record : records) {
+        EXPECT_EQ(record.status, 404);
+        EXPECT_EQ(record.usage.prompt_tokens, 0);
+        EXPECT_EQ(record.usage.total_tokens, 0);
+        EXPECT_EQ(record.cost, 0.0);
+    }
+}
+
 TEST(LlmClientSimTest, TheFirstTokenTimeoutFiresAgainstAStalledStream) {
     sim::Config config = sim_config();
     config.faults.stall = 1.0;

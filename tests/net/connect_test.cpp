@@ -90,6 +90,13 @@ TEST(ConnectTest, ARefusedPortNamesEveryAddressTried) {
         } catch (const ConnectionError& e) {
             EXPECT_EQ(std::string(e.what()), "connect to localhost:" + p + ": 127.0.0.1:" + p + ": Connection refused");
         }
+        try {
+            co_await net::connect("127.0.0.1", port);
+            ADD_FAILURE() << "connected";
+        } catch (const ConnectionError& e) {
+            // The address is the target: named once.
+            EXPECT_EQ(std::string(e.what()), "connect to 127.0.0.1:" + p + ": Connection refused");
+        }
     }());
 }
 

@@ -316,6 +316,24 @@ TEST(SimServerTest, ModelsListsTheConfiguredModels) {
     });
 }
 
+// Bodies over a megabyte are parsed on a worker thread (so that one large
+// request does not stall the loop): they read as small ones do, and a
+// malformed one is the same 400.
+TEST(SimServerTest, ALargeRequestIsParsedOffTheLoopAndAnsweredAsASmallOne) {
+    with_sim(instant_config(), [](sim::Server& sim, http::Client& client) -> Task<> {
+        const std::string large(3u << 20, 'a');
+        const Answer answer = co_await post(client, sim, kChat, chat_body(large));
+        EXPECT_EQ(answer.status, 200) << answer.body.substr(0, 300);
+        EXPECT_GT(answer.json()["usage"]["prompt_tokens"].get<int>(), 100'000);
+        std::string broken = chat_body(large);
+        broken.pop_back();  // no closing brace
+        const Answer refused = co_await post(client, sim, kChat, broken);
+        EXPECT_EQ(refused.status, 400) << refused.body.substr(0, 300);
+        const Answer health = co_await agentio::testkit::get(client, sim, "/health");
+        EXPECT_EQ(health.status, 200);
+    });
+}
+
 TEST(SimServerTest, HealthAnswersOk) {
     with_sim(instant_config(), [](sim::Server& sim, http::Client& client) -> Task<> {
         const Answer answer = co_await agentio::testkit::get(client, sim, "/health");

@@ -6,32 +6,59 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <utility>
+#include <vector>
 
 #include "agentio/core/errors.hpp"
 
 namespace agentio::cli::batch {
 namespace {
 
-// The whole file, or empty when it does not exist yet. Any other failure
-// throws: treating an unreadable output as empty would redo (and duplicate)
-// every line it holds.
-std::string read_existing(int fd, const std::string& path) {
-    std::string text;
-    char buffer[1 << 16];
-    for (;;) {
-        const ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n > 0) {
-            text.append(buffer, static_cast<std::size_t>(n));
-        } else if (n == 0) {
-            return text;
-        } else if (errno != EINTR) {
-            throw Error("cannot read " + path + ": " + std::strerror(errno));
+// A line longer than this is no line of ours (the longest reply a model
+// writes is far shorter): refusing it keeps a foreign or corrupt file from
+// growing the memory of a scan without bound.
+constexpr std::size_t kLongestLine = 256u << 20;
+
+// Calls `each(line)` for each '\n'-terminated line in the first `size`
+// bytes of `fd` (what the file held when opened: a file that grows meanwhile
+// is not chased), reading a piece at a time, never the whole file; returns
+// the offset just past the last whole line. A read error throws: treating an
+// unreadable output as empty would redo (and duplicate) every line it holds.
+template <class Each>
+std::uint64_t for_each_line(int fd, std::uint64_t size, const std::string& path, Each each) {
+    std::vector<char> buffer(1u << 20);
+    std::string pending;  // the start of a line that has not ended yet
+    std::uint64_t offset = 0, whole = 0;
+    while (offset < size) {
+        const ssize_t n = ::pread(fd, buffer.data(), std::min<std::uint64_t>(buffer.size(), size - offset),
+                                  static_cast<off_t>(offset));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw Error("cannot read " + path + ": " + std::strerror(errno));
+        if (n == 0) break;  // it shrank meanwhile
+        std::string_view piece(buffer.data(), static_cast<std::size_t>(n));
+        const std::uint64_t piece_start = offset;
+        offset += static_cast<std::uint64_t>(n);
+        for (std::size_t end = piece.find('\n'); end != std::string_view::npos; end = piece.find('\n')) {
+            if (pending.empty()) {
+                each(piece.substr(0, end));
+            } else {
+                pending.append(piece.substr(0, end));
+                each(std::string_view(pending));
+                pending.clear();
+            }
+            whole = piece_start + static_cast<std::uint64_t>(piece.data() - buffer.data()) + end + 1;
+            piece.remove_prefix(end + 1);
         }
+        pending.append(piece);
+        if (pending.size() > kLongestLine)
+            throw Error(path + ": a line over " + std::to_string(kLongestLine >> 20) +
+                        " MiB is not a batch output line; refusing to append to this file");
     }
+    return whole;
 }
 
 // What open() needs of a complete output line.
@@ -94,22 +121,43 @@ int open_locked(const std::string& path) {
     return fd;
 }
 
-// `text` as the whole content of `path` (open as `old_fd`), by way of a new
-// file renamed over it (atomic: a crash leaves the old file or the new one,
-// whole), with the old one's permissions.
-void replace_contents(const std::string& path, int old_fd, const std::string& text) {
+// Rewrites `path` (open as `old_fd`, `size` bytes) with only the lines
+// `keep` accepts, by way of a new file renamed over it (atomic: a crash
+// leaves the old file or the new one, whole), with the old one's
+// permissions. Streamed, as the scan is. Returns the new file's size.
+template <class Keep>
+std::uint64_t rewrite_keeping(const std::string& path, int old_fd, std::uint64_t size, Keep keep) {
     const std::string temporary = path + ".rewrite";
     struct stat old {};
     const mode_t mode = ::fstat(old_fd, &old) == 0 ? (old.st_mode & 07777) : 0644;
     const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd < 0) fail("cannot create", temporary, errno);
     (void)::fchmod(fd, mode);  // as the old file, whatever the umask
-    std::size_t written = 0;
-    if (const int error = write_all(fd, text, written); error != 0) {
+    const auto give_up = [&](int error) {
         ::close(fd);
         ::unlink(temporary.c_str());
         fail("cannot write", temporary, error);
+    };
+    std::string out;
+    std::uint64_t total = 0;
+    const auto flush = [&] {
+        std::size_t written = 0;
+        if (const int error = write_all(fd, out, written); error != 0) give_up(error);
+        total += out.size();
+        out.clear();
+    };
+    try {
+        for_each_line(old_fd, size, path, [&](std::string_view line) {
+            if (!keep(line)) return;
+            out.append(line).push_back('\n');
+            if (out.size() >= (1u << 20)) flush();
+        });
+    } catch (...) {
+        ::close(fd);
+        ::unlink(temporary.c_str());
+        throw;
     }
+    flush();
     const int synced = ::fsync(fd) == 0 ? 0 : errno;
     const int closed = ::close(fd) == 0 ? 0 : errno;
     if (synced != 0 || closed != 0) {
@@ -121,6 +169,7 @@ void replace_contents(const std::string& path, int old_fd, const std::string& te
         ::unlink(temporary.c_str());
         fail("cannot replace", path, error);
     }
+    return total;
 }
 
 }  // namespace
@@ -128,36 +177,34 @@ void replace_contents(const std::string& path, int old_fd, const std::string& te
 OutputFile OutputFile::open(const std::string& path, Existing& found, const std::unordered_set<std::string>* retry_failed) {
     found = Existing{};
     OutputFile file(path, open_locked(path), 0);  // closes its fd on every throw below
-    const std::string text = read_existing(file.fd_, path);
-    std::uint64_t keep = 0;  // bytes of whole, valid lines
-    std::string kept;        // with retry_failed: those lines less the failed ones
+    struct stat info {};
+    if (::fstat(file.fd_, &info) != 0) fail("cannot read", path, errno);
+    const auto size = static_cast<std::uint64_t>(info.st_size);
+    const auto to_drop = [&](const LineInfo& line) {
+        return retry_failed && line.failed && retry_failed->count(line.custom_id) > 0;
+    };
     std::size_t number = 0;
-    for (std::size_t at = 0; at < text.size();) {
-        const std::size_t end = text.find('\n', at);
+    // Each line goes out in one write that ends with its '\n', so a crash
+    // can leave only an unterminated tail. A terminated line that is not
+    // ours, wherever it is, means something else wrote this file.
+    const std::uint64_t keep = for_each_line(file.fd_, size, path, [&](std::string_view line) {
         ++number;
-        // Each line goes out in one write that ends with its '\n', so a crash
-        // can leave only an unterminated tail. A terminated line that is not
-        // ours, wherever it is, means something else wrote this file.
-        if (end == std::string::npos) break;
-        const std::string_view line(text.data() + at, end - at);
         LineInfo info = read_line(line);
         if (info.custom_id.empty())
             throw Error(path + ":" + std::to_string(number) + ": not a batch output line; refusing to append to this file");
-        if (retry_failed && info.failed && retry_failed->count(info.custom_id)) {
+        if (to_drop(info)) {
             ++found.dropped;
-        } else {
-            found.failed += info.failed ? 1 : 0;
-            found.done.insert(std::move(info.custom_id));
-            if (retry_failed) kept.append(line).push_back('\n');
+            return;
         }
-        keep = end + 1;
-        at = end + 1;
-    }
-    found.repaired = keep != text.size();
+        found.failed += info.failed ? 1 : 0;
+        found.done.insert(std::move(info.custom_id));
+    });
+    found.repaired = keep != size;
     if (found.dropped > 0) {
-        replace_contents(path, file.fd_, kept);
+        const std::uint64_t kept =
+            rewrite_keeping(path, file.fd_, keep, [&](std::string_view line) { return !to_drop(read_line(line)); });
         file.reopen();
-        file.size_ = kept.size();
+        file.size_ = kept;
         return file;
     }
     if (found.repaired && ::ftruncate(file.fd_, static_cast<off_t>(keep)) != 0)

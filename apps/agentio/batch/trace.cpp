@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -14,7 +17,16 @@
 namespace agentio::cli::batch {
 namespace {
 
-double micros(Duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+// Tenths of a microsecond, the trace's resolution. Each bound is rounded on
+// its own (the end is not start + a rounded length): spans whose times
+// nest or follow each other still do after rounding, as viewers need.
+std::int64_t tenths(Duration since_origin) {
+    return static_cast<std::int64_t>(std::llround(std::chrono::duration<double, std::micro>(since_origin).count() * 10));
+}
+
+std::string microseconds(std::int64_t tenths) {
+    return fmt::format("{}{}.{}", tenths < 0 ? "-" : "", std::abs(tenths) / 10, std::abs(tenths) % 10);
+}
 
 }  // namespace
 
@@ -45,8 +57,9 @@ void TraceWriter::give_up() {
 void TraceWriter::span(int slot, std::string_view name, TimePoint start, Duration length, const std::string& args) {
     if (length < Duration::zero()) length = Duration::zero();
     const std::string quoted = nlohmann::json(std::string(name)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    put(fmt::format(",\n{{\"ph\": \"X\", \"pid\": 1, \"tid\": {}, \"name\": {}, \"ts\": {:.1f}, \"dur\": {:.1f}{}}}", slot,
-                    quoted, micros(start - origin_), micros(length), args.empty() ? "" : ", \"args\": " + args));
+    const std::int64_t begin = tenths(start - origin_), end = tenths(start + length - origin_);
+    put(fmt::format(",\n{{\"ph\": \"X\", \"pid\": 1, \"tid\": {}, \"name\": {}, \"ts\": {}, \"dur\": {}{}}}", slot, quoted,
+                    microseconds(begin), microseconds(end - begin), args.empty() ? "" : ", \"args\": " + args));
 }
 
 void TraceWriter::add(int slot, std::string_view custom_id, const llm::RequestRecord& record) {

@@ -37,6 +37,8 @@ public:
     Task<bool> drain(std::uint64_t max);
 
     bool done() const noexcept { return done_; }
+    const BodyFraming& framing() const noexcept { return framing_; }
+    std::uint64_t max_body() const noexcept { return max_body_; }
     std::uint64_t bytes_read() const noexcept { return received_; }
 
 private:

@@ -10,16 +10,25 @@
 #include <string>
 #include <string_view>
 
+#include "agentio/core/clock.hpp"
+#include "agentio/core/semaphore.hpp"
 #include "agentio/core/task.hpp"
 #include "agentio/http/body_reader.hpp"
 #include "agentio/http/message.hpp"
 
 namespace agentio::http {
 
+// Room for request bodies read whole, shared by a server's connections.
+struct BodyBudget {
+    Semaphore room;         // bytes
+    std::uint64_t size;     // what `room` started with
+    Duration longest_wait;  // then 503
+};
+
 class Request {
 public:
-    Request(RequestHead head, BodyReader body, std::string peer)
-        : head_(std::move(head)), body_(std::move(body)), peer_(std::move(peer)) {}
+    Request(RequestHead head, BodyReader body, std::string peer, BodyBudget* budget = nullptr)
+        : head_(std::move(head)), body_(std::move(body)), peer_(std::move(peer)), budget_(budget) {}
 
     const RequestHead& head() const noexcept { return head_; }
     std::string_view method() const noexcept { return head_.method; }
@@ -38,12 +47,16 @@ public:
 
     BodyReader& body() noexcept { return body_; }
     // The whole body (at most Limits::max_body bytes: ParseError 413 beyond).
-    Task<std::string> text() { return body_.read_all(); }
+    // With a budget: ParseError 413 for a body larger than all of it, 503
+    // when its room is not free within the budget's longest wait.
+    Task<std::string> text();
 
 private:
     RequestHead head_;
     BodyReader body_;
     std::string peer_;
+    BodyBudget* budget_ = nullptr;
+    Semaphore::Permit room_;  // released when the request ends
 };
 
 }  // namespace agentio::http

@@ -56,6 +56,12 @@ struct ServerOptions {
     // Longest wait for the next piece of a request body, or for the client to
     // take the next piece of a response.
     Duration io_timeout = std::chrono::seconds(60);
+    // Room for request bodies read whole (Request::text()), all connections
+    // together: a body waits for its room (FIFO, up to io_timeout, then 503)
+    // until earlier requests end; one larger than all of it is 413. A
+    // chunked body takes room for limits.max_body. So many large uploads at
+    // once cost at most this much memory, never the process.
+    std::uint64_t body_budget = 256ull << 20;
     // Serve TLS with this context (TlsContext::server(cert, key)).
     std::optional<net::TlsContext> tls;
     // Log each handler error to the loop's exception handler.

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "agentio/core/clock.hpp"
 #include "agentio/core/task.hpp"
 
 namespace agentio::net {
@@ -39,5 +40,11 @@ public:
     // The peer, for messages: "127.0.0.1:8443".
     virtual std::string peer() const = 0;
 };
+
+// Writes all of `data`, failing only when none of it goes out for `stall`:
+// a slow but steady reader gets the whole of a large write, a reader that
+// stops does not hold the writer (nginx's send_timeout). Progress is
+// counted in slices of 64 KiB. The TimeoutError names the peer and the limit.
+Task<> write_with_stall_limit(Stream& stream, std::string_view data, Duration stall);
 
 }  // namespace agentio::net
