@@ -20,7 +20,13 @@ struct Server::State {
 Task<Server> Server::start(Config config) {
     Script script = config.script_path.empty() ? Script() : Script::load(config.script_path);
     auto service = std::make_shared<detail::Service>(config, std::move(script));
-    auto state = std::make_shared<State>(service, http::ServerOptions{});
+    // A request's body is held about five times over while it is parsed
+    // (the bytes, simdjson's padded copy, the JSON document, the request's
+    // strings): a budget of one largest body (64 MiB) keeps any number of
+    // large requests at once to about 300 MB; small ones still pass.
+    http::ServerOptions options;
+    options.body_budget = options.limits.max_body;
+    auto state = std::make_shared<State>(service, std::move(options));
     detail::Service::add_routes(service, state->http);
     state->http.start(config.host, config.port);
     co_return Server(std::move(state));
