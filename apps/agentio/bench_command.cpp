@@ -34,6 +34,7 @@
 #include "endpoint.hpp"
 #include "progress.hpp"
 #include "validators.hpp"
+#include "loadtest/dataset.hpp"
 #include "loadtest/html_report.hpp"
 #include "loadtest/metrics.hpp"
 #include "loadtest/schedule.hpp"
@@ -58,31 +59,14 @@ struct BenchFlags {
     double range_ratio = 0.0;
     std::uint64_t seed = 0;
     std::vector<std::string> goodput;
+    std::vector<std::string> dataset{"random"};  // NAME [FILE]
+    bool ignore_eos = false;
     std::string json_path;
     std::string html_path;
 };
 
 double since(TimePoint start) {
     return std::chrono::duration<double>(EventLoop::current()->now() - start).count();
-}
-
-// A prompt of about `tokens` tokens (a token is about one short word).
-std::string prompt_of(int tokens, std::mt19937_64& random) {
-    static constexpr const char* kWords[] = {"agent", "tool", "plan", "call", "wait", "stream", "token", "model",
-                                             "retry", "limit", "batch", "reply", "query", "index", "cache", "route"};
-    std::string text;
-    for (int i = 0; i < tokens; ++i) {
-        if (i) text += ' ';
-        text += kWords[random() % std::size(kWords)];
-    }
-    return text;
-}
-
-int drawn_length(int length, double ratio, std::mt19937_64& random) {
-    if (ratio <= 0) return length;
-    const int low = std::max(1, static_cast<int>(length * (1 - ratio)));
-    const int high = std::max(low, static_cast<int>(length * (1 + ratio)));
-    return std::uniform_int_distribution<int>(low, high)(random);
 }
 
 // Requests finished so far, for the progress line.
@@ -168,6 +152,28 @@ Task<int> bench(BenchFlags flags, loadtest::Slo slo) {
     } catch (const Error& e) {
         throw UsageError(e.what());
     }
+    // Every request is made before the clock starts, as vllm does: building
+    // them must not delay the first sends; a bad dataset is said before
+    // anything is sent.
+    // Member by member: g++ 12 miscompiles braced initializers of strings in a coroutine.
+    loadtest::DatasetOptions dataset;
+    dataset.kind = flags.dataset.front();
+    if (flags.dataset.size() > 1) dataset.path = flags.dataset[1];
+    dataset.num_prompts = flags.num_prompts;
+    dataset.input_len = flags.input_len;
+    dataset.output_len = flags.output_len;
+    dataset.range_ratio = flags.range_ratio;
+    dataset.seed = flags.seed;
+    dataset.model = model;
+    if (dataset.kind != "random" && dataset.path.empty())
+        throw UsageError("--dataset " + dataset.kind + " needs a file: --dataset " + dataset.kind + " FILE");
+    if (dataset.kind == "random" && !dataset.path.empty()) throw UsageError("--dataset random takes no file");
+    std::vector<llm::ChatRequest> prompts;
+    try {
+        prompts = loadtest::load_requests(dataset);
+    } catch (const loadtest::DatasetError& e) {
+        throw UsageError(e.what());
+    }
     llm::ClientOptions options = llm::ClientOptions::from_env();
     std::optional<sim::Server> simulator = co_await resolve_endpoint(options, flags.endpoint, sim::Config(), "bench");
     options.retry.max_retries = 0;  // a load test measures the server, not our retries
@@ -179,25 +185,19 @@ Task<int> bench(BenchFlags flags, loadtest::Slo slo) {
         flags.max_concurrency > 0 ? static_cast<std::size_t>(flags.max_concurrency) : static_cast<std::size_t>(flags.num_prompts);
     llm::Client client(options);
 
-    std::mt19937_64 random(flags.seed);
     const std::vector<double> times = loadtest::send_times(flags.num_prompts, flags.request_rate, flags.burstiness, flags.seed);
     std::unique_ptr<Semaphore> slots;
     if (flags.max_concurrency > 0) slots = std::make_unique<Semaphore>(flags.max_concurrency);
     std::vector<loadtest::RequestResult> results(static_cast<std::size_t>(flags.num_prompts));
-    // Every prompt is made before the clock starts, as vllm does: building
-    // them must not delay the first sends.
-    std::vector<llm::ChatRequest> prompts(static_cast<std::size_t>(flags.num_prompts));
-    for (llm::ChatRequest& request : prompts) {
-        request.model = model;
-        request.messages = {llm::Message::user(prompt_of(drawn_length(flags.input_len, flags.range_ratio, random), random))};
-        request.max_completion_tokens = drawn_length(flags.output_len, flags.range_ratio, random);
-    }
+    for (llm::ChatRequest& request : prompts)
+        if (flags.ignore_eos) request.extra["ignore_eos"] = true;
     std::vector<Task<>> requests;
     const TimePoint start = EventLoop::current()->now();
     Finished finished;
     for (std::size_t i = 0; i < prompts.size(); ++i)
         requests.push_back(one_request(client, std::move(prompts[i]), times[i], start, slots.get(), results[i], finished));
-    fmt::print(stderr, "agentio bench: {} requests, rate {}, burstiness {}, max concurrency {}\n", flags.num_prompts,
+    fmt::print(stderr, "agentio bench: {} requests ({}), rate {}, burstiness {}, max concurrency {}\n", flags.num_prompts,
+               dataset.path.empty() ? dataset.kind : dataset.kind + " " + dataset.path,
                std::isfinite(flags.request_rate) ? fmt::format("{:g}/s", flags.request_rate) : "inf", flags.burstiness,
                flags.max_concurrency > 0 ? std::to_string(flags.max_concurrency) : "unlimited");
     const int total = flags.num_prompts;
@@ -219,11 +219,14 @@ Task<int> bench(BenchFlags flags, loadtest::Slo slo) {
     // With a report on standard output, the table goes to stderr.
     const bool report_to_stdout = flags.json_path == kStdout || flags.html_path == kStdout;
     fmt::print(report_to_stdout ? stderr : stdout, "{}", loadtest::table(summary));
-    const nlohmann::json config = {{"base_url", options.base_url},      {"model", model},
+    nlohmann::json config = {{"base_url", options.base_url},      {"model", model},
                                    {"num_prompts", flags.num_prompts},  {"request_rate", std::isfinite(flags.request_rate) ? nlohmann::json(flags.request_rate) : nlohmann::json("inf")},
                                    {"burstiness", flags.burstiness},    {"max_concurrency", flags.max_concurrency},
                                    {"input_len", flags.input_len},      {"output_len", flags.output_len},
                                    {"seed", flags.seed}};
+    config["dataset"] = dataset.kind;
+    if (!dataset.path.empty()) config["dataset_path"] = dataset.path;
+    config["ignore_eos"] = flags.ignore_eos;
     const nlohmann::json json = loadtest::to_json(summary, results, config);
     // Replace, not throw, on bytes that are not UTF-8 (an error page's text).
     if (!flags.json_path.empty()) write_report(flags.json_path, json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -263,6 +266,13 @@ Subcommand add_bench_command(CLI::App& app) {
         ->capture_default_str()
         ->check(seconds());
     sub->add_option("--seed", flags->seed, "Seed of the prompts and the schedule")->capture_default_str();
+    sub->add_option("--dataset", flags->dataset,
+                    "The requests: random (made-up prompts of --input-len tokens), jsonl FILE (as agentio batch reads "
+                    "it), sharegpt FILE (ShareGPT JSON, as vllm samples it)")
+        ->expected(1, 2)
+        ->capture_default_str();
+    sub->add_flag("--ignore-eos", flags->ignore_eos,
+                  "Ask for exactly max_tokens tokens per reply (vLLM's ignore_eos; the simulator honours it)");
     sub->add_option("--goodput", flags->goodput, "SLOs in ms, e.g. ttft:300 tpot:50 e2el:2000")->expected(1, 3);
     sub->add_option("--json", flags->json_path, "Write the result (and every request's timings) as JSON (-: standard output)");
     sub->add_option("--html", flags->html_path, "Write a self-contained HTML report with plots (-: standard output)");

@@ -160,7 +160,12 @@ Reply plan_reply(const Config& config, const ScriptedReply* fixed, const llm::Ch
         const int shortest = std::max(1, std::min(config.output.min_tokens, config.output.max_tokens));
         const int longest = std::max(shortest, config.output.max_tokens);
         Rng rng(Hasher(reply.seed).add("length").value());
-        const int natural = static_cast<int>(rng.between(shortest, longest));
+        int natural = static_cast<int>(rng.between(shortest, longest));
+        // vLLM's ignore_eos: no natural end, so the reply runs to max_tokens
+        // exactly (what a benchmark with fixed output lengths asks for).
+        const auto ignore_eos = request.extra.find("ignore_eos");
+        if (cap && ignore_eos != request.extra.end() && ignore_eos->is_boolean() && ignore_eos->get<bool>())
+            natural = std::max(*cap, 0) + 1;
         reply.complete = !(cap && *cap < natural);
         reply.text_tokens = reply.complete ? natural : std::max(*cap, 0);
         reply.finish_reason = reply.complete ? "stop" : "length";

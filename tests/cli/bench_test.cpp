@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "agentio/core/errors.hpp"
 #include "cli/run_agentio.hpp"
@@ -159,6 +161,80 @@ TEST(BenchCommandTest, JsonToStandardOutputIsTheReportAloneWithTheTableOnStderr)
     ASSERT_FALSE(report.is_discarded()) << r.out.substr(0, 500);
     EXPECT_EQ(report["completed"], 4) << r.out.substr(0, 500);
     EXPECT_NE(r.err.find("Successful requests"), std::string::npos) << r.err;  // the table
+}
+
+// The report of `bench ARGS --json -`, or a discarded value when the run failed.
+nlohmann::json bench_report(const std::string& args, CommandResult& r) {
+    r = run_agentio("bench " + args + " --json -", "", Streams::separate, 120);
+    return nlohmann::json::parse(r.out, nullptr, false);
+}
+
+std::string write_scratch(const std::string& name, const std::string& text) {
+    const std::filesystem::path path = agentio::testkit::scratch_path(name);
+    std::ofstream(path) << text;
+    return path.string();
+}
+
+TEST(BenchCommandTest, IgnoreEosGivesEveryReplyExactlyItsOutputLengthAndTheJsonHasVllmsNames) {
+    CommandResult r;
+    const nlohmann::json report = bench_report("--num-prompts 6 --output-len 17 --ignore-eos", r);
+    ASSERT_FALSE(report.is_discarded()) << r.err;
+    EXPECT_EQ(report["completed"], 6);
+    EXPECT_EQ(report["output_lens"], nlohmann::json::array({17, 17, 17, 17, 17, 17}));
+    for (const char* key : {"duration", "request_throughput", "mean_ttft_ms", "median_tpot_ms", "p99_itl_ms", "std_e2el_ms",
+                            "input_lens", "ttfts", "itls", "errors", "num_prompts", "model_id"})
+        EXPECT_TRUE(report.contains(key)) << key;
+}
+
+TEST(BenchCommandTest, AJsonlDatasetSendsItsRequestsInOrderAgainAndAgain) {
+    const std::string file = write_scratch(
+        "prompts.jsonl",
+        R"({"prompt": "one", "max_tokens": 3})" "\n"
+        R"({"messages": [{"role": "user", "content": "two"}]})" "\n"
+        R"({"custom_id": "x", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "other", "messages": [{"role": "user", "content": "three"}], "max_tokens": 5}})" "\n");
+    CommandResult r;
+    const nlohmann::json report = bench_report("--dataset jsonl " + file + " --num-prompts 5 --output-len 7 --ignore-eos", r);
+    ASSERT_FALSE(report.is_discarded()) << r.err;
+    EXPECT_EQ(report["completed"], 5);
+    // Each line's own max_tokens, else --output-len; then from the top again.
+    EXPECT_EQ(report["output_lens"], nlohmann::json::array({3, 7, 5, 3, 7}));
+    EXPECT_NE(r.err.find("(jsonl " + file + ")"), std::string::npos) << r.err;
+}
+
+TEST(BenchCommandTest, AShareGptDatasetIsSampledAsVllmSamplesIt) {
+    const std::string reply(400, 'r');  // about 100 tokens
+    nlohmann::json conversations = nlohmann::json::array();
+    conversations.push_back({{"id", "a"}, {"conversations", {{{"from", "human"}, {"value", std::string(200, 'q')}}, {{"from", "gpt"}, {"value", reply}}}}});
+    conversations.push_back({{"id", "short"}, {"conversations", {{{"from", "human"}, {"value", "hi"}}, {{"from", "gpt"}, {"value", reply}}}}});
+    conversations.push_back({{"id", "alone"}, {"conversations", {{{"from", "human"}, {"value", std::string(200, 'q')}}}}});
+    const std::string file = write_scratch("sharegpt.json", conversations.dump());
+    CommandResult r;
+    const nlohmann::json report = bench_report("--dataset sharegpt " + file + " --num-prompts 3 --ignore-eos", r);
+    ASSERT_FALSE(report.is_discarded()) << r.err;
+    EXPECT_EQ(report["completed"], 3);
+    // Only "a" is usable ("short"'s prompt is under 4 tokens, "alone" has no reply): drawn three times.
+    const int out = report["output_lens"][0];
+    EXPECT_GE(out, 90);
+    EXPECT_LE(out, 110);
+    EXPECT_EQ(report["output_lens"], nlohmann::json::array({out, out, out}));
+}
+
+TEST(BenchCommandTest, ABadDatasetIsRefusedBeforeAnythingIsSent) {
+    const std::string bad_line = write_scratch("bad.jsonl", R"({"prompt": "fine"})" "\n" R"({"nothing": 1})" "\n");
+    const std::string not_sharegpt = write_scratch("not_sharegpt.json", R"({"conversations": []})");
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"--dataset jsonl /nonexistent/prompts.jsonl", "/nonexistent/prompts.jsonl"},
+        {"--dataset jsonl " + bad_line, bad_line + ":2:"},
+        {"--dataset sharegpt " + not_sharegpt, "is not a JSON array of conversations"},
+        {"--dataset jsonl", "--dataset jsonl needs a file"},
+        {"--dataset pile x.json", "unknown dataset \"pile\""},
+    };
+    for (const auto& [args, says] : cases) {
+        const CommandResult r = run_agentio("bench " + args, "", Streams::separate, 60);
+        EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
+        EXPECT_NE(r.err.find(says), std::string::npos) << args << "\n" << r.err;
+        EXPECT_EQ(r.err.find("requests ("), std::string::npos) << "something was sent: " << r.err;
+    }
 }
 
 TEST(BenchHtmlReportTest, TextFromTheServerCannotEndOrBendTheScript) {

@@ -243,6 +243,24 @@ TEST(SimServerTest, MaxTokensCapsTheReplyWithFinishReasonLength) {
     });
 }
 
+// vLLM's ignore_eos: the reply runs to max_tokens exactly, as a benchmark
+// with fixed output lengths needs; without a cap it changes nothing.
+TEST(SimServerTest, IgnoreEosRunsTheReplyToMaxTokensExactly) {
+    sim::Config config = instant_config();
+    config.output = {50, 60};
+    with_sim(config, [](sim::Server& sim, http::Client& client) -> Task<> {
+        const Answer exact = co_await post(client, sim, kChat, chat_body("Go on.", R"({"max_tokens": 1000, "ignore_eos": true})"));
+        EXPECT_EQ(exact.json()["usage"]["completion_tokens"], 1000);
+        EXPECT_EQ(exact.json()["choices"][0]["finish_reason"], "length");
+        const Answer uncapped = co_await post(client, sim, kChat, chat_body("Go on.", R"({"ignore_eos": true})"));
+        EXPECT_GE(uncapped.json()["usage"]["completion_tokens"].get<int>(), 50);
+        EXPECT_LE(uncapped.json()["usage"]["completion_tokens"].get<int>(), 60);
+        const std::string streamed_options = R"({"stream": true, "max_tokens": 77, "ignore_eos": true})";
+        const Answer streamed = co_await post(client, sim, kChat, chat_body("Go on.", streamed_options));
+        EXPECT_EQ(read_stream(streamed.body).chunks.size(), 1u + 77u + 1u);  // role, 77 tokens, finish
+    });
+}
+
 TEST(SimServerTest, EmbeddingsAreDeterministicUnitNormAndOfTheRequestedDimension) {
     with_sim(instant_config(), [](sim::Server& sim, http::Client& client) -> Task<> {
         const Json request = {{"model", "sim-embed"}, {"input", Json::array({"the quick brown fox", "jumps over"})}, {"dimensions", 64}};

@@ -92,6 +92,34 @@ nlohmann::json to_json(const Summary& s, const std::vector<RequestResult>& resul
                           {"e2el_ms", stats(s.e2el_ms)},
                           {"requests", std::move(requests)}};
     out["goodput"] = s.goodput ? nlohmann::json(*s.goodput) : nlohmann::json(nullptr);
+    // vllm bench serve's names for the same figures, so that its result
+    // readers read ours: flat percentiles, and per-request arrays.
+    out["duration"] = s.duration_s;
+    out["request_goodput"] = out["goodput"];
+    for (const auto& [name, distribution] :
+         {std::pair{"ttft", &s.ttft_ms}, std::pair{"tpot", &s.tpot_ms}, std::pair{"itl", &s.itl_ms}, std::pair{"e2el", &s.e2el_ms}}) {
+        out[fmt::format("mean_{}_ms", name)] = distribution->mean();
+        out[fmt::format("median_{}_ms", name)] = distribution->median();
+        out[fmt::format("std_{}_ms", name)] = distribution->stddev();
+        out[fmt::format("p99_{}_ms", name)] = distribution->percentile(99);
+    }
+    nlohmann::json input_lens = nlohmann::json::array(), output_lens = nlohmann::json::array(),
+                   ttfts = nlohmann::json::array(), itls = nlohmann::json::array(), errors = nlohmann::json::array();
+    for (const RequestResult& r : results) {
+        input_lens.push_back(r.prompt_tokens);
+        output_lens.push_back(r.ok ? r.output_tokens : 0);
+        ttfts.push_back(r.ok ? r.ttft_s : 0.0);
+        itls.push_back(r.itl_s);
+        errors.push_back(r.error);
+    }
+    out["input_lens"] = std::move(input_lens);
+    out["output_lens"] = std::move(output_lens);
+    out["ttfts"] = std::move(ttfts);
+    out["itls"] = std::move(itls);
+    out["errors"] = std::move(errors);
+    for (const char* key : {"num_prompts", "request_rate", "burstiness", "max_concurrency"})
+        if (config.contains(key)) out[key] = config[key];
+    if (config.contains("model")) out["model_id"] = config["model"];
     return out;
 }
 
