@@ -17,12 +17,15 @@ std::int64_t text_tokens(std::size_t chars) { return static_cast<std::int64_t>((
 
 // What the reply depends on: everything in the request that shapes a real
 // model's answer, and nothing that only limits or transports it.
+// The text, or "" for none, without a copy (value_or would copy a 50 MB prompt).
+std::string_view text_or_empty(const std::optional<std::string>& text) { return text ? std::string_view(*text) : std::string_view(); }
+
 std::uint64_t content_seed(std::uint64_t seed, const llm::ChatRequest& request) {
     Hasher hash(seed);
     hash.add(request.model).add(static_cast<std::uint64_t>(request.messages.size()));
     for (const llm::Message& message : request.messages) {
-        hash.add(message.role).add(message.content.value_or("")).add(message.name.value_or(""));
-        hash.add(message.tool_call_id.value_or(""));
+        hash.add(message.role).add(text_or_empty(message.content)).add(text_or_empty(message.name));
+        hash.add(text_or_empty(message.tool_call_id));
         for (const llm::ToolCall& call : message.tool_calls) hash.add(call.id).add(call.name).add(call.arguments);
     }
     for (const llm::Tool& tool : request.tools) hash.add(tool.name);
