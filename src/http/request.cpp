@@ -14,11 +14,11 @@ namespace {
 
 Task<Semaphore::Permit> acquire(Semaphore& room, std::uint64_t bytes) { co_return co_await room.acquire(bytes); }
 
+// Room that is not free now: waited for, or refused.
 Task<Semaphore::Permit> take_room(BodyBudget& budget, std::uint64_t bytes) {
     if (bytes > budget.size)
         throw ParseError(413, "a body of " + std::to_string(bytes) + " bytes is more than the server buffers for all " +
                                   "requests together (" + std::to_string(budget.size) + " bytes)");
-    if (std::optional<Semaphore::Permit> free_now = budget.room.try_acquire(bytes)) co_return std::move(*free_now);
     Task<Semaphore::Permit> waiting = acquire(budget.room, bytes);
     try {
         co_return co_await wait_for(std::move(waiting), budget.longest_wait);
@@ -37,7 +37,12 @@ Task<std::string> Request::text() {
     const std::uint64_t room = framing.kind == BodyFraming::Kind::ContentLength
                                    ? framing.length
                                    : std::min(body_.max_body(), budget_->size);
-    if (room > 0) {
+    // Room free now (the common case) is taken without a coroutine of its own.
+    std::optional<Semaphore::Permit> free_now;
+    if (room <= budget_->size) free_now = budget_->room.try_acquire(room);
+    if (free_now) {
+        room_ = std::move(*free_now);
+    } else if (room > 0) {
         Task<Semaphore::Permit> taking = take_room(*budget_, room);
         room_ = co_await std::move(taking);
     }

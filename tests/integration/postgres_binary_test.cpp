@@ -23,13 +23,7 @@ using agentio::itest::PostgresServer;
 
 namespace {
 
-class PostgresBinaryTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        if (!PostgresServer::available()) GTEST_SKIP() << "needs PostgreSQL 15 (" << itest::postgres_bin_dir << ")";
-    }
-    static std::string url() { return itest::shared_postgres_server().url(); }
-};
+class PostgresBinaryTest : public itest::SharedPostgresTest {};
 
 // One value of each supported type, and the awkward ones: quoting in
 // arrays, multi-dimensional arrays and bounds other than 1, NULLs, BC and

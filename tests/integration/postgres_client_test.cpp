@@ -24,13 +24,7 @@ using agentio::itest::PostgresServer;
 
 namespace {
 
-class PostgresClientTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        if (!PostgresServer::available()) GTEST_SKIP() << "needs PostgreSQL 15 (" << itest::postgres_bin_dir << ")";
-    }
-    static std::string url() { return itest::shared_postgres_server().url(); }
-};
+class PostgresClientTest : public itest::SharedPostgresTest {};
 
 // Built outside the coroutines: g++ 12 cannot compile braced lists of
 // strings inside one.

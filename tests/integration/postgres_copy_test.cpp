@@ -21,13 +21,7 @@ using agentio::itest::PostgresServer;
 
 namespace {
 
-class PostgresCopyTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        if (!PostgresServer::available()) GTEST_SKIP() << "needs PostgreSQL 15 (" << itest::postgres_bin_dir << ")";
-    }
-    static std::string url() { return itest::shared_postgres_server().url(); }
-};
+class PostgresCopyTest : public itest::SharedPostgresTest {};
 
 std::vector<std::string> id_and_note() { return {"id", "note"}; }
 

@@ -21,13 +21,7 @@ using agentio::itest::PostgresServer;
 
 namespace {
 
-class PostgresPoolTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        if (!PostgresServer::available()) GTEST_SKIP() << "needs PostgreSQL 15 (" << itest::postgres_bin_dir << ")";
-    }
-    static std::string url() { return itest::shared_postgres_server().url(); }
-};
+class PostgresPoolTest : public itest::SharedPostgresTest {};
 
 pg::PoolOptions sized(std::size_t min_size, std::size_t max_size) {
     pg::PoolOptions options;

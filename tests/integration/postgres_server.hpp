@@ -14,6 +14,7 @@
 // user.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -160,5 +161,15 @@ inline PostgresServer& shared_postgres_server() {
     static PostgresServer instance;
     return instance;
 }
+
+// The fixture of the tests against that shared server: skipped where
+// PostgreSQL is not installed.
+class SharedPostgresTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (!PostgresServer::available()) GTEST_SKIP() << "needs PostgreSQL 15 (" << postgres_bin_dir << ")";
+    }
+    static std::string url() { return shared_postgres_server().url(); }
+};
 
 }  // namespace agentio::itest

@@ -18,13 +18,7 @@ using namespace std::string_literals;
 
 namespace {
 
-class PostgresSessionTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        if (!itest::PostgresServer::available()) GTEST_SKIP() << "needs PostgreSQL 15 (" << itest::postgres_bin_dir << ")";
-    }
-    static std::string url() { return itest::shared_postgres_server().url(); }
-};
+class PostgresSessionTest : public itest::SharedPostgresTest {};
 
 db::pg::PoolOptions small_pool() {
     db::pg::PoolOptions options;

@@ -22,13 +22,7 @@ using agentio::itest::PostgresServer;
 
 namespace {
 
-class PostgresTransactionTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        if (!PostgresServer::available()) GTEST_SKIP() << "needs PostgreSQL 15 (" << itest::postgres_bin_dir << ")";
-    }
-    static std::string url() { return itest::shared_postgres_server().url(); }
-};
+class PostgresTransactionTest : public itest::SharedPostgresTest {};
 
 Task<std::int64_t> count_rows(pg::Connection& db, std::string table) {
     pg::Rows rows = co_await db.query_params("select count(*) as n from " + table, {});
