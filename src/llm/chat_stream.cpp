@@ -13,6 +13,7 @@
 #include "agentio/http/sse.hpp"
 #include "agentio/llm/client.hpp"
 #include "agentio/llm/stream_accumulator.hpp"
+#include "agentio/llm/token_count.hpp"
 #include "agentio/llm/wire.hpp"
 #include "call.hpp"
 
@@ -29,6 +30,7 @@ struct ChatStream::State {
     StreamAccumulator reply;
     bool done = false;  // [DONE] seen, or the call failed: next() returns nullptr / rethrows
     std::exception_ptr error;
+    TokenCounting counting = TokenCounting::exact;  // for a reply whose usage the server does not report
 
     ~State() {
         if (!done && client) {
@@ -89,14 +91,14 @@ struct ChatStream::State {
             // request's estimate was for the limiter; no total may count it.
             call.record.usage = Usage{};
         } else {
-            // No usage chunk: an estimate keeps the limiter and the cost honest.
-            std::int64_t chars = 0;
+            // No usage chunk: the reply counted here keeps the limiter and the cost honest.
+            std::int64_t tokens = 0;
             for (const Choice& choice : whole.choices) {
-                if (choice.message.content) chars += static_cast<std::int64_t>(choice.message.content->size());
-                for (const ToolCall& tool : choice.message.tool_calls) chars += static_cast<std::int64_t>(tool.arguments.size());
+                if (choice.message.content) tokens += text_tokens(call.record.model, *choice.message.content, counting);
+                for (const ToolCall& tool : choice.message.tool_calls) tokens += text_tokens(call.record.model, tool.arguments, counting);
             }
-            call.record.usage.completion_tokens = chars / 4;
-            call.record.usage.total_tokens = call.record.usage.prompt_tokens + chars / 4;
+            call.record.usage.completion_tokens = tokens;
+            call.record.usage.total_tokens = call.record.usage.prompt_tokens + tokens;
         }
         client->finish(call, failure);
     }
@@ -138,8 +140,9 @@ Task<ChatStream> Client::chat_stream(ChatRequest request, RequestRecord* record)
     state.call.record_out = record;
     state.call.body = to_json(request, true);
     state.call.stream = true;
-    state.call.estimated_tokens = estimate_tokens(request);
-    state.call.record.usage.prompt_tokens = estimate_prompt_tokens(request);
+    state.counting = state_->options.token_counting;
+    state.call.record.usage.prompt_tokens = prompt_tokens(request, state.counting);
+    state.call.estimated_tokens = state.call.record.usage.prompt_tokens + output_allowance(request);
     state.client = state_;  // from here on the record is the stream's to finish, whatever happens
     state_->start(state.call);
     Task<> opening = state_->retrying(

@@ -330,7 +330,7 @@ Task<ChatResponse> Client::chat(ChatRequest request, RequestRecord* record) {
     detail::Call call = state_->prepare("chat", request.model, "/chat/completions");
     call.record_out = record;
     call.body = to_json(request, false);
-    call.estimated_tokens = estimate_tokens(request);
+    call.estimated_tokens = request_tokens(request, state_->options.token_counting);
     // The reply keeps the body it was parsed from: every field, known or not.
     return state_->plain_call<ChatResponse>(std::move(call), [](std::string body) {
         ChatResponse reply = parse_chat_response(body);
@@ -342,7 +342,8 @@ Task<ChatResponse> Client::chat(ChatRequest request, RequestRecord* record) {
 Task<EmbeddingResponse> Client::embeddings(EmbeddingRequest request) {
     detail::Call call = state_->prepare("embeddings", request.model, "/embeddings");
     call.body = to_json(request);
-    for (const std::string& input : request.input) call.estimated_tokens += static_cast<std::int64_t>(input.size() / 4 + 1);
+    for (const std::string& input : request.input)
+        call.estimated_tokens += text_tokens(request.model, input, state_->options.token_counting);
     return state_->plain_call<EmbeddingResponse>(std::move(call),
                                                  [](std::string body) { return parse_embedding_response(body); });
 }

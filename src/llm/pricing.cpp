@@ -1,33 +1,9 @@
-// pricing.cpp: the default price table, model lookup, cost, and the token
-// estimate used before the server reports usage.
-//
-// The estimate only has to be good enough to pace requests: the limiter
-// corrects it with the reported usage (RateLimiter::Admission::settle). It
-// counts the output the request allows, not what it will likely produce, so it
-// is high rather than low: an overestimate only delays, an underestimate risks
-// a 429.
+// pricing.cpp: the default price table, model lookup and cost.
 #include "agentio/llm/pricing.hpp"
 
 #include <algorithm>
 
 namespace agentio::llm {
-
-namespace {
-
-// Characters per token for English text (OpenAI's rule of thumb).
-constexpr std::int64_t kCharsPerToken = 4;
-// Tokens each message costs beyond its text: the role and the separators
-// around it (3 in OpenAI's published counting recipe), plus 1 for a name.
-constexpr std::int64_t kTokensPerMessage = 3;
-constexpr std::int64_t kTokensPerName = 1;
-// Tokens that prime the reply ("<|start|>assistant<|message|>").
-constexpr std::int64_t kReplyPriming = 3;
-
-std::int64_t text_tokens(std::size_t chars) {
-    return (static_cast<std::int64_t>(chars) + kCharsPerToken - 1) / kCharsPerToken;
-}
-
-}  // namespace
 
 PriceTable PriceTable::defaults() {
     PriceTable table;
@@ -68,32 +44,6 @@ double PriceTable::cost(std::string_view model, const Usage& usage) const {
                            static_cast<double>(std::max<std::int64_t>(usage.completion_tokens, 0)) *
                                price->output_per_million;
     return dollars / 1e6;
-}
-
-std::int64_t estimate_prompt_tokens(const ChatRequest& request) {
-    std::int64_t tokens = kReplyPriming;
-    for (const Message& message : request.messages) {
-        std::size_t chars = message.role.size();
-        if (message.content) chars += message.content->size();
-        if (message.refusal) chars += message.refusal->size();
-        for (const ToolCall& call : message.tool_calls) chars += call.id.size() + call.name.size() + call.arguments.size();
-        if (message.tool_call_id) chars += message.tool_call_id->size();
-        tokens += kTokensPerMessage + text_tokens(chars);
-        if (message.name) tokens += kTokensPerName + text_tokens(message.name->size());
-    }
-    // Tool definitions are sent to the model as text too.
-    for (const Tool& tool : request.tools)
-        tokens += kTokensPerMessage + text_tokens(tool.name.size() + tool.description.size() + tool.parameters.dump().size());
-    return tokens;
-}
-
-std::int64_t estimate_tokens(const ChatRequest& request, std::int64_t default_output) {
-    const std::int64_t tokens = estimate_prompt_tokens(request);
-    std::int64_t output = default_output;
-    if (request.max_completion_tokens) output = *request.max_completion_tokens;
-    else if (request.max_tokens) output = *request.max_tokens;
-    const std::int64_t choices = request.n ? std::max(*request.n, 1) : 1;
-    return tokens + std::max<std::int64_t>(output, 0) * choices;
 }
 
 }  // namespace agentio::llm

@@ -3,17 +3,13 @@
 
 #include <algorithm>
 
+#include "agentio/llm/token_count.hpp"
 #include "agentio/sim/prng.hpp"
 #include "agentio/sim/text_generator.hpp"
 
 namespace agentio::sim {
 
 namespace {
-
-constexpr std::int64_t kTokensPerMessage = 4;
-constexpr std::size_t kCharsPerToken = 4;
-
-std::int64_t text_tokens(std::size_t chars) { return static_cast<std::int64_t>((chars + kCharsPerToken - 1) / kCharsPerToken); }
 
 // What the reply depends on: everything in the request that shapes a real
 // model's answer, and nothing that only limits or transports it.
@@ -93,23 +89,6 @@ std::string Reply::text() const {
     return out;
 }
 
-std::int64_t estimate_prompt_tokens(const llm::ChatRequest& request) {
-    std::int64_t tokens = 0;
-    for (const llm::Message& message : request.messages) {
-        std::size_t chars = message.role.size();
-        if (message.content) chars += message.content->size();
-        if (message.name) chars += message.name->size();
-        if (message.tool_call_id) chars += message.tool_call_id->size();
-        for (const llm::ToolCall& call : message.tool_calls) chars += call.id.size() + call.name.size() + call.arguments.size();
-        tokens += kTokensPerMessage + text_tokens(chars);
-    }
-    for (const llm::Tool& tool : request.tools)
-        tokens += text_tokens(tool.name.size() + tool.description.size() + tool.parameters.dump().size());
-    if (!request.response_format.is_null())
-        tokens += text_tokens(request.response_format.dump(-1, ' ', false, llm::Json::error_handler_t::replace).size());
-    return tokens;
-}
-
 int choice_count(const llm::ChatRequest& request) { return request.n ? *request.n : 1; }
 
 std::optional<int> requested_max_tokens(const llm::ChatRequest& request) {
@@ -174,7 +153,7 @@ Reply plan_reply(const Config& config, const ScriptedReply* fixed, const llm::Ch
         reply.finish_reason = reply.complete ? "stop" : "length";
         reply.tokens.completion = reply.text_tokens;
     }
-    reply.tokens.prompt = estimate_prompt_tokens(request);
+    reply.tokens.prompt = llm::prompt_tokens(request);
     return reply;
 }
 

@@ -192,6 +192,22 @@ TEST(BenchCommandTest, IgnoreEosGivesEveryReplyExactlyItsOutputLengthAndTheJsonH
         EXPECT_TRUE(report.contains(key)) << key;
 }
 
+TEST(BenchCommandTest, RandomPromptsAreExactlyTheirInputLengthInTokensOfTheModelsEncoding) {
+    CommandResult r;
+    const nlohmann::json report = bench_report("--num-prompts 5 --input-len 64 --output-len 3", r);
+    ASSERT_FALSE(report.is_discarded()) << r.err;
+    // The simulator counts the prompt with the model's encoding, as the API
+    // does: the text's 64 tokens plus the chat framing (3 per message, 1 for
+    // "user", 3 priming the reply).
+    EXPECT_EQ(report["input_lens"], nlohmann::json::array({71, 71, 71, 71, 71}));
+    const nlohmann::json ranged = bench_report("--num-prompts 20 --input-len 100 --output-len 3 --range-ratio 0.5", r);
+    ASSERT_FALSE(ranged.is_discarded()) << r.err;
+    for (const auto& length : ranged["input_lens"]) {
+        EXPECT_GE(length.get<int>(), 50 + 7);
+        EXPECT_LE(length.get<int>(), 150 + 7);
+    }
+}
+
 TEST(BenchCommandTest, AJsonlDatasetSendsItsRequestsInOrderAgainAndAgain) {
     const std::string file = write_scratch(
         "prompts.jsonl",

@@ -1,5 +1,6 @@
 // sim::plan_reply: what decides a reply (content, not limits or transport),
-// lengths, caps, scripted replies and the prompt estimate.
+// lengths, caps, scripted replies and the prompt's exact count.
+#include <agentio/llm/token_count.hpp>
 #include <agentio/sim/reply.hpp>
 #include <gtest/gtest.h>
 
@@ -143,13 +144,16 @@ TEST(ReplyTest, AJsonReplyIsTheFormatsContentInPiecesAndCappedLikeText) {
     EXPECT_EQ(capped.text(), reply.pieces[0] + reply.pieces[1]);
 }
 
-TEST(ReplyTest, ThePromptEstimateIsAboutFourCharactersATokenPlusFourAMessage) {
+TEST(ReplyTest, PromptTokensAreCountedExactlyWithTheRequestedModelsEncoding) {
     llm::ChatRequest request;
-    request.messages = {llm::Message::user(std::string(400, 'x'))};
-    EXPECT_EQ(sim::estimate_prompt_tokens(request), 4 + (4 + 400 + 3) / 4);  // "user" counts too
-    request.messages.push_back(llm::Message::assistant(""));
-    EXPECT_EQ(sim::estimate_prompt_tokens(request), 4 + 101 + 4 + 3);
-    EXPECT_EQ(sim::estimate_prompt_tokens(request), sim::estimate_prompt_tokens(request));
+    request.messages = {llm::Message::user("I'll count: 1234567, 中文")};
+    request.model = "gpt-4o";
+    const sim::Reply o200k = sim::plan_reply(sim::Config{}, nullptr, request);
+    EXPECT_EQ(o200k.tokens.prompt, llm::prompt_tokens(request));
+    request.model = "gpt-4";
+    const sim::Reply cl100k = sim::plan_reply(sim::Config{}, nullptr, request);
+    EXPECT_EQ(cl100k.tokens.prompt, llm::prompt_tokens(request));
+    EXPECT_NE(o200k.tokens.prompt, cl100k.tokens.prompt);  // "I'll" is one token of o200k_base, two of cl100k_base
 }
 
 }  // namespace

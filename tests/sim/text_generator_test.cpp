@@ -1,5 +1,6 @@
-// sim::TextGenerator: one word per token with its leading space, sentences,
-// and the same text for the same seed.
+// sim::TextGenerator: one word per token with its leading space, or a full
+// stop; sentences; the same text for the same seed; tokens that are OpenAI's.
+#include <agentio/llm/tokenizer.hpp>
 #include <agentio/sim/text_generator.hpp>
 #include <gtest/gtest.h>
 
@@ -27,15 +28,47 @@ bool in_vocabulary(std::string word) {
     return std::find(words.begin(), words.end(), word) != words.end();
 }
 
-TEST(TextGeneratorTest, EachTokenIsOneVocabularyWordWithItsLeadingSpace) {
+TEST(TextGeneratorTest, EachTokenIsOneVocabularyWordWithItsLeadingSpaceOrAFullStop) {
     const std::vector<std::string> out = tokens(11, 200, true);
     ASSERT_EQ(out.size(), 200u);
+    std::size_t stops = 0;
     for (std::size_t i = 0; i < out.size(); ++i) {
         const std::string& token = out[i];
+        if (token == ".") {
+            ++stops;
+            EXPECT_GT(i, 0u);
+            EXPECT_NE(out[i - 1], ".");
+            continue;
+        }
         EXPECT_EQ(token.front() == ' ', i > 0) << token;
         const std::string word = i > 0 ? token.substr(1) : token;
         EXPECT_EQ(word.find(' '), std::string::npos) << token;
         EXPECT_TRUE(in_vocabulary(word)) << token;
+    }
+    EXPECT_GE(stops, 200u / 17);
+    EXPECT_EQ(out.back(), ".");
+}
+
+TEST(TextGeneratorTest, EveryWordIsOneTokenOfBothEncodingsInEachOfItsForms) {
+    for (const llm::Encoding* encoding : {&llm::Encoding::o200k_base(), &llm::Encoding::cl100k_base()}) {
+        for (const std::string_view word : sim::TextGenerator::vocabulary()) {
+            std::string capitalised(word);
+            capitalised[0] = static_cast<char>(capitalised[0] - 'a' + 'A');
+            for (const std::string& form : {std::string(word), " " + std::string(word), capitalised, " " + capitalised})
+                EXPECT_EQ(encoding->count(form), 1u) << encoding->name() << ": \"" << form << '"';
+        }
+    }
+}
+
+TEST(TextGeneratorTest, AReplyOfNTokensEncodesToExactlyNTokens) {
+    for (const llm::Encoding* encoding : {&llm::Encoding::o200k_base(), &llm::Encoding::cl100k_base()}) {
+        for (const int count : {1, 2, 3, 17, 128, 1000}) {
+            for (const bool complete : {true, false}) {
+                for (std::uint64_t seed = 0; seed < 20; ++seed)
+                    EXPECT_EQ(encoding->count(sim::TextGenerator::text(seed, count, complete)), static_cast<std::size_t>(count))
+                        << encoding->name() << " seed " << seed << ": " << sim::TextGenerator::text(seed, count, complete);
+            }
+        }
     }
 }
 

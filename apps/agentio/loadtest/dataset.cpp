@@ -10,15 +10,18 @@
 #include <random>
 #include <sstream>
 
-#include "agentio/llm/pricing.hpp"
+#include "agentio/llm/token_count.hpp"
+#include "agentio/llm/tokenizer.hpp"
 #include "batch/input.hpp"
 
 namespace agentio::cli::loadtest {
 
 namespace {
 
-// A prompt of about `tokens` tokens (a token is about one short word).
-std::string prompt_of(int tokens, std::mt19937_64& random) {
+// A prompt of exactly `tokens` tokens of `encoding`: each word is one token
+// of o200k_base and of cl100k_base, with its leading space and without, and
+// the split patterns cut the text between words. Checked, not assumed.
+std::string prompt_of(int tokens, const llm::Encoding& encoding, std::mt19937_64& random) {
     static constexpr const char* kWords[] = {"agent", "tool", "plan", "call", "wait", "stream", "token", "model",
                                              "retry", "limit", "batch", "reply", "query", "index", "cache", "route"};
     std::string text;
@@ -26,6 +29,9 @@ std::string prompt_of(int tokens, std::mt19937_64& random) {
         if (i) text += ' ';
         text += kWords[random() % std::size(kWords)];
     }
+    if (encoding.count(text) != static_cast<std::size_t>(tokens))
+        throw DatasetError(fmt::format("--dataset random: a prompt of {} words is {} tokens of {}, not {}", tokens,
+                                       encoding.count(text), encoding.name(), tokens));
     return text;
 }
 
@@ -46,10 +52,11 @@ llm::ChatRequest user_request(const std::string& model, std::string text, int ma
 
 std::vector<llm::ChatRequest> random_requests(const DatasetOptions& options) {
     std::mt19937_64 random(options.seed);
+    const llm::Encoding& encoding = llm::Encoding::for_model(options.model);
     std::vector<llm::ChatRequest> out;
     out.reserve(static_cast<std::size_t>(options.num_prompts));
     for (int i = 0; i < options.num_prompts; ++i) {
-        std::string prompt = prompt_of(drawn_length(options.input_len, options.range_ratio, random), random);
+        std::string prompt = prompt_of(drawn_length(options.input_len, options.range_ratio, random), encoding, random);
         out.push_back(user_request(options.model, std::move(prompt), drawn_length(options.output_len, options.range_ratio, random)));
     }
     return out;
@@ -79,14 +86,11 @@ std::vector<llm::ChatRequest> jsonl_requests(const DatasetOptions& options) {
     return out;
 }
 
-// The tokens of `text` alone (the estimate of a message, less that of an
-// empty one: role and framing are not the text's).
-std::int64_t tokens_of(const std::string& text) {
-    llm::ChatRequest probe;
-    probe.messages = {llm::Message::user(text)};
-    llm::ChatRequest empty;
-    empty.messages = {llm::Message::user(std::string())};
-    return llm::estimate_prompt_tokens(probe) - llm::estimate_prompt_tokens(empty);
+// The tokens of `text` alone (role and framing are not the text's), under
+// the benched model's encoding, as vllm counts a ShareGPT turn with the
+// model's tokenizer.
+std::int64_t tokens_of(const std::string& text, const std::string& model) {
+    return llm::text_tokens(model, text);
 }
 
 std::vector<llm::ChatRequest> sharegpt_requests(const DatasetOptions& options) {
@@ -121,7 +125,7 @@ std::vector<llm::ChatRequest> sharegpt_requests(const DatasetOptions& options) {
     std::vector<llm::ChatRequest> usable;
     for (auto& [prompt, reply] : pairs) {
         if (usable.size() == static_cast<std::size_t>(options.num_prompts)) break;
-        const std::int64_t in = tokens_of(prompt), out = tokens_of(reply);
+        const std::int64_t in = tokens_of(prompt, options.model), out = tokens_of(reply, options.model);
         if (in < 4 || out < 4 || in > 1024 || in + out > 2048) continue;
         usable.push_back(user_request(options.model, std::move(prompt), static_cast<int>(out)));
     }

@@ -14,6 +14,7 @@
 #include "agentio/core/clock.hpp"
 #include "agentio/http/client.hpp"
 #include "agentio/llm/pricing.hpp"
+#include "agentio/llm/token_count.hpp"
 #include "agentio/llm/rate_limiter.hpp"
 #include "agentio/llm/request_record.hpp"
 #include "agentio/llm/retry_policy.hpp"
@@ -50,6 +51,10 @@ struct ClientOptions {
     // Calls in flight at once (0: no limit); more wait in FIFO order.
     std::size_t max_concurrency = 0;
     PriceTable prices = PriceTable::defaults();
+    // How a request's tokens are counted before it is sent (for the TPM
+    // limit, and for a stream's usage when the server reports none): exact,
+    // with the model's encoding, or TokenCounting::estimate (no tokenizer).
+    TokenCounting token_counting = TokenCounting::exact;
     // Transport: pool size per origin, TLS, proxy. Its timeouts are set from
     // `timeouts`; the read and total timeouts here are ignored.
     http::ClientOptions http;

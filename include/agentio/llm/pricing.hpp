@@ -35,12 +35,4 @@ private:
     std::map<std::string, Price, std::less<>> prices_;
 };
 
-// A rough token count for rate limiting before the server reports the real
-// one: about four characters a token, plus each message's framing, plus the
-// output the request allows (max_completion_tokens, max_tokens, or
-// `default_output`).
-std::int64_t estimate_tokens(const ChatRequest& request, std::int64_t default_output = 256);
-// The prompt's part of that estimate alone.
-std::int64_t estimate_prompt_tokens(const ChatRequest& request);
-
 }  // namespace agentio::llm

@@ -25,7 +25,8 @@
 //   3 to 8 bytes (never inside a UTF-8 sequence); finish_reason "tool_calls".
 //   Tool calls are never cut by max tokens.
 // completion_tokens counts the text tokens plus, per tool call, one for its
-// name and one per argument fragment. prompt_tokens is estimate_prompt_tokens().
+// name and one per argument fragment. prompt_tokens is llm::prompt_tokens(), exact
+// under the requested model's encoding.
 #pragma once
 
 #include <cstdint>
@@ -60,11 +61,6 @@ struct Reply {
     // The whole text, as the streamed tokens concatenate.
     std::string text() const;
 };
-
-// ~4 characters a token, plus 4 per message: role, content, name, tool calls
-// and tool call ids, the tools offered and the response_format (as their JSON
-// text). Deterministic.
-std::int64_t estimate_prompt_tokens(const llm::ChatRequest& request);
 
 // How many choices the request asks for: `n`, else 1. The caller has checked
 // that n is in [1, kMaxChoices].

@@ -1,16 +1,19 @@
 // text_generator.hpp: TextGenerator, the seeded filler text of a generated reply.
 //
 // A reply is `count` tokens. A token is one word of a fixed vocabulary with
-// its leading space (the first token has none), so a streamed reply carries
-// exactly one token per chunk and the chunks concatenate to the plain reply.
+// its leading space (the first token has none), or a full stop, so a streamed
+// reply carries exactly one token per chunk and the chunks concatenate to the
+// plain reply. They are tokens of OpenAI's encodings too: the reply's text
+// encodes to exactly `count` tokens in o200k_base and in cl100k_base.
 // Words come in sentences of a few to a dozen or so words: the first word
-// of a sentence is capitalised and the last one ends with a full stop. A
-// reply that ended on its own (`complete`) ends with a full stop; one cut
-// short by a token limit breaks off mid-sentence, as a real model's does.
+// of a sentence is capitalised and a full stop ends it. A reply that ended
+// on its own (`complete`) of more than one token ends with a full stop; one
+// cut short by a token limit breaks off mid-sentence, as a real model's does.
 //
 // Invariant: the tokens depend only on (seed, count, complete), and the
-// first k tokens only on (seed, and whether k reaches the end), so the same
-// request gives the same text plain and streamed, in every run.
+// first k tokens, k < count - 1, only on the seed, so the same request gives
+// the same text plain and streamed, in every run, and a reply cut short is
+// the start of the whole one.
 #pragma once
 
 #include <cstdint>
@@ -42,7 +45,8 @@ private:
     int remaining_;
     bool complete_;
     bool first_ = true;
-    int sentence_left_ = 0;  // words until the current sentence ends; 0: a new one starts
+    int sentence_left_ = 0;  // words until the current sentence's full stop
+    bool after_stop_ = false;
 };
 
 }  // namespace agentio::sim

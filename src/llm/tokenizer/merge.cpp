@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <array>
-#include <queue>
+#include <functional>
 
 namespace agentio::llm::tokenizer {
 namespace {
@@ -21,7 +21,9 @@ void merge_short_piece(const RankTable& ranks, std::string_view piece, std::vect
     const auto pair_rank = [&](std::size_t i) {
         return i + 1 < parts ? ranks.find(piece.substr(start[i], start[i + 2] - start[i])) : kNoRank;
     };
-    for (std::size_t i = 0; i < parts; ++i) pair[i] = pair_rank(i);
+    for (std::size_t i = 0; i + 1 < parts; ++i)
+        pair[i] = ranks.byte_pair_rank(static_cast<unsigned char>(piece[i]), static_cast<unsigned char>(piece[i + 1]));
+    pair[parts - 1] = kNoRank;
 
     for (;;) {
         const auto lowest = std::min_element(pair.begin(), pair.begin() + static_cast<std::ptrdiff_t>(parts));
@@ -45,17 +47,6 @@ void merge_short_piece(const RankTable& ranks, std::string_view piece, std::vect
 }  // namespace
 
 void merge_long_piece(const RankTable& ranks, std::string_view piece, std::vector<Rank>& out) {
-    // Parts are linked by their start offsets: part s spans [s, next[s]).
-    const auto n = static_cast<std::uint32_t>(piece.size());
-    std::vector<std::uint32_t> next(n + 1), prev(n + 1);
-    std::vector<Rank> part(n);
-    std::vector<bool> merged_away(n, false);
-    for (std::uint32_t i = 0; i < n; ++i) {
-        next[i] = i + 1;
-        prev[i + 1] = i;
-        part[i] = ranks.byte_rank(static_cast<unsigned char>(piece[i]));
-    }
-
     // A pair: part `start` joined to the next, covering [start, end). It is
     // stale once `start` was merged away or its span is no longer two parts.
     struct Pair {
@@ -66,28 +57,52 @@ void merge_long_piece(const RankTable& ranks, std::string_view piece, std::vecto
             return rank != other.rank ? rank > other.rank : start > other.start;
         }
     };
-    std::priority_queue<Pair, std::vector<Pair>, std::greater<>> heap;
+    // Reused from piece to piece: a long text has many long pieces.
+    struct Workspace {
+        std::vector<std::uint32_t> next, prev;
+        std::vector<Rank> part;
+        std::vector<bool> merged_away;
+        std::vector<Pair> heap;
+    };
+    thread_local Workspace w;
+
+    // Parts are linked by their start offsets: part s spans [s, next[s]).
+    const auto n = static_cast<std::uint32_t>(piece.size());
+    w.next.resize(n + 1);
+    w.prev.resize(n + 1);
+    w.part.resize(n);
+    w.merged_away.assign(n, false);
+    w.heap.clear();
+    for (std::uint32_t i = 0; i < n; ++i) {
+        w.next[i] = i + 1;
+        w.prev[i + 1] = i;
+        w.part[i] = ranks.byte_rank(static_cast<unsigned char>(piece[i]));
+    }
     const auto push_pair = [&](std::uint32_t start) {
-        if (next[start] >= n) return;
-        const std::uint32_t end = next[next[start]];
-        const Rank rank = ranks.find(piece.substr(start, end - start));
-        if (rank != kNoRank) heap.push({rank, start, end});
+        if (w.next[start] >= n) return;
+        const std::uint32_t end = w.next[w.next[start]];
+        const Rank rank = end - start == 2 ? ranks.byte_pair_rank(static_cast<unsigned char>(piece[start]),
+                                                                   static_cast<unsigned char>(piece[start + 1]))
+                                           : ranks.find(piece.substr(start, end - start));
+        if (rank == kNoRank) return;
+        w.heap.push_back({rank, start, end});
+        std::push_heap(w.heap.begin(), w.heap.end(), std::greater<>());
     };
     for (std::uint32_t i = 0; i + 1 < n; ++i) push_pair(i);
 
-    while (!heap.empty()) {
-        const Pair top = heap.top();
-        heap.pop();
-        if (merged_away[top.start] || next[top.start] >= n || next[next[top.start]] != top.end) continue;
-        const std::uint32_t gone = next[top.start];
-        merged_away[gone] = true;
-        part[top.start] = top.rank;
-        next[top.start] = top.end;
-        prev[top.end] = top.start;
-        if (top.start > 0) push_pair(prev[top.start]);
+    while (!w.heap.empty()) {
+        std::pop_heap(w.heap.begin(), w.heap.end(), std::greater<>());
+        const Pair top = w.heap.back();
+        w.heap.pop_back();
+        if (w.merged_away[top.start] || w.next[top.start] >= n || w.next[w.next[top.start]] != top.end) continue;
+        w.merged_away[w.next[top.start]] = true;
+        w.part[top.start] = top.rank;
+        w.next[top.start] = top.end;
+        w.prev[top.end] = top.start;
+        if (top.start > 0) push_pair(w.prev[top.start]);
         push_pair(top.start);
     }
-    for (std::uint32_t s = 0; s < n; s = next[s]) out.push_back(part[s]);
+    for (std::uint32_t s = 0; s < n; s = w.next[s]) out.push_back(w.part[s]);
 }
 
 void merge_piece(const RankTable& ranks, std::string_view piece, std::vector<Rank>& out) {

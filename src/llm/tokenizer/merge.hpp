@@ -18,7 +18,7 @@ namespace agentio::llm::tokenizer {
 void merge_piece(const RankTable& ranks, std::string_view piece, std::vector<Rank>& out);
 
 // Pieces longer than this merge through the heap.
-inline constexpr std::size_t kLongPiece = 64;
+inline constexpr std::size_t kLongPiece = 32;
 
 // The heap's way, for any length (exposed so a test can hold it to the other).
 void merge_long_piece(const RankTable& ranks, std::string_view piece, std::vector<Rank>& out);

@@ -82,6 +82,11 @@ RankTable::RankTable(std::string_view name, std::span<const unsigned char> file)
         byte_ranks_[static_cast<std::size_t>(byte)] = find(std::string_view(&c, 1));
         if (byte_ranks_[static_cast<std::size_t>(byte)] == kNoRank) throw damaged("a byte has no token of its own");
     }
+    byte_pair_ranks_.resize(256 * 256);
+    for (std::size_t pair = 0; pair < byte_pair_ranks_.size(); ++pair) {
+        const char bytes[2] = {static_cast<char>(pair >> 8), static_cast<char>(pair & 0xFF)};
+        byte_pair_ranks_[pair] = find(std::string_view(bytes, 2));
+    }
 }
 
 Rank RankTable::find(std::string_view bytes) const noexcept {

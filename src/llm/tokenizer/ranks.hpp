@@ -27,6 +27,11 @@ public:
 
     Rank find(std::string_view bytes) const noexcept;
     Rank byte_rank(unsigned char byte) const noexcept { return byte_ranks_[byte]; }
+    // find() of two bytes, from a table small enough to stay in cache: every
+    // merge starts with a piece's byte pairs.
+    Rank byte_pair_rank(unsigned char first, unsigned char second) const noexcept {
+        return byte_pair_ranks_[std::size_t{first} << 8 | second];
+    }
     std::string_view bytes_of(Rank rank) const noexcept {
         return std::string_view(blob_).substr(offsets_[rank], offsets_[rank + 1] - offsets_[rank] - 1);
     }
@@ -43,6 +48,7 @@ private:
     std::vector<Slot> slots_;
     std::uint64_t mask_ = 0;
     std::array<Rank, 256> byte_ranks_{};
+    std::vector<Rank> byte_pair_ranks_;  // 256 x 256
 };
 
 }  // namespace agentio::llm::tokenizer
