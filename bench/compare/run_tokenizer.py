@@ -8,10 +8,12 @@ tests/tokenizer/node_modules). The texts: English prose (this repository's
 README and docs), code (its C++ sources), CJK (sentences of common hanzi drawn
 at random, seeded: word salad, but with CJK's shape, long space-free pieces),
 and one word of `a` repeated, at two lengths ten times apart, where a merge
-that rescans its piece after every step turns quadratic.
+that rescans its piece after every step turns quadratic (js-tiktoken takes
+about 45 s on the longer one here, so they stay short).
 
-Each figure is the best of repeated encodes for --seconds (warm); the cold
-figure is the process's first encode, which builds the encoding's tables.
+Each figure is the best of repeated encodes for --seconds (warm; one encode
+if the first alone took longer); the cold figure is the process's first
+encode, which builds the encoding's tables.
 
     /usr/bin/python3 bench/compare/run_tokenizer.py --bin build/release/bin --out docs/BENCHMARKS.md
 """
@@ -58,8 +60,8 @@ def write_texts(tmp):
         sentences.append(sentence + rng.choice("，。！？；、"))
         size += len(sentences[-1])
     add("CJK (hanzi sentences, generated)", "cjk.txt", "".join(sentences))
-    add("one word: `a` x 10,000", "a10k.txt", "a" * 10_000)
-    add("one word: `a` x 100,000", "a100k.txt", "a" * 100_000)
+    add("one word: `a` x 2,000", "a2k.txt", "a" * 2_000)
+    add("one word: `a` x 20,000", "a20k.txt", "a" * 20_000)
     return texts
 
 
@@ -127,7 +129,7 @@ def render(args, date, load_before, load_after, elapsed, texts, results, pinning
                          f"x{ours / wasm:.1f} |")
         lines.append("")
     label_short, label_long = texts[-2][0], texts[-1][0]
-    lines.append("Growth from the 10,000-byte word to the 100,000-byte one (10x the bytes), as the time per token "
+    lines.append("Growth from the 2,000-byte word to the 20,000-byte one (10x the bytes), as the time per token "
                  "grows (1.0 is linear, 10 is quadratic), o200k_base:")
     lines.append("")
     for contender in CONTENDERS:
