@@ -67,7 +67,7 @@ if(NOT status EQUAL 0 OR NOT out STREQUAL "installed agentio works: 84\n")
 endif()
 
 # The man pages: one for the tool and one per command, each rendered.
-foreach(page agentio agentio-batch agentio-bench agentio-sim agentio-chat agentio-agent agentio-completion)
+foreach(page agentio agentio-batch agentio-bench agentio-sim agentio-chat agentio-agent agentio-tokens agentio-completion)
   set(file ${prefix}/share/man/man1/${page}.1)
   if(NOT EXISTS ${file})
     message(FATAL_ERROR "no man page ${file} (is help2man installed?)")

@@ -21,7 +21,7 @@ if(COMMAND)
   file(WRITE ${OUTPUT} "${page}")
 else()
   execute_process(COMMAND ${HELP2MAN} --no-info --no-discard-stderr --section=1
-                          "--name=asyncio's model for AI agent systems: batch, bench, sim, chat, agent"
+                          "--name=asyncio's model for AI agent systems: batch, bench, sim, chat, agent, tokens"
                           --output=${OUTPUT} ${AGENTIO}
                   RESULT_VARIABLE status)
   if(NOT status EQUAL 0)

@@ -6,10 +6,12 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -101,7 +103,54 @@ TEST(BenchMetricsTest, GoodputFlagsAreCheckedAndNamed) {
     }
 }
 
-TEST(BenchCommandTest, ARunWritesJsonAndAnHtmlReportWhosePlotsDrawInChromium) {
+// A page that loads the report in a frame and measures it from outside, as
+// the browser laid it out: for each chart, whether its data lies within its
+// plot area, whether every label lies within the chart, and the tick labels.
+constexpr const char* kReportChecker = R"HTML(<!doctype html><html><body><pre id="out">pending</pre>
+<iframe id="report" src="r.html" width="1400" height="3000"></iframe>
+<script>
+document.getElementById("report").addEventListener("load", () => {
+  const doc = document.getElementById("report").contentDocument;
+  const charts = [];
+  for (const svg of doc.querySelectorAll("svg.chart")) {
+    const frame = svg.querySelector("rect.frame").getBoundingClientRect();
+    const box = svg.getBoundingClientRect();
+    const data = [...svg.querySelectorAll(".data")];
+    const within = (b, outer) => b.left >= outer.left - 1.5 && b.top >= outer.top - 1.5 &&
+                                 b.right <= outer.right + 1.5 && b.bottom <= outer.bottom + 1.5;
+    charts.push({
+      title: svg.parentNode.querySelector("figcaption").textContent,
+      drawn: svg.getAttribute("data-drawn"),
+      data: data.length,
+      data_within_axes: data.length > 0 && data.every(d => within(d.getBoundingClientRect(), frame)),
+      labels_within_chart: [...svg.querySelectorAll("text")].every(t => within(t.getBoundingClientRect(), box)),
+      ticks: [...svg.querySelectorAll("text.tick")].map(t => t.textContent),
+    });
+  }
+  document.getElementById("out").textContent = JSON.stringify({
+    charts: charts, background: getComputedStyle(doc.body).backgroundColor,
+    settings: doc.getElementById("settings").textContent, summary: doc.getElementById("summary").textContent});
+});
+</script></body></html>)HTML";
+
+// The checker's findings: Chromium renders the page and prints its DOM.
+nlohmann::json check_report_in_chromium(const fs::path& dir, const std::string& extra_flags) {
+    std::ofstream(dir / "check.html") << kReportChecker;
+    const std::string render = "timeout 120 chromium --headless --no-sandbox --disable-gpu --allow-file-access-from-files "
+                               "--virtual-time-budget=10000 " + extra_flags + " --dump-dom file://" +
+                               (dir / "check.html").string() + " > " + (dir / "dom").string() + " 2>/dev/null";
+    if (std::system(render.c_str()) != 0) return nullptr;
+    const std::string dom = read_file(dir / "dom");
+    const std::size_t open = dom.find("<pre id=\"out\">"), close = dom.find("</pre>", open);
+    if (open == std::string::npos || close == std::string::npos) return nullptr;
+    std::string text = dom.substr(open + 14, close - open - 14);
+    for (const auto& [entity, c] : {std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"}, std::pair{"&amp;", "&"}})
+        for (std::size_t at = text.find(entity); at != std::string::npos; at = text.find(entity, at + 1))
+            text.replace(at, std::strlen(entity), c);
+    return nlohmann::json::parse(text, nullptr, false);
+}
+
+TEST(BenchCommandTest, ARunWritesJsonAndAnHtmlReportWhoseChartsDrawWithinTheirAxesInChromium) {
     const fs::path dir = fs::temp_directory_path() / ("agentio-bench-test-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     const std::string command = "env -u OPENAI_BASE_URL timeout 120 " + std::string(AGENTIO_BIN) +
@@ -117,27 +166,50 @@ TEST(BenchCommandTest, ARunWritesJsonAndAnHtmlReportWhosePlotsDrawInChromium) {
         EXPECT_GE(request["e2el_s"].get<double>(), request["ttft_s"].get<double>());
     }
     EXPECT_NE(read_file(dir / "out").find("Mean TTFT (ms):"), std::string::npos);
+    const std::string page = read_file(dir / "r.html");
+    for (const char* fetch : {"<script src", "<link", "@import", "url(", "<img"})
+        EXPECT_EQ(page.find(fetch), std::string::npos) << "the report loads nothing from elsewhere: " << fetch;
+    EXPECT_NE(page.find("prefers-color-scheme: dark"), std::string::npos);
 
     // The report must draw in a real browser (./dev installs Debian's chromium).
     ASSERT_EQ(std::system("command -v chromium > /dev/null"), 0) << "chromium is not installed (./dev installs it)";
-    const std::string render = "timeout 120 chromium --headless --no-sandbox --disable-gpu --dump-dom file://" +
-                               (dir / "r.html").string() + " > " + (dir / "dom").string() + " 2>/dev/null";
-    ASSERT_EQ(std::system(render.c_str()), 0);
-    const std::string dom = read_file(dir / "dom");
-    for (const char* plot : {"cdf-ttft", "cdf-tpot", "cdf-e2el", "hist-ttft", "throughput"}) {
-        // Plain searches, not std::regex: libstdc++'s regex recurses once per character
-        // and overflows the stack on a DOM of some hundred kilobytes.
-        const std::size_t open = dom.find(std::string("<svg id=\"") + plot + "\"");
-        ASSERT_NE(open, std::string::npos) << plot << " is not in the page";
-        const std::size_t open_end = dom.find('>', open);
-        const std::size_t close = dom.find("</svg>", open_end);
-        ASSERT_NE(close, std::string::npos) << plot << " is not closed";
-        const std::string tag = dom.substr(open, open_end - open);
-        const std::string body = dom.substr(open_end, close - open_end);
-        EXPECT_NE(tag.find("data-drawn=\"true\""), std::string::npos) << plot << " did not draw";
-        EXPECT_TRUE(body.find("<path") != std::string::npos || body.find("<rect") != std::string::npos)
-            << plot << " drew nothing";
+    const nlohmann::json light = check_report_in_chromium(dir, "");
+    ASSERT_TRUE(light.is_object()) << read_file(dir / "dom");
+    std::set<std::string> titles;
+    for (const auto& chart : light["charts"]) {
+        const std::string title = chart["title"];
+        titles.insert(title);
+        EXPECT_EQ(chart["drawn"], "true") << title;
+        EXPECT_TRUE(chart["data_within_axes"].get<bool>()) << title << ": data outside the axes: " << chart.dump();
+        EXPECT_TRUE(chart["labels_within_chart"].get<bool>()) << title << ": a label is cut off: " << chart.dump();
+        EXPECT_GE(chart["ticks"].size(), 4u) << title;
+        for (const auto& tick : chart["ticks"]) {
+            const std::string label = tick;
+            EXPECT_EQ(label.find_first_of("eE"), std::string::npos) << title << ": " << label;
+            EXPECT_EQ(label.find("NaN"), std::string::npos) << title;
+        }
     }
+    for (const char* expected : {"TTFT CDF", "TPOT CDF", "ITL CDF", "E2EL CDF", "TTFT histogram", "TPOT histogram",
+                                 "ITL histogram", "E2EL histogram", "Requests completed per second",
+                                 "Output tokens per second", "Requests in flight"})
+        EXPECT_EQ(titles.count(expected), 1u) << expected;
+    // The run's settings and summary are on the page, not only in its data.
+    for (const char* setting : {"sim-small", "request rate", "max concurrency", "10", "output length"})
+        EXPECT_NE(light["settings"].get<std::string>().find(setting), std::string::npos) << setting;
+    EXPECT_NE(light["summary"].get<std::string>().find("successful requests50"), std::string::npos) << light["summary"];
+
+    // Dark when the reader prefers it.
+    const nlohmann::json dark = check_report_in_chromium(dir, "--force-dark-mode");
+    ASSERT_TRUE(dark.is_object()) << read_file(dir / "dom");
+    EXPECT_EQ(light["background"], "rgb(255, 255, 255)");
+    EXPECT_EQ(dark["background"], "rgb(21, 24, 28)");
+
+    // And a screenshot of it renders.
+    const std::string shot = "timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars "
+                             "--window-size=1400,2400 --screenshot=" + (dir / "report.png").string() + " file://" +
+                             (dir / "r.html").string() + " > /dev/null 2>&1";
+    ASSERT_EQ(std::system(shot.c_str()), 0);
+    EXPECT_GT(fs::file_size(dir / "report.png"), 20'000u);
     fs::remove_all(dir);
 }
 
