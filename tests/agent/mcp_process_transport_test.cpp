@@ -41,6 +41,13 @@ std::string failure_of(ProcessOptions options) {
 
 }  // namespace
 
+TEST(McpProcessTransportTest, ForCommandIsTheProgramThenItsArguments) {
+    const std::string last = "stdio";
+    const ProcessOptions options = ProcessOptions::for_command("npx", "-y", std::string("server"), last);
+    EXPECT_EQ(options.command, (std::vector<std::string>{"npx", "-y", "server", "stdio"}));
+    EXPECT_EQ(ProcessOptions::for_command("true").command, std::vector<std::string>{"true"});
+}
+
 TEST(McpProcessTransportTest, AnEchoingChildAnswersALineForALine) {
     // `cat` echoes our request back: as a response it is garbage, but as a
     // request it is one line in, one line out, proving the framing both ways.

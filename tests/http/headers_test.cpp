@@ -58,5 +58,12 @@ TEST(Headers, HasTokenSplitsCommaListsAcrossFieldsIgnoringCaseSpacesAndParameter
     EXPECT_TRUE(headers.has_token("Transfer-Encoding", "chunked"));
 }
 
+TEST(Headers, OfTakesNamesAndValuesInTurnAsTheBracedListDoes) {
+    const std::string id = "42";
+    const Headers made = Headers::of("Content-Type", "application/json", "X-Id", id);
+    const Headers braced{{"Content-Type", "application/json"}, {"X-Id", "42"}};
+    EXPECT_TRUE(std::equal(made.begin(), made.end(), braced.begin(), braced.end()));
+}
+
 }  // namespace
 }  // namespace agentio::http

@@ -37,6 +37,20 @@
 namespace agentio::agent::mcp {
 
 struct ProcessOptions {
+    // Options that run `program` with `arguments`:
+    //     mcp::ProcessOptions options = mcp::ProcessOptions::for_command("npx", "-y", "server", "stdio");
+    // The same as {.command = {"npx", "-y", ...}}, in a form g++ 12 compiles
+    // inside a coroutine, where a braced list of strings can fail with
+    // "array used as initializer".
+    template <class... Arguments>
+    static ProcessOptions for_command(std::string program, Arguments&&... arguments) {
+        ProcessOptions options;
+        options.command.reserve(1 + sizeof...(Arguments));
+        options.command.push_back(std::move(program));
+        (options.command.emplace_back(std::forward<Arguments>(arguments)), ...);
+        return options;
+    }
+
     // The program and its arguments; a program without '/' is looked up in PATH.
     std::vector<std::string> command;
     // Set in the child's environment on top of ours.
