@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "agentio/llm/token_count.hpp"
+#include "agentio/llm/tokenizer.hpp"
 #include "agentio/sim/prng.hpp"
 #include "agentio/sim/text_generator.hpp"
 
@@ -38,20 +39,47 @@ std::string derived_call_id(std::uint64_t seed, std::size_t index) {
     return id;
 }
 
-std::vector<std::string> split_words(const std::string& text) {
-    std::vector<std::string> pieces;
+// Whether `piece` ends on a character boundary (it holds whole UTF-8 sequences).
+bool ends_whole(const std::string& piece) {
+    std::size_t lead = piece.size();
+    while (lead > 0 && piece.size() - lead < 4 && (static_cast<unsigned char>(piece[lead - 1]) & 0xC0) == 0x80) --lead;
+    if (lead == 0) return true;
+    const auto first = static_cast<unsigned char>(piece[lead - 1]);
+    const std::size_t length = first < 0x80 ? 1 : first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1;
+    return piece.size() - (lead - 1) >= length;
+}
+
+// `text` as the model's tokens, one piece each, except that a token ending
+// inside a character waits for the next ones (the API streams whole
+// characters): the pieces, and the tokens of each.
+void split_into_tokens(const std::string& text, const llm::Encoding& encoding, Reply& reply) {
     std::string piece;
-    for (const char c : text) {
-        const bool space = c == ' ' || c == '\n';
-        // A space starts a new token once the current one has a visible character.
-        if (space && std::any_of(piece.begin(), piece.end(), [](char p) { return p != ' ' && p != '\n'; })) {
-            pieces.push_back(std::move(piece));
-            piece.clear();
-        }
-        piece.push_back(c);
+    int tokens = 0;
+    for (const llm::Token token : encoding.encode(text)) {
+        piece += encoding.decode(std::span<const llm::Token>(&token, 1));
+        ++tokens;
+        if (!ends_whole(piece)) continue;
+        reply.pieces.push_back(std::move(piece));
+        reply.piece_tokens.push_back(tokens);
+        piece.clear();
+        tokens = 0;
     }
-    if (!piece.empty()) pieces.push_back(std::move(piece));
-    return pieces;
+    if (!piece.empty()) {
+        reply.pieces.push_back(std::move(piece));
+        reply.piece_tokens.push_back(tokens);
+    }
+}
+
+// The pieces of a fixed text a cap of `cap` tokens lets through, and their tokens.
+std::pair<int, std::int64_t> pieces_within(const Reply& reply, std::optional<int> cap) {
+    int pieces = 0;
+    std::int64_t tokens = 0;
+    for (const int more : reply.piece_tokens) {
+        if (cap && tokens + more > *cap) break;
+        ++pieces;
+        tokens += more;
+    }
+    return {pieces, tokens};
 }
 
 std::vector<std::size_t> fragment_ends(const std::string& arguments, std::uint64_t seed) {
@@ -66,18 +94,6 @@ std::vector<std::size_t> fragment_ends(const std::string& arguments, std::uint64
         at = next;
     }
     return ends;
-}
-
-// The text cut into pieces at `ends`.
-std::vector<std::string> cut(const std::string& text, const std::vector<std::size_t>& ends) {
-    std::vector<std::string> pieces;
-    pieces.reserve(ends.size());
-    std::size_t begin = 0;
-    for (const std::size_t end : ends) {
-        pieces.push_back(text.substr(begin, end - begin));
-        begin = end;
-    }
-    return pieces;
 }
 
 }  // namespace
@@ -108,8 +124,8 @@ Reply plan_reply(const Config& config, const ScriptedReply* fixed, const llm::Ch
         reply.fixed_text = true;
         const ScriptedReply& scripted = *fixed;
         reply.has_text = scripted.content.has_value();
-        if (scripted.content) reply.pieces = split_words(*scripted.content);
-        reply.text_tokens = static_cast<int>(reply.pieces.size());
+        if (scripted.content) split_into_tokens(*scripted.content, llm::Encoding::for_model(request.model), reply);
+        const auto [pieces, text_tokens] = pieces_within(reply, reply.tool_calls.empty() ? cap : std::nullopt);
         reply.interleave = scripted.interleave;
         reply.tool_calls = scripted.tool_calls;
         std::int64_t call_tokens = 0;
@@ -120,24 +136,20 @@ Reply plan_reply(const Config& config, const ScriptedReply* fixed, const llm::Ch
                 fragment_ends(call.arguments, Hasher(reply.seed).add("fragments").add(static_cast<std::uint64_t>(i)).value()));
             call_tokens += 1 + static_cast<std::int64_t>(reply.fragment_ends.back().size());
         }
-        if (!reply.tool_calls.empty()) {
-            reply.finish_reason = "tool_calls";
-        } else if (cap && *cap < reply.text_tokens) {
-            reply.text_tokens = std::max(*cap, 0);
-            reply.finish_reason = "length";
-        } else {
-            reply.finish_reason = "stop";
-        }
-        reply.tokens.completion = reply.text_tokens + call_tokens;
+        reply.text_tokens = pieces;
+        if (!reply.tool_calls.empty()) reply.finish_reason = "tool_calls";
+        else if (pieces < static_cast<int>(reply.pieces.size())) reply.finish_reason = "length";
+        else reply.finish_reason = "stop";
+        reply.tokens.completion = text_tokens + call_tokens;
     } else if (format != nullptr && format->is_json()) {
         reply.fixed_text = true;
         const std::string json = format->content(Hasher(reply.seed).add("json").value());
-        reply.pieces = cut(json, fragment_ends(json, Hasher(reply.seed).add("json pieces").value()));
-        reply.text_tokens = static_cast<int>(reply.pieces.size());
-        reply.complete = !(cap && *cap < reply.text_tokens);
-        if (!reply.complete) reply.text_tokens = std::max(*cap, 0);
+        split_into_tokens(json, llm::Encoding::for_model(request.model), reply);
+        const auto [pieces, text_tokens] = pieces_within(reply, cap);
+        reply.text_tokens = pieces;
+        reply.complete = pieces == static_cast<int>(reply.pieces.size());
         reply.finish_reason = reply.complete ? "stop" : "length";
-        reply.tokens.completion = reply.text_tokens;
+        reply.tokens.completion = text_tokens;
     } else {
         const int shortest = std::max(1, std::min(config.output.min_tokens, config.output.max_tokens));
         const int longest = std::max(shortest, config.output.max_tokens);

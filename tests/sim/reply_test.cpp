@@ -1,8 +1,11 @@
 // sim::plan_reply: what decides a reply (content, not limits or transport),
 // lengths, caps, scripted replies and the prompt's exact count.
 #include <agentio/llm/token_count.hpp>
+#include <agentio/llm/tokenizer.hpp>
 #include <agentio/sim/reply.hpp>
 #include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 
 #include <set>
 
@@ -57,19 +60,36 @@ TEST(ReplyTest, ACapBelowTheNaturalLengthCutsWithLength) {
     EXPECT_EQ(sim::requested_max_tokens(request), 50);
 }
 
-TEST(ReplyTest, ScriptedContentIsSplitIntoWordsAndCappedLikeText) {
-    const sim::Script script = sim::Script::parse(R"({"reply": {"content": "It is  18 degrees.\nBye"}})", "s");
+TEST(ReplyTest, ScriptedContentIsSplitIntoTheModelsTokensAndCappedByThem) {
+    const std::string content = "It is  18 degrees.\nBye 🙂 中文";
+    const sim::Script script = sim::Script::parse(R"({"reply": {"content": ")" + std::string("It is  18 degrees.\\nBye 🙂 中文") + R"("}})", "s");
     llm::ChatRequest request = ask("weather?");
+    request.model = "gpt-4o";
     const sim::Reply reply = sim::plan_reply(sim::Config{}, &script.match(request)->reply, request);
-    const std::vector<std::string> expected{"It", " is", "  18", " degrees.", "\nBye"};
-    EXPECT_EQ(reply.pieces, expected);
-    EXPECT_EQ(reply.text(), "It is  18 degrees.\nBye");
+    EXPECT_EQ(reply.text(), content);
     EXPECT_EQ(reply.finish_reason, "stop");
+    const std::size_t exact = llm::Encoding::o200k_base().count(content);
+    EXPECT_EQ(reply.tokens.completion, static_cast<std::int64_t>(exact));
+    // A piece per token, but where a token ends inside a character (the emoji's bytes).
+    std::int64_t tokens = 0;
+    for (std::size_t i = 0; i < reply.pieces.size(); ++i) {
+        tokens += reply.piece_tokens[i];
+        EXPECT_NO_THROW((void)nlohmann::json(reply.pieces[i]).dump()) << "piece " << i << " is not whole UTF-8";
+    }
+    EXPECT_EQ(tokens, static_cast<std::int64_t>(exact));
+    EXPECT_EQ(reply.pieces[0] + reply.pieces[1], "It is");
+
     request.max_tokens = 2;
     const sim::Reply capped = sim::plan_reply(sim::Config{}, &script.match(request)->reply, request);
     EXPECT_EQ(capped.text(), "It is");
     EXPECT_EQ(capped.finish_reason, "length");
     EXPECT_EQ(capped.tokens.completion, 2);
+
+    // The same content is other tokens for a cl100k_base model.
+    request.model = "gpt-4";
+    request.max_tokens.reset();
+    const sim::Reply cl100k = sim::plan_reply(sim::Config{}, &script.match(request)->reply, request);
+    EXPECT_EQ(cl100k.tokens.completion, static_cast<std::int64_t>(llm::Encoding::cl100k_base().count(content)));
 }
 
 TEST(ReplyTest, ScriptedToolCallsGetStableDistinctIdsAndWholeFragments) {
@@ -131,17 +151,15 @@ TEST(ReplyTest, AJsonReplyIsTheFormatsContentInPiecesAndCappedLikeText) {
     EXPECT_TRUE(value["title"].is_string());
     EXPECT_TRUE(value["pages"].is_number_integer());
     EXPECT_EQ(reply.finish_reason, "stop");
-    EXPECT_EQ(reply.tokens.completion, static_cast<std::int64_t>(reply.pieces.size()));
-    for (const std::string& piece : reply.pieces) {
-        EXPECT_GE(piece.size(), 1u);
-        EXPECT_LE(piece.size(), 9u);
-    }
+    EXPECT_EQ(reply.tokens.completion, static_cast<std::int64_t>(llm::Encoding::for_model(request.model).count(reply.text())));
+    for (const std::string& piece : reply.pieces) EXPECT_GE(piece.size(), 1u);
     EXPECT_NE(sim::plan_reply(sim::Config{}, nullptr, request, 1, &format).text(), reply.text());
 
     request.max_tokens = 2;
     const sim::Reply capped = sim::plan_reply(sim::Config{}, nullptr, request, 0, &format);
     EXPECT_EQ(capped.finish_reason, "length");
-    EXPECT_EQ(capped.text(), reply.pieces[0] + reply.pieces[1]);
+    EXPECT_EQ(capped.text(), reply.pieces[0] + reply.pieces[1]);  // JSON's first tokens are ASCII: one piece each
+    EXPECT_EQ(capped.tokens.completion, 2);
 }
 
 TEST(ReplyTest, PromptTokensAreCountedExactlyWithTheRequestedModelsEncoding) {

@@ -15,17 +15,17 @@
 //   output.max_tokens]; a request limit below it cuts the text there, with
 //   finish_reason "length", else "stop".
 // - JSON (response_format json_object or json_schema, when no script rule
-//   matched): response_format.hpp's content, split into tokens of 3 to 8
-//   bytes (never inside a UTF-8 sequence); a request limit cuts it the same
-//   way (the JSON is then incomplete, as the API's would be).
+//   matched): response_format.hpp's content, split into the requested
+//   model's tokens (llm::Encoding::for_model); a request limit cuts it after
+//   that many tokens (the JSON is then incomplete, as the API's would be).
 // - Fixed content (a script rule's or the tool policy's, tool_policy.hpp):
-//   split into tokens at spaces (each keeps its leading space); a request
-//   limit cuts it the same way.
+//   split into the model's tokens the same way, and cut the same way.
 // - Fixed tool calls (scripted, or the tool policy's): each call's arguments are cut into fragments of
 //   3 to 8 bytes (never inside a UTF-8 sequence); finish_reason "tool_calls".
 //   Tool calls are never cut by max tokens.
-// completion_tokens counts the text tokens plus, per tool call, one for its
-// name and one per argument fragment. prompt_tokens is llm::prompt_tokens(), exact
+// completion_tokens counts the text's tokens (exact in the model's encoding:
+// generated text is made of tokens of both encodings) plus, per tool call,
+// one for its name and one per argument fragment. prompt_tokens is llm::prompt_tokens(), exact
 // under the requested model's encoding.
 #pragma once
 
@@ -50,7 +50,11 @@ struct Reply {
     // `complete`), or the first `text_tokens` of `pieces` when fixed_text.
     int text_tokens = 0;
     bool complete = true;
+    // A fixed text as the requested model's tokens: one piece (one streamed
+    // chunk) per token, but for a token that ends inside a character, which
+    // shares its piece with the next ones; `piece_tokens` counts each.
     std::vector<std::string> pieces;
+    std::vector<int> piece_tokens;
     std::vector<llm::ToolCall> tool_calls;  // ids filled in
     // Per call, the end offset of each argument fragment.
     std::vector<std::vector<std::size_t>> fragment_ends;
