@@ -16,3 +16,5 @@
 #include "agentio/llm/request_record.hpp"
 #include "agentio/llm/retry_policy.hpp"
 #include "agentio/llm/stream_accumulator.hpp"
+#include "agentio/llm/token_count.hpp"
+#include "agentio/llm/tokenizer.hpp"

@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """Compiles every C++ example in the README, docs/ and the public headers.
 
-    check_snippets.py --source-dir DIR --compiler CXX --out DIR [-- EXTRA FLAGS]
+    check_snippets.py --source-dir DIR --compiler CXX --out DIR [--headers core,llm,...] [-- EXTRA FLAGS]
 
 Where the examples are:
   - README.md and docs/*.md: each ```cpp block;
-  - include/agentio/**/*.hpp: each run of comment lines indented four spaces
-    past the `//` ("//     co_await ...") in a header's comments.
+  - include/agentio/FOLDER/**/*.hpp, for each FOLDER given to --headers: each
+    run of comment lines indented four spaces past "// " ("//     co_await
+    ...") after a blank comment line, a line ending in ':', or its context.
+    A header's examples are written from inside its namespace (llm/ ->
+    agentio::llm), with the header included.
 
 An example is a fragment, as a reader sees it: the `#include`s it needs, then
 declarations and statements. Each becomes, in one translation unit per file:
@@ -40,7 +43,7 @@ import sys
 # or a function whose return type starts the line (Task<...>, int, void, ...).
 DEFINITION = re.compile(r"^(struct |class |enum |template\s*<|TEST(_F|_P)?\(|"
                         r"(static |inline )?(Task<[^>]*>+|int|void|bool|auto|std::\w+(<[^>]*>)?)\s+\w+\(.*\)\s*(const\s*)?(->[^{]*)?\{)")
-TOP_LEVEL_LINE = re.compile(r"^(using\s|namespace\s+\w+\s*=|#)")
+TOP_LEVEL_LINE = re.compile(r"^(using\s|namespace\s+\w+\s*=|#|inline\s.*;\s*(//.*)?$|extern\s)")
 
 
 class Snippet:
@@ -81,7 +84,10 @@ def header_snippets(path):
     snippets, i = [], 0
     example = re.compile(r"^//     ?(.*)$")
     while i < len(text):
-        if re.match(r"^//     ", text[i]):
+        # An example opens with a line indented exactly four past "// ", after
+        # a blank comment line (deeper or unannounced indentation is prose).
+        if re.match(r"^//     \S", text[i]) and i > 0 and (text[i - 1].rstrip() == "//" or text[i - 1].rstrip().endswith(":")
+                                                             or text[i - 1].startswith("// compile-context:")):
             start = i
             while i < len(text) and (re.match(r"^//     ", text[i]) or (text[i].rstrip() == "//" and i + 1 < len(text)
                                                                        and re.match(r"^//     ", text[i + 1]))):
@@ -92,7 +98,12 @@ def header_snippets(path):
             while j >= 0 and text[j].startswith("// compile-context:"):
                 context = text[j][len("// compile-context:"):].strip() + "\n" + context
                 j -= 1
-            snippets.append(Snippet(path, start + 1, lines, context))
+            own = re.search(r"include/(agentio/.+\.hpp)$", path.replace(os.sep, "/"))
+            # The header's own include goes first, numbered as the line above the example.
+            if own:
+                snippets.append(Snippet(path, start, [f"#include <{own.group(1)}>"] + lines, context))
+            else:
+                snippets.append(Snippet(path, start + 1, lines, context))
         else:
             i += 1
     return snippets
@@ -142,7 +153,14 @@ def translation_unit(snippets, relative):
         # lambda can capture only those).
         locals_ = [line.strip()[len("local "):] for line in context.split("\n") if line.strip().startswith("local ")]
         context = "\n".join(line for line in context.split("\n") if not line.strip().startswith("local "))
+        # A header's examples are written from inside its namespace.
+        own = []
+        m = re.search(r"include/agentio/(.+)/[^/]+\.hpp$", snippet.path.replace(os.sep, "/"))
+        if m and m.group(1) != "core":  # core's names are agentio's own
+            own.append("using namespace agentio::" + m.group(1).replace("/", "::") + ";")
         chunk = [f"namespace snippet_{n} {{", "using namespace agentio;", "using namespace std::chrono_literals;",
+                 "namespace pg = agentio::db::pg; namespace mcp = agentio::agent::mcp;",
+                 *own,
                  f'#line 1 "{relative}:{snippet.line} (compile-context)"', context]
         for number, text in definitions:
             text = re.sub(r"\bint main\(", "int snippet_main(", text)
@@ -174,7 +192,8 @@ def main():
     parser.add_argument("--compiler", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--headers", action="store_true", help="the header comments' examples too")
+    parser.add_argument("--headers", default="",
+                        help="the header comments' examples too, of these folders of include/agentio (core,llm,...)")
     parser.add_argument("flags", nargs="*")
     args = parser.parse_args()
     root = os.path.abspath(args.source_dir)
@@ -185,7 +204,9 @@ def main():
         if snippets:
             units[os.path.relpath(path, root)] = snippets
     headers = []
-    for path in [] if not args.headers else sorted(glob.glob(os.path.join(root, "include", "agentio", "**", "*.hpp"), recursive=True)):
+    folders = [folder for folder in args.headers.split(",") if folder]
+    for path in sorted(path for folder in folders
+                       for path in glob.glob(os.path.join(root, "include", "agentio", folder, "**", "*.hpp"), recursive=True)):
         headers += header_snippets(path)
     # Header examples in a few units, so that the compile runs in parallel.
     per_unit = max(1, (len(headers) + 3) // 4)

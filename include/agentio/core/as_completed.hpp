@@ -1,5 +1,6 @@
 // as_completed.hpp: as_completed(tasks), results in completion order.
 //
+// compile-context: extern std::vector<Task<int>> tasks;
 //     auto done = as_completed(std::move(tasks));
 //     while (auto next = co_await done.next())
 //         std::cout << next->index << ": " << next->value << '\n';

@@ -1,9 +1,12 @@
 // capture.hpp: capture(work), a piece of work's result or exception as an Outcome.
 //
+// compile-context: returns llm::ChatResponse
+// compile-context: using Reply = llm::ChatResponse; extern llm::Client client; extern llm::ChatRequest request;
+// compile-context: Task<> close_session(); void log(const std::string&);
 //     Outcome<Reply> reply = co_await capture(client.chat(request));
 //     co_await close_session();                  // the clean-up runs either way
 //     if (!reply) log(describe(reply.error()));
-//     return std::move(reply).value();           // rethrows what the call threw
+//     co_return std::move(reply).value();        // rethrows what the call threw
 //
 // For the pattern "finish the work, do something whatever happened, then
 // decide": it replaces `try { x = co_await w; } catch (...) { error =

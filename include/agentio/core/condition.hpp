@@ -1,5 +1,6 @@
 // condition.hpp: Condition, like asyncio.Condition, over a Lock.
 //
+// compile-context: extern Condition cond; extern std::vector<int> jobs;
 //     auto guard = co_await cond.lock().acquire();
 //     co_await cond.wait_for([&] { return !jobs.empty(); });
 //

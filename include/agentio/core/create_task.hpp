@@ -1,7 +1,8 @@
 // create_task.hpp: create_task() and TaskHandle<T>, asyncio's create_task and Task.
 //
+// compile-context: Task<std::string> fetch(std::string); extern std::string url;
 //     auto h = create_task(fetch(url), "fetch");   // runs from the next iteration on
-//     ...
+//     // ... other work ...
 //     std::string body = co_await h;               // or h.cancel(), h.done()
 //
 // The loop owns a running task: dropping the handle does not stop or destroy

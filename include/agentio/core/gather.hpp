@@ -1,5 +1,7 @@
 // gather.hpp: gather(), run tasks concurrently and collect results in input order.
 //
+// compile-context: Task<std::string> fetch(std::string); Task<int> parse(std::string);
+// compile-context: extern std::string x, y; extern std::vector<Task<std::string>> tasks;
 //     auto [a, b] = co_await gather(fetch(x), parse(y));       // std::tuple
 //     std::vector<std::string> all = co_await gather(std::move(tasks));
 //     auto outcomes = co_await gather(return_exceptions, std::move(tasks));

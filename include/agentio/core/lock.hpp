@@ -1,5 +1,6 @@
 // lock.hpp: Lock, like asyncio.Lock: FIFO, cancel-safe, RAII guard.
 //
+// compile-context: extern Lock lock;
 //     auto guard = co_await lock.acquire();   // unlocked when `guard` dies
 //
 // Ownership passes straight from release() to the first waiter, so the lock

@@ -1,5 +1,6 @@
 // map_concurrent.hpp: map_concurrent(items, fn, limit), the batch-of-prompts pattern.
 //
+// compile-context: extern std::vector<std::string> prompts; Task<std::string> call_llm(std::string);
 //     std::vector<std::string> replies = co_await map_concurrent(prompts, call_llm, 64);
 //
 // Runs fn(item) for every item with at most `limit` calls in flight, and

@@ -1,5 +1,6 @@
 // queue.hpp: Queue<T>, a bounded FIFO between tasks, like asyncio.Queue.
 //
+// compile-context: struct Job {}; extern Job job;
 //     Queue<Job> jobs(100);               // 0 = unbounded
 //     co_await jobs.put(job);             // waits while full (back-pressure)
 //     Job next = co_await jobs.get();     // waits while empty

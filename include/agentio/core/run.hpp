@@ -1,5 +1,6 @@
 // run.hpp: run(task), the program's entry point, like asyncio.run().
 //
+// compile-context: Task<int> main_task();
 //     int main() { return agentio::run(main_task()); }
 //
 // Makes a loop, runs `task` to completion, then cancels every task still

@@ -2,7 +2,7 @@
 //
 //     Semaphore limit(10);
 //     auto permit = co_await limit.acquire();    // released when `permit` dies
-//     if (auto spare = limit.try_acquire()) ...  // a Permit if one is free now, without waiting
+//     if (auto spare = limit.try_acquire()) {}   // a Permit if one is free now, without waiting
 //
 // Fairness: strictly FIFO. A release hands permits straight to the waiters at
 // the head of the queue, and acquire() waits whenever anyone is queued, so a

@@ -1,5 +1,6 @@
 // task_group.hpp: TaskGroup and task_group(), structured concurrency.
 //
+// compile-context: Task<std::string> fetch(std::string); extern std::vector<std::string> urls;
 //     co_await task_group([&](TaskGroup& group) -> Task<> {
 //         for (auto& url : urls) group.create_task(fetch(url));
 //         co_return;

@@ -1,6 +1,8 @@
 // timeout.hpp: Timeout, a deadline around a piece of work (asyncio.Timeout),
 // and wait_for(work, d), timeout(d, work), timeout_at(t, work) built on it.
 //
+// compile-context: Task<std::string> call_llm(std::string); extern std::string prompt, peer; Task<> a(); Task<> b(); Task<> handshake();
+// compile-context: struct Options { Duration connect_timeout; }; extern Options options; extern TimePoint now; Task<> read_all(Timeout&);
 //     std::string reply = co_await wait_for(call_llm(prompt), 30s);
 //     co_await timeout(5s, [&]() -> Task<> { co_await a(); co_await b(); });
 //     co_await wait_for(handshake(), options.connect_timeout, peer + ": no connection within the connect timeout");
@@ -9,8 +11,8 @@
 //     try {
 //         co_await total.run(quiet.run(read_all(quiet)));   // read_all() calls quiet.reschedule()
 //     } catch (const TimeoutError&) {
-//         if (total.expired()) ...;                  // exactly the one that fired
-//         else if (quiet.expired()) ...;
+//         if (total.expired()) {}                   // exactly the one that fired
+//         else if (quiet.expired()) {}
 //         else throw;                                // a TimeoutError from inside the work
 //     }
 //

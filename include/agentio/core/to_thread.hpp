@@ -1,5 +1,6 @@
 // to_thread.hpp: to_thread(f, args...), run blocking work off the loop.
 //
+// compile-context: std::vector<std::string> read_csv(const std::string&); extern std::string path;
 //     auto rows = co_await to_thread(read_csv, path);
 //
 // f(args...) runs on the loop's worker threads (started lazily), with the

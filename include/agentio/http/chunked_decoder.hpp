@@ -2,6 +2,7 @@
 // a chunked body (RFC 9112 7.1), from the first chunk-size line through the
 // trailer section. Input may be split anywhere.
 //
+// compile-context: extern Limits limits; extern std::string_view bytes; Task<std::string_view> read_more(); void consume(std::string_view);
 //     ChunkedDecoder decoder(limits);
 //     while (!decoder.done()) {
 //         if (bytes.empty()) bytes = co_await read_more();

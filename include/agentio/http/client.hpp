@@ -1,10 +1,11 @@
 // client.hpp: http::Client, an HTTP/1.1 client with per-origin keep-alive pools.
 //
+// compile-context: extern std::string url, json; void consume(std::string_view);
 //     http::Client client;
 //     auto resp = co_await client.get("https://example.com/");
 //     std::string body = co_await resp.text();
 //
-//     auto stream = co_await client.post(url, json, {{"Content-Type", "application/json"}});
+//     auto stream = co_await client.post(url, json, http::Headers::of("Content-Type", "application/json"));
 //     while (auto piece = co_await stream.body().next()) consume(*piece);
 //
 // - Connections are pooled per origin (see connection_pool.hpp) and shared

@@ -1,5 +1,6 @@
 // gzip.hpp: compressed HTTP bodies (Content-Encoding gzip and deflate), through zlib. No I/O.
 //
+// compile-context: extern http::ResponseBody response;
 //     http::GzipDecoder gunzip;                 // max_output 64 MiB
 //     std::string body;
 //     while (auto chunk = co_await response.next()) gunzip.feed(*chunk, body);

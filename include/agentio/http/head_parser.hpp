@@ -2,11 +2,12 @@
 // start line and the header fields, through the empty line). Pure functions
 // over bytes, no I/O.
 //
+// compile-context: extern std::string buffer; extern Limits limits;
 //     RequestHead head;
 //     auto used = parse_request_head(buffer, head, limits);  // nullopt: read more
-//     if (!used) { ...read more bytes, call again with the whole buffer... }
+//     if (!used) { /* read more bytes, call again with the whole buffer */ }
 //     buffer.erase(0, *used);
-//     switch (request_framing(head, limits).kind) { ... }    // then read the body
+//     switch (request_framing(head, limits).kind) { default: break; }    // then read the body
 //
 // Guarantees, for every input: no crash, no read outside the given bytes, no
 // unbounded work or memory. Invalid bytes throw ParseError, whose message

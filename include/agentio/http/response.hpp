@@ -1,8 +1,9 @@
 // response.hpp: Response, what a server handler returns, and ResponseStream,
 // how a streaming handler writes its body.
 //
+// compile-context: returns http::Response
 //     co_return http::Response::text("hello\n");
-//     co_return http::Response::stream([](http::ResponseStream& out) -> Task<> {
+//     co_return http::Response::stream_body([](http::ResponseStream& out) -> Task<> {
 //         for (int i = 0; i < 3; ++i) co_await out.send(http::SseEvent{.data = std::to_string(i)});
 //     }, 200, "text/event-stream");
 //

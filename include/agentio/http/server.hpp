@@ -5,7 +5,7 @@
 //         co_return http::Response::text("hello\n");
 //     });
 //     server.start("127.0.0.1", 8080);   // binds now, serves from the running loop
-//     ...
+//     // ... until it is time to stop:
 //     co_await server.shutdown();          // graceful
 //
 // One task per connection. Requests on a connection are answered in order

@@ -1,5 +1,6 @@
 // sse.hpp: Server-Sent Events (text/event-stream), decoder and encoder. No I/O.
 //
+// compile-context: extern http::ResponseBody body; void handle(const http::SseEvent&);
 //     http::SseDecoder decoder;
 //     while (auto chunk = co_await body.next()) {
 //         decoder.feed(*chunk);

@@ -1,5 +1,6 @@
 // chat_stream.hpp: ChatStream, a streamed chat completion as it arrives.
 //
+// compile-context: extern llm::Client client; extern llm::ChatRequest request;
 //     llm::ChatStream stream = co_await client.chat_stream(request);
 //     while (const llm::ChatChunk* chunk = co_await stream.next())
 //         std::cout << chunk->content() << std::flush;

@@ -1,11 +1,15 @@
 // rate_limiter.hpp: RPM and TPM token buckets that suspend the caller.
 //
-//     RateLimiter limiter({.requests_per_minute = 500, .tokens_per_minute = 200'000});
+// compile-context: extern std::int64_t estimated_tokens; extern http::ClientResponse response; extern Usage usage;
+//     RateLimits limits;
+//     limits.requests_per_minute = 500;
+//     limits.tokens_per_minute = 200'000;
+//     RateLimiter limiter(limits);
 //     RateLimiter::Admission admission = co_await limiter.acquire(estimated_tokens);  // waits its turn
-//     ... send; on the response head:
+//     // ... send; on the response head:
 //     limiter.observe(response.headers());
 //     admission.release();                     // answered: no longer in flight
-//     ... read the reply, then:
+//     // ... read the reply, then:
 //     admission.settle(usage.total_tokens);    // the estimate corrected
 //
 // - Fair: waiters are served in arrival order, and a large request at the

@@ -1,7 +1,8 @@
 // shared_rate_budget.hpp: SharedRateBudget, the part of a rate limit that
 // several processes share: one account's RPM and TPM across a fleet.
 //
-//     auto budget = std::make_shared<db::redis::RedisRateBudget>(redis, db::redis::RateBudgetOptions{...});
+// compile-context: extern db::redis::Client redis;
+//     auto budget = std::make_shared<db::redis::RedisRateBudget>(redis, db::redis::RateBudgetOptions{});
 //     llm::ClientOptions options;
 //     options.rate_limits.shared = budget;
 //

@@ -1,5 +1,6 @@
 // token_count.hpp: the tokens a request takes, counted before it is sent.
 //
+// compile-context: extern llm::ChatRequest request;
 //     std::int64_t prompt = llm::prompt_tokens(request);          // exact, for request.model
 //     std::int64_t budget = llm::request_tokens(request);         // prompt + the output it allows
 //

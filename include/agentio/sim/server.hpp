@@ -1,8 +1,12 @@
 // server.hpp: sim::Server, an OpenAI-compatible server to develop and test against.
 //
-//     auto sim = co_await sim::Server::start({.latency = {.time_to_first_token = 50ms}});
-//     llm::Client client({.base_url = sim.base_url()});
-//     ...
+//     sim::Config config;                        // g++ 12: set fields; a braced Config
+//     config.latency.time_to_first_token = 50ms; // in a coroutine does not compile
+//     auto sim = co_await sim::Server::start(config);
+//     llm::ClientOptions options;
+//     options.base_url = sim.base_url();
+//     llm::Client client(options);
+//     // ... calls ...
 //     co_await sim.shutdown();
 //
 // Routes: POST /v1/chat/completions (plain and streaming, with the usage
