@@ -23,6 +23,7 @@
 
 #include "agentio/core/sleep.hpp"
 #include "agentio/llm/errors.hpp"
+#include "agentio/llm/token_count.hpp"
 #include "agentio/llm/wire.hpp"
 #include "agentio/net/errors.hpp"
 #include "agentio/sim/latency.hpp"
@@ -260,12 +261,21 @@ Task<http::Response> Service::chat(std::shared_ptr<Service> self, http::Request&
     if (auto denied = service.check_key(request, exchange, kChatRoute)) co_return std::move(*denied);
 
     std::string body = co_await request.text();
-    llm::ChatRequest chat;
+    // The prompt is counted with the parse: off the loop, as the parse is, for a large body.
+    struct Parsed {
+        llm::ChatRequest chat;
+        std::int64_t prompt_tokens = 0;
+    };
+    Parsed parsed;
     std::optional<Problem> problem;
-    Task<llm::ChatRequest> parsing =
-        parse_body(std::move(body), [](const std::string& text) { return llm::parse_chat_request(text); });
+    Task<Parsed> parsing = parse_body(std::move(body), [](const std::string& text) {
+        Parsed out;
+        out.chat = llm::parse_chat_request(text);
+        out.prompt_tokens = llm::prompt_tokens(out.chat);
+        return out;
+    });
     try {
-        chat = co_await std::move(parsing);
+        parsed = co_await std::move(parsing);
     } catch (const llm::StreamError& e) {
         problem = explain(e.what());
     }
@@ -273,6 +283,7 @@ Task<http::Response> Service::chat(std::shared_ptr<Service> self, http::Request&
         co_return service.error(exchange, kChatRoute, 400, problem->message, "invalid_request_error", problem->param,
                                 problem->code);
     }
+    llm::ChatRequest& chat = parsed.chat;
     if (chat.model.empty())
         co_return service.error(exchange, kChatRoute, 400, "you must provide a model parameter", "invalid_request_error");
     if (chat.messages.empty())
@@ -311,7 +322,7 @@ Task<http::Response> Service::chat(std::shared_ptr<Service> self, http::Request&
             decided = tool_policy_reply(service.config_, tool_choice, chat, format.is_json());
         }
         const ScriptedReply* fixed = rule != nullptr ? &rule->reply : decided ? &*decided : nullptr;
-        replies = plan_replies(service.config_, fixed, chat, &format);
+        replies = plan_replies(service.config_, fixed, chat, &format, parsed.prompt_tokens);
     } catch (const InvalidRequest& e) {
         problem = Problem{e.what(), e.param(), e.code()};
     }

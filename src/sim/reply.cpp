@@ -114,8 +114,11 @@ std::optional<int> requested_max_tokens(const llm::ChatRequest& request) {
 
 std::uint64_t reply_seed(const Config& config, const llm::ChatRequest& request) { return content_seed(config.seed, request); }
 
-Reply plan_reply(const Config& config, const ScriptedReply* fixed, const llm::ChatRequest& request, int choice,
-                 const ResponseFormat* format) {
+namespace {
+
+// plan_reply() but for the prompt's count.
+Reply plan_text(const Config& config, const ScriptedReply* fixed, const llm::ChatRequest& request, int choice,
+                const ResponseFormat* format) {
     Reply reply;
     reply.seed = content_seed(config.seed, request);
     if (choice > 0) reply.seed = Hasher(reply.seed).add("choice").add(static_cast<std::uint64_t>(choice)).value();
@@ -165,16 +168,28 @@ Reply plan_reply(const Config& config, const ScriptedReply* fixed, const llm::Ch
         reply.finish_reason = reply.complete ? "stop" : "length";
         reply.tokens.completion = reply.text_tokens;
     }
+    return reply;
+}
+
+}  // namespace
+
+Reply plan_reply(const Config& config, const ScriptedReply* fixed, const llm::ChatRequest& request, int choice,
+                 const ResponseFormat* format) {
+    Reply reply = plan_text(config, fixed, request, choice, format);
     reply.tokens.prompt = llm::prompt_tokens(request);
     return reply;
 }
 
 std::vector<Reply> plan_replies(const Config& config, const ScriptedReply* fixed, const llm::ChatRequest& request,
-                                const ResponseFormat* format) {
+                                const ResponseFormat* format, std::optional<std::int64_t> prompt_tokens) {
     std::vector<Reply> replies;
     const int count = choice_count(request);
     replies.reserve(static_cast<std::size_t>(count));
-    for (int choice = 0; choice < count; ++choice) replies.push_back(plan_reply(config, fixed, request, choice, format));
+    const std::int64_t prompt = prompt_tokens ? *prompt_tokens : llm::prompt_tokens(request);
+    for (int choice = 0; choice < count; ++choice) {
+        replies.push_back(plan_text(config, fixed, request, choice, format));
+        replies.back().tokens.prompt = prompt;
+    }
     return replies;
 }
 

@@ -85,8 +85,11 @@ std::uint64_t reply_seed(const Config& config, const llm::ChatRequest& request);
 Reply plan_reply(const Config& config, const ScriptedReply* fixed, const llm::ChatRequest& request, int choice = 0,
                  const ResponseFormat* format = nullptr);
 
-// Every choice's reply, choice 0 first.
+// Every choice's reply, choice 0 first. `prompt_tokens`, when given, is
+// llm::prompt_tokens(request) counted already (the server counts it with the
+// parse, off the loop for a large body); else it is counted here, once.
 std::vector<Reply> plan_replies(const Config& config, const ScriptedReply* fixed, const llm::ChatRequest& request,
-                                const ResponseFormat* format = nullptr);
+                                const ResponseFormat* format = nullptr,
+                                std::optional<std::int64_t> prompt_tokens = std::nullopt);
 
 }  // namespace agentio::sim
