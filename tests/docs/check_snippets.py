@@ -149,6 +149,10 @@ def translation_unit(snippets, relative):
         if m:
             returns = m.group(1).strip()
             context = context[:m.start()] + context[m.end():]
+        # Context lines that are #includes go to the top of the file.
+        includes += [line.strip() for line in context.split("\n")
+                     if line.strip().startswith("#include") and line.strip() not in includes]
+        context = "\n".join(line for line in context.split("\n") if not line.strip().startswith("#include"))
         # Context lines starting with `local ` are declared inside the body (a
         # lambda can capture only those).
         locals_ = [line.strip()[len("local "):] for line in context.split("\n") if line.strip().startswith("local ")]

@@ -2,7 +2,10 @@
 //
 // The descriptor joins the loop's epoll set once, edge-triggered, on the first
 // wait (no epoll_ctl per read or write). The protocol for its users:
-//     for (;;) { n = recv(...); if (n >= 0 || errno != EAGAIN) break; co_await io.readable(); }
+// compile-context: #include <sys/socket.h>
+// compile-context: #include <cerrno>
+// compile-context: extern IoHandle io; extern int fd; extern char buffer[]; extern std::size_t size; extern ssize_t n;
+//     for (;;) { n = recv(fd, buffer, size, 0); if (n >= 0 || errno != EAGAIN) break; co_await io.readable(); }
 // i.e. wait only after the kernel said EAGAIN.
 //
 // Why no wake-up is lost: readiness is reported only while the loop polls,

@@ -1,6 +1,8 @@
 // signals.hpp: wait_for_signal, a process signal as an awaitable event.
 //
-//     int which = co_await net::wait_for_signal({SIGINT, SIGTERM});
+// compile-context: #include <csignal>
+//     Task<int> signal = net::wait_for_signal({SIGINT, SIGTERM});  // g++ 12: no braced list inside co_await
+//     int which = co_await std::move(signal);
 //
 // The signals are blocked for the calling thread and read from a signalfd
 // through the loop, so a handler is ordinary task code (it can await a

@@ -1,5 +1,6 @@
 // tls_stream.hpp: TlsStream, TLS over any Stream (TCP, a proxy tunnel).
 //
+// compile-context: extern SocketAddress address; extern TlsContext context; extern std::string request;
 //     auto tcp = std::make_unique<TcpStream>(co_await TcpStream::connect(address));
 //     auto tls = co_await TlsStream::connect(std::move(tcp), context, "api.example.com");
 //     co_await tls->write(request);
