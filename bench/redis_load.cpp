@@ -68,5 +68,10 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: redis_load --port P [--ops N] [--tasks T] [--kind set|get]\n");
         return 2;
     }
-    return run(load(static_cast<std::uint16_t>(port), ops, tasks, kind == "set"));
+    try {
+        return run(load(static_cast<std::uint16_t>(port), ops, tasks, kind == "set"));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "redis_load: %s\n", e.what());
+        return 1;
+    }
 }
