@@ -65,6 +65,7 @@ void merge_long_piece(const RankTable& ranks, std::string_view piece, std::vecto
         std::vector<Pair> heap;
     };
     thread_local Workspace w;
+    constexpr std::uint32_t kKeptWorkspace = 1u << 16;  // bytes of piece whose workspace stays for the next
 
     // Parts are linked by their start offsets: part s spans [s, next[s]).
     const auto n = static_cast<std::uint32_t>(piece.size());
@@ -103,6 +104,9 @@ void merge_long_piece(const RankTable& ranks, std::string_view piece, std::vecto
         push_pair(top.start);
     }
     for (std::uint32_t s = 0; s < n; s = w.next[s]) out.push_back(w.part[s]);
+    // A piece of megabytes leaves tens of them here: give them back rather
+    // than keep them for the life of the thread.
+    if (n > kKeptWorkspace) w = Workspace{};
 }
 
 void merge_piece(const RankTable& ranks, std::string_view piece, std::vector<Rank>& out) {
