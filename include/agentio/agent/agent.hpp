@@ -1,6 +1,7 @@
 // agent.hpp: agent::Agent, a model with instructions, tools and somewhere to
 // hand the conversation to.
 //
+// compile-context: extern agent::Tool weather; extern llm::Client client;
 //     agent::Agent assistant{.name = "assistant",
 //                            .instructions = "Answer in one sentence; use the tools.",
 //                            .model = "gpt-4o-mini",

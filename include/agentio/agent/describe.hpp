@@ -3,6 +3,7 @@
 // A tool's parameters and an agent's typed output are ordinary structs that
 // say, once, what their fields are called and mean:
 //
+// compile-context: extern std::string text; extern llm::Json j;
 //     struct GetWeather {
 //         std::string city;
 //         std::optional<std::string> unit;
@@ -13,10 +14,10 @@
 //         }
 //     };
 //
-//     agent::schema_of<GetWeather>()   // the JSON Schema, strict by default
-//     agent::parse<GetWeather>(text)   // a GetWeather, or SchemaError naming the field
-//     agent::from_json<GetWeather>(j)  // the same from a JSON value
-//     agent::to_json(weather)          // back to JSON
+//     llm::Json schema = agent::schema_of<GetWeather>();  // the JSON Schema, strict by default
+//     GetWeather weather = agent::parse<GetWeather>(text);  // or SchemaError naming the field
+//     GetWeather same = agent::from_json<GetWeather>(j);    // the same from a JSON value
+//     llm::Json back = agent::to_json(weather);              // back to JSON
 //
 // A type that cannot get a member function (a library's struct) is described
 // by specialising agent::Description<T> with a static `fields()`.

@@ -1,11 +1,12 @@
 // guardrail.hpp: checks that stop a run: on its input, beside the first model
 // call, and on its final output.
 //
+// compile-context: bool mentions_homework(const std::vector<llm::Message>& input);
 //     agent::InputGuardrail no_homework{"no_homework",
 //         [](const std::vector<llm::Message>& input) -> Task<agent::GuardrailResult> {
 //             co_return {.tripwire_triggered = mentions_homework(input), .info = "homework"};
 //         }};
-//     agent::Agent tutor{..., .input_guardrails = {no_homework}};
+//     agent::Agent tutor{.name = "tutor", .input_guardrails = {no_homework}};
 //
 // As in the OpenAI Agents SDK:
 // - the input guardrails of the run's first agent run concurrently with its

@@ -1,6 +1,7 @@
 // postgres_session.hpp: PostgresSession, a conversation kept in PostgreSQL,
 // shared by every process that names the same session.
 //
+// compile-context: extern llm::Client client; extern agent::Agent assistant;
 //     db::pg::Pool pool = co_await db::pg::Pool::create("postgresql://app@127.0.0.1/app");
 //     agent::PostgresSession memory(pool, "user-42");
 //     co_await agent::run(client, assistant, "My name is Ada.", {.session = &memory});

@@ -1,6 +1,7 @@
 // redis_session.hpp: RedisSession, a conversation kept in Redis, shared by
 // every process that names the same session.
 //
+// compile-context: extern llm::Client client; extern agent::Agent assistant;
 //     db::redis::Client redis("redis://127.0.0.1:6379");
 //     agent::RedisSession memory(redis, "user-42", {.ttl = std::chrono::hours(24)});
 //     co_await agent::run(client, assistant, "My name is Ada.", {.session = &memory});

@@ -1,5 +1,6 @@
 // run.hpp: agent::run, the agent loop.
 //
+// compile-context: extern agent::Agent assistant;
 //     llm::Client client;  // OPENAI_BASE_URL, or an embedded sim::Server's URL
 //     agent::RunResult result = co_await agent::run(client, assistant, "Weather in Paris?");
 //     std::cout << result.final_output;

@@ -1,7 +1,8 @@
 // run_all.hpp: fan-out / fan-in, several agents on one input at once.
 //
-//     std::vector<agent::RunResult> views =
-//         co_await agent::run_all(client, {optimist, pessimist, realist}, "Should we ship?");
+// compile-context: extern llm::Client client; extern agent::Agent optimist, pessimist, realist;
+//     std::vector<agent::Agent> panel = {optimist, pessimist, realist};
+//     std::vector<agent::RunResult> views = co_await agent::run_all(client, panel, "Should we ship?");
 //
 // Every agent runs concurrently; the results come back in the agents' order.
 // As gather does: the first run that fails cancels the others, waits for

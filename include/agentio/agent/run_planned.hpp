@@ -1,6 +1,7 @@
 // run_planned.hpp: a planner splits a task into steps; a worker agent runs
 // the steps concurrently, at most `max_concurrency` at once.
 //
+// compile-context: extern llm::Client client; extern agent::Agent planner, researcher;
 //     agent::Planned planned = co_await agent::run_planned(client, planner, researcher,
 //                                                          "Compare three vector databases", {.max_concurrency = 4});
 //     for (std::size_t i = 0; i < planned.plan.steps.size(); ++i)

@@ -1,5 +1,6 @@
 // run_stream.hpp: agent::run_streamed, a run's events as they happen.
 //
+// compile-context: extern llm::Client client; extern agent::Agent assistant;
 //     agent::RunStream stream = agent::run_streamed(client, assistant, "Weather in Paris?");
 //     while (std::optional<agent::RunEvent> event = co_await stream.next())
 //         if (event->kind == agent::RunEvent::Kind::TextDelta) std::cout << event->text << std::flush;

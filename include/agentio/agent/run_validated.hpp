@@ -1,6 +1,7 @@
 // run_validated.hpp: an executor's output checked by a validator agent, and
 // sent back with the validator's feedback until it passes.
 //
+// compile-context: extern llm::Client client; extern agent::Agent writer, reviewer; void publish(const std::string& text);
 //     agent::Validated checked = co_await agent::run_validated(client, writer, reviewer,
 //                                                              "Write the release note", {.max_rounds = 3});
 //     if (checked.approved()) publish(checked.result.final_output);

@@ -1,5 +1,6 @@
 // session.hpp: a conversation kept across runs.
 //
+// compile-context: extern llm::Client client; extern agent::Agent assistant;
 //     agent::JsonlSession memory("chats/user-42.jsonl");
 //     co_await agent::run(client, assistant, "My name is Ada.", {.session = &memory});
 //     co_await agent::run(client, assistant, "What is my name?", {.session = &memory});

@@ -1,5 +1,7 @@
 // tool.hpp: agent::Tool, a function the model may call.
 //
+// compile-context: struct GetWeather { std::string city; static auto describe() { return agent::fields(agent::field("city", &GetWeather::city)); } };
+// compile-context: Task<std::string> fetch_weather(std::string city);
 //     auto weather = agent::Tool::from("get_weather", "Weather for a city",
 //         [](GetWeather args) -> Task<std::string> { co_return co_await fetch_weather(args.city); });
 //

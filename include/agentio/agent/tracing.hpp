@@ -2,6 +2,7 @@
 // semantic conventions' names, exported to open formats: a Chrome/Perfetto
 // trace file and OTLP/HTTP JSON to a collector. No vendor, no cost.
 //
+// compile-context: extern llm::Client client; extern agent::Agent assistant;
 //     agent::Tracer tracer({.perfetto_file = "trace.json", .otlp_endpoint = "http://127.0.0.1:4318"});
 //     agent::RunOptions options;
 //     options.tracer = &tracer;

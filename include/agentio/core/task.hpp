@@ -67,7 +67,8 @@ template <class T>
 class Promise final : public PromiseBase {
 public:
     Task<T> get_return_object() noexcept;
-    template <class U>
+    // U defaults to T so that `co_return {...};` builds a T, as `return {...};` would.
+    template <class U = T>
     void return_value(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
         result_.template emplace<1>(std::forward<U>(value));
     }

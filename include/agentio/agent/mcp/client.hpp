@@ -1,9 +1,11 @@
 // client.hpp: mcp::Client, a connection to one MCP server, and its tools as agent tools.
 //
-//     auto client = co_await mcp::Client::connect(mcp::ProcessTransport::spawn(
-//         {.command = {"npx", "@modelcontextprotocol/server-everything"}, .name = "everything"}));
+//     auto server = mcp::ProcessTransport::spawn(
+//         mcp::ProcessOptions::for_command("npx", "@modelcontextprotocol/server-everything"));
+//     auto client = co_await mcp::Client::connect(std::move(server));
 //     for (const auto& tool : co_await client.list_tools()) std::cout << tool.name << '\n';
-//     auto result = co_await client.call_tool("get-sum", {{"a", 2}, {"b", 3}});
+//     llm::Json arguments = {{"a", 2}, {"b", 3}};
+//     auto result = co_await client.call_tool("get-sum", arguments);
 //     std::vector<agent::Tool> tools = co_await client.agent_tools();   // for an agent
 //
 // connect() runs the MCP handshake: initialize (offering

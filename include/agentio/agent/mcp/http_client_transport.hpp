@@ -1,8 +1,10 @@
 // http_client_transport.hpp: HttpClientTransport, the client side of MCP's
 // Streamable HTTP transport, on http::Client.
 //
-//     auto client = co_await mcp::Client::connect(std::make_unique<mcp::HttpClientTransport>(
-//         mcp::HttpClientOptions{.url = "http://127.0.0.1:3001/mcp", .name = "everything"}));
+//     mcp::HttpClientOptions options;
+//     options.url = "http://127.0.0.1:3001/mcp";
+//     options.name = "everything";
+//     auto client = co_await mcp::Client::connect(std::make_unique<mcp::HttpClientTransport>(options));
 //
 // Every message is POSTed to the endpoint with
 // `Accept: application/json, text/event-stream`. The answer to a request is a

@@ -1,5 +1,6 @@
 // json_rpc.hpp: JSON-RPC 2.0 messages as MCP uses them: decode and encode. No I/O.
 //
+// compile-context: extern std::string line;
 //     mcp::Message message = mcp::decode_message(line);   // throws RpcError
 //     std::string reply = mcp::encode_result(message.id, {{"ok", true}});
 //

@@ -1,5 +1,6 @@
 // server.hpp: mcp::Server, agent tools offered to other agent runtimes over MCP.
 //
+// compile-context: extern std::vector<agent::Tool> tools; extern http::Server http_server;
 //     mcp::Server server(tools, {.name = "weather", .version = "1.0.0"});
 //     co_await server.serve_stdio();                     // one client on stdin/stdout, until EOF
 //     // or, over Streamable HTTP (streamable_http_server.hpp):

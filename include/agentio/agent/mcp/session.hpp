@@ -1,5 +1,7 @@
 // session.hpp: Session, one JSON-RPC conversation with an MCP peer, on the loop.
 //
+// compile-context: extern std::unique_ptr<Transport> transport; extern Json params; void show(const Progress&);
+// compile-context: Task<Json> list_tools(Json params, RequestContext& context);
 //     mcp::Session session(std::move(transport));
 //     session.on_request("tools/list", list_tools);        // before start()
 //     session.start();

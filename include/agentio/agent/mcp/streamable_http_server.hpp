@@ -1,6 +1,7 @@
 // streamable_http_server.hpp: StreamableHttpServer, an mcp::Server on an
 // http::Server endpoint (MCP's Streamable HTTP transport, server side).
 //
+// compile-context: extern std::vector<agent::Tool> tools;
 //     mcp::Server tools_server(tools, {.name = "weather"});
 //     mcp::StreamableHttpServer endpoint(tools_server);
 //     http::Server http;

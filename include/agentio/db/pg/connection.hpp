@@ -1,6 +1,7 @@
 // connection.hpp: pg::Connection, one PostgreSQL connection that many tasks
 // share, in libpq's pipeline mode.
 //
+// compile-context: extern std::string team; extern std::int64_t id;
 //     pg::Connection db = co_await pg::Connection::connect("postgresql://app@127.0.0.1:5432/app");
 //     pg::Rows rows = co_await db.query("select id, name from users where team = $1", team);
 //     std::int64_t changed = co_await db.execute("update users set seen = now() where id = $1", id);

@@ -1,6 +1,8 @@
 // copy.hpp: COPY's data streams, for pg::Connection's copy_in, copy_out and
 // copy_records.
 //
+// compile-context: extern Connection db; extern std::string csv_text; extern std::ostringstream out;
+// compile-context: extern std::vector<std::string> columns; extern std::vector<std::vector<Param>> rows;
 //     std::int64_t loaded = co_await db.copy_in("copy items (id, name) from stdin (format csv)", csv_text);
 //     co_await db.copy_out("copy (select * from items) to stdout (format csv)",
 //                          [&](std::string_view row) -> Task<> { out << row; co_return; });

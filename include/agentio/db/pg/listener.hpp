@@ -1,10 +1,11 @@
 // listener.hpp: pg::Listener, the notifications of one LISTEN channel as an
 // async stream.
 //
+// compile-context: extern Connection db; void start_job(std::string_view payload);
 //     pg::Listener jobs = co_await db.listen("jobs");
 //     for (;;) {
 //         pg::Notification note = co_await jobs.next();   // NOTIFY jobs, 'payload'
-//         ...
+//         start_job(note.payload);
 //     }
 //
 // Promises:

@@ -1,5 +1,6 @@
 // params.hpp: C++ values as PostgreSQL query parameters ($1, $2, ...).
 //
+// compile-context: extern Connection db; extern std::int64_t id; extern std::vector<std::string> tags;
 //     co_await db.query("select * from items where id = $1 and tags && $2", id, tags);
 //
 // Parameters travel in PostgreSQL's text format and the server infers each

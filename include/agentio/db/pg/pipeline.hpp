@@ -1,5 +1,6 @@
 // pipeline.hpp: pg::Pipeline, queries a task sends together as one unit.
 //
+// compile-context: extern Connection db; struct Item { std::int64_t id; std::string name; }; extern std::vector<Item> items;
 //     pg::Pipeline batch;
 //     for (const Item& item : items) batch.add("insert into items (id, name) values ($1, $2)", item.id, item.name);
 //     batch.add("select count(*) from items");

@@ -1,14 +1,15 @@
 // pool.hpp: pg::Pool, connections lent to one task at a time, as asyncpg's.
 //
+// compile-context: extern std::int64_t id;
 //     pg::PoolOptions options{.min_size = 2, .max_size = 16};
 //     pg::Pool pool = co_await pg::Pool::create("postgresql://app@127.0.0.1/app", options);
 //     pg::Rows rows = co_await pool.query("select * from users where id = $1", id);   // borrows and returns
 //     {
 //         pg::PooledConnection db = co_await pool.acquire();   // yours until `db` dies
-//         co_await db->query("set local work_mem = '64MB'");
-//         ...
+//         co_await db->execute("select pg_advisory_lock(42)");   // a session's lock:
+//         co_await db->execute("select pg_advisory_unlock(42)"); // the same connection
 //     }
-//     co_await pool.transaction([&](pg::Transaction& tx) -> Task<> { ... });
+//     co_await pool.transaction([&](pg::Transaction& tx) -> Task<> { co_await tx.execute("delete from sessions"); });
 //
 // Promises:
 // - At most `max_size` connections; a task that finds them all lent waits,

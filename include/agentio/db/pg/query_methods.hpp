@@ -2,6 +2,7 @@
 // for each place queries go (Connection, Transaction, Pool): a class derives
 // from QueryMethods<Itself> and defines query_params and execute_params.
 //
+// compile-context: extern Connection db; extern std::int64_t id;
 //     pg::Rows rows = co_await db.query("select * from users where id = $1", id);
 //     std::int64_t changed = co_await db.execute("delete from users where id = $1", id);
 #pragma once

@@ -1,9 +1,10 @@
 // rows.hpp: Rows, a query's result, and Row, one of its rows, with typed
 // access to the values.
 //
+// compile-context: extern Connection db; extern std::string team;
 //     pg::Rows rows = co_await db.query("select id, name, score from users where team = $1", team);
 //     for (pg::Row row : rows)
-//         std::cout << row.get<std::int64_t>("id") << " " << row.get<std::optional<std::string>>("name") << "\n";
+//         std::cout << row.get<std::int64_t>("id") << " " << row.get<std::optional<std::string>>("name").value_or("-") << "\n";
 //
 // get<T>() reads the column by name or index into T: the integer types,
 // double and float (Infinity, NaN), bool, std::string, Bytea,
@@ -18,8 +19,16 @@
 // describe are ignored, and a described field with no column is a ValueError
 // naming it.
 //
-//     struct User { std::int64_t id; std::string name; std::optional<std::string> email;
-//                   static auto describe() { return agent::fields(agent::field("id", &User::id), ...); } };
+// compile-context: extern Connection db;
+//     struct User {
+//         std::int64_t id;
+//         std::string name;
+//         std::optional<std::string> email;
+//         static auto describe() {
+//             return agent::fields(agent::field("id", &User::id), agent::field("name", &User::name),
+//                                  agent::field("email", &User::email));
+//         }
+//     };
 //     std::vector<User> users = (co_await db.query("select * from users")).as<User>();
 //
 // Values come in PostgreSQL's text format or, for a prepared statement's

@@ -1,5 +1,6 @@
 // transaction.hpp: pg::Transaction, a transaction as a scope.
 //
+// compile-context: extern Connection db; extern std::int64_t amount, from, to;
 //     co_await db.transaction([&](pg::Transaction& tx) -> Task<> {
 //         co_await tx.execute("update accounts set balance = balance - $1 where id = $2", amount, from);
 //         co_await tx.execute("update accounts set balance = balance + $1 where id = $2", amount, to);

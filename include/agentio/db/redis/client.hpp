@@ -1,7 +1,7 @@
 // client.hpp: redis::Client, the Redis client most code wants (redis-py's
 // redis.asyncio.Redis).
 //
-//     redis::Client redis("redis://127.0.0.1:6379/0");
+//     db::redis::Client redis("redis://127.0.0.1:6379/0");
 //     co_await redis.set("greeting", "hello", {.expire = 60s});
 //     std::optional<std::string> value = co_await redis.get("greeting");
 //     Reply any = co_await redis.command("OBJECT", "ENCODING", "greeting");

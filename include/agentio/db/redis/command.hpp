@@ -1,5 +1,6 @@
 // command.hpp: Command, one Redis command encoded for the wire.
 //
+// compile-context: extern std::string key, value;
 //     Command set("SET", key, value);
 //     set.arg("EX").arg(60);
 //

@@ -1,7 +1,8 @@
 // connection.hpp: Connection, one Redis connection shared by many tasks.
 //
-//     redis::Connection connection = co_await redis::Connection::open(options);
-//     Reply pong = co_await connection.command(Command{"PING"});
+// compile-context: extern Options options;
+//     Connection connection = co_await Connection::open(options);
+//     Reply pong = co_await connection.command(Command("PING"));
 //
 // Auto-pipelining, as ioredis does it: a command is appended to the
 // connection's outgoing buffer and its task waits; everything the loop's

@@ -1,6 +1,6 @@
 // options.hpp: Options, where a Redis server is and how to talk to it.
 //
-//     redis::Options options = redis::Options::from_url("redis://:secret@127.0.0.1:6379/2");
+//     Options options = Options::from_url("redis://:secret@127.0.0.1:6379/2");
 //
 // URLs as redis-py's from_url reads them: redis:// (TCP) or rediss:// (TLS),
 // an optional user and password (percent-encoded), host, port (6379 by

@@ -1,7 +1,9 @@
 // reply.hpp: Reply, one value a Redis server sent (RESP2 or RESP3).
 //
-//     Reply reply = co_await redis.command({"HGETALL", "user:1"});
-//     for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) ...
+// compile-context: extern Client redis;
+//     Reply reply = co_await redis.command("HGETALL", "user:1");
+//     for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2)
+//         std::cout << reply.elements[i].as_string() << " = " << reply.elements[i + 1].as_string() << "\n";
 //
 // One type for every RESP value, as redis-py's parsed replies are plain
 // Python values: the kind says which fields hold it. A map keeps its pairs in

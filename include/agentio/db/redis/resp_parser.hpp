@@ -1,8 +1,9 @@
 // resp_parser.hpp: RespParser, reads Redis replies (RESP2 and RESP3) from a
 // byte stream, however the bytes are split.
 //
+// compile-context: extern RespParser parser; extern net::TcpStream stream; void handle(const Reply& reply);
 //     parser.commit(co_await stream.read(parser.prepare()));
-//     while (std::optional<Reply> reply = parser.next()) ...
+//     while (std::optional<Reply> reply = parser.next()) handle(*reply);
 //
 // Promises:
 // - Split anywhere: a reply cut at any byte gives the same value once the

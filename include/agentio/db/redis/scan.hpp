@@ -1,7 +1,8 @@
 // scan.hpp: Scan, SCAN's cursor as an async iterator.
 //
-//     redis::Scan keys = redis.scan("session:*");
-//     while (std::optional<std::string> key = co_await keys.next()) ...
+// compile-context: extern Client redis; void expire_session(const std::string& key);
+//     Scan keys = redis.scan("session:*");
+//     while (std::optional<std::string> key = co_await keys.next()) expire_session(*key);
 //
 // Each next() returns a key from the current batch, fetching the next batch
 // (SCAN cursor MATCH pattern [COUNT n]) when it runs out, until the server's

@@ -1,9 +1,17 @@
 // stream.hpp: Redis Streams' entries as the client's X* helpers return them.
 //
+// compile-context: extern Client redis; extern std::vector<std::pair<std::string, std::string>> fields; void handle(const StreamEntry& entry);
 //     std::string id = co_await redis.xadd("jobs", fields);
 //     co_await redis.xgroup_create("jobs", "workers");
-//     for (const redis::StreamBatch& batch : co_await redis.xreadgroup("workers", "w1", "jobs", {.count = 10}))
-//         for (const redis::StreamEntry& entry : batch.entries) ... co_await redis.xack("jobs", "workers", ids);
+//     std::vector<StreamBatch> batches = co_await redis.xreadgroup("workers", "w1", "jobs", {.count = 10});
+//     for (const StreamBatch& batch : batches) {
+//         std::vector<std::string> done;
+//         for (const StreamEntry& entry : batch.entries) {
+//             handle(entry);
+//             done.push_back(entry.id);
+//         }
+//         co_await redis.xack("jobs", "workers", done);
+//     }
 //
 // The same shapes whichever protocol the connection speaks (RESP3 sends
 // XREADGROUP's streams as a map, RESP2 as an array of pairs).

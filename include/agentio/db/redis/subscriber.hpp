@@ -1,10 +1,11 @@
 // subscriber.hpp: Subscriber, Redis pub/sub on a connection of its own
 // (redis-py's PubSub).
 //
-//     redis::Subscriber news = co_await redis.subscriber();
+// compile-context: extern Client redis;
+//     Subscriber news = co_await redis.subscriber();
 //     co_await news.subscribe("news", "alerts");
 //     co_await news.psubscribe("user:*");
-//     while (std::optional<redis::Message> message = co_await news.next())
+//     while (std::optional<Message> message = co_await news.next())
 //         std::cout << message->channel << ": " << message->payload << "\n";
 //
 // A subscribed connection carries nothing else, so a Subscriber opens its
