@@ -16,12 +16,6 @@ namespace agentio::http {
 
 using namespace detail;
 
-namespace {
-
-constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t'; }
-
-}  // namespace
-
 void ChunkedDecoder::fail(int status, const std::string& what) {
     state_ = State::Failed;
     throw ParseError(status, "chunked body: " + what);
@@ -80,7 +74,7 @@ ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view input) {
                     state_ = State::ExtNameStart;
                 } else if (c == '\r') {
                     state_ = State::SizeLf;
-                } else if (is_space(c)) {
+                } else if (is_ows(c)) {
                     state_ = State::SizeSpace;
                 } else if (c == '\n' && lenient) {
                     end_size_line(here(p));
@@ -93,7 +87,7 @@ ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view input) {
                 // before the line end.
                 if (c == ';') {
                     state_ = State::ExtNameStart;
-                } else if (is_space(c)) {
+                } else if (is_ows(c)) {
                 } else if (lenient && c == '\r') {
                     state_ = State::SizeLf;
                 } else if (lenient && c == '\n') {
@@ -107,7 +101,7 @@ ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view input) {
             case State::ExtNameStart:
                 if (has_class(c, kTchar)) {
                     state_ = State::ExtName;
-                } else if (!is_space(c)) {
+                } else if (!is_ows(c)) {
                     if (c == ';' || c == '=' || c == '\r' || c == '\n') fail_at(here(p), "chunk extension without a name");
                     fail_byte(here(p), c, "in a chunk extension name");
                 }
@@ -120,7 +114,7 @@ ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view input) {
                     state_ = State::ExtNameStart;
                 } else if (c == '\r') {
                     state_ = State::SizeLf;
-                } else if (is_space(c)) {
+                } else if (is_ows(c)) {
                     state_ = State::ExtNameSpace;
                 } else if (c == '\n' && lenient) {
                     end_size_line(here(p));
@@ -133,7 +127,7 @@ ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view input) {
                     state_ = State::ExtValueStart;
                 } else if (c == ';') {
                     state_ = State::ExtNameStart;
-                } else if (is_space(c)) {
+                } else if (is_ows(c)) {
                 } else if (lenient && c == '\r') {
                     state_ = State::SizeLf;
                 } else if (lenient && c == '\n') {
@@ -149,7 +143,7 @@ ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view input) {
                     state_ = State::ExtQuoted;
                 } else if (has_class(c, kTchar)) {
                     state_ = State::ExtToken;
-                } else if (!is_space(c)) {
+                } else if (!is_ows(c)) {
                     if (c == ';' || c == '\r' || c == '\n') fail_at(here(p), "chunk extension \"=\" without a value");
                     fail_byte(here(p), c, "in a chunk extension value");
                 }
@@ -160,7 +154,7 @@ ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view input) {
                     state_ = State::ExtNameStart;
                 } else if (c == '\r') {
                     state_ = State::SizeLf;
-                } else if (is_space(c)) {
+                } else if (is_ows(c)) {
                     state_ = State::SizeSpace;
                 } else if (c == '\n' && lenient) {
                     end_size_line(here(p));
@@ -190,7 +184,7 @@ ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view input) {
                     state_ = State::ExtNameStart;
                 } else if (c == '\r') {
                     state_ = State::SizeLf;
-                } else if (is_space(c)) {
+                } else if (is_ows(c)) {
                     state_ = State::SizeSpace;
                 } else if (c == '\n' && lenient) {
                     end_size_line(here(p));
@@ -228,7 +222,7 @@ ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view input) {
                     state_ = State::Done;
                     offset_ += static_cast<std::uint64_t>(p - begin) + 1;
                     return {static_cast<std::size_t>(p - begin) + 1, {}, true};
-                } else if (is_space(c)) {
+                } else if (is_ows(c)) {
                     fail_at(here(p), "trailer line starting with whitespace (obs-fold is not allowed)");
                 } else if (!has_class(c, kTchar)) {
                     fail_byte(here(p), c, "at the start of a trailer field");
@@ -241,7 +235,7 @@ ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view input) {
             case State::TrailerName:
                 if (c == ':') {
                     state_ = State::TrailerValue;
-                } else if (is_space(c)) {
+                } else if (is_ows(c)) {
                     fail_at(here(p), "whitespace between a trailer field name and its colon");
                 } else if (!has_class(c, kTchar)) {
                     fail_byte(here(p), c, "in a trailer field name");

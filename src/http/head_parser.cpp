@@ -141,7 +141,6 @@ void check_partial_status_line(std::string_view partial) {
     fail(400, what + at_byte(offset + bad) + " in the value of header " + quoted(name) + ": " + quoted(value));
 }
 
-constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t'; }
 
 // The LFs that end the lines of a head, found by the scan for its end and
 // reused by the parse, so a typical head is searched once. Heads with more
@@ -190,7 +189,7 @@ std::size_t find_head_end(std::string_view buffer, std::size_t from, bool lenien
             if (lenient) return next + 1;
             fail(400, "bare LF (not preceded by CR)" + at_byte(next) + " in the header section");
         }
-        if (is_space(c)) {
+        if (is_ows(c)) {
             if (lines.count == 1)
                 fail(400, "whitespace at the start of the first header line" + at_byte(next) +
                               " (a line that must not follow the start line)");
@@ -274,7 +273,7 @@ bool locate_head(std::string_view buffer, const Limits& limits, bool request, He
 std::string folded_value(std::string_view head, const LineEnds& lines, std::size_t last_index, std::string_view name,
                          std::string_view value, std::size_t& index, std::size_t& lf) {
     std::string folded(value);
-    while (index < last_index && is_space(head[lf + 1])) {
+    while (index < last_index && is_ows(head[lf + 1])) {
         const std::size_t from = lf + 1;
         lf = lines.lf_after(head, ++index, from);
         const std::string_view line = line_at(head, from, lf);
@@ -305,7 +304,7 @@ void parse_fields(std::string_view buffer, const HeadSpan& span, const Limits& l
         const std::string_view value = trim_ows(line.substr(colon + 1));
         if (find_invalid_field_char(value) != npos)
             fail_value(name, value, from + static_cast<std::size_t>(value.data() - line.data()));
-        if (limits.lenient && index < lines && is_space(head[lf + 1]))
+        if (limits.lenient && index < lines && is_ows(head[lf + 1]))
             headers.add(std::string(name), folded_value(head, span.lines, lines, name, value, index, lf));
         else
             headers.add(std::string(name), std::string(value));

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "agentio/http/headers.hpp"
 #include "agentio/http/parse_error.hpp"
 
 namespace agentio::http::detail {
@@ -109,11 +110,8 @@ inline std::size_t find_invalid_field_char(std::string_view text) noexcept {
     return npos;
 }
 
-inline std::string_view trim_ows(std::string_view text) noexcept {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
-}
+// Optional whitespace (RFC 9110 5.6.3): SP or HTAB.
+constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
 
 // "0x0a": a byte as error messages name it.
 std::string byte_name(char c);

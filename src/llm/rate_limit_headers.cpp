@@ -10,17 +10,14 @@
 #include <limits>
 #include <string_view>
 
+#include "agentio/http/headers.hpp"
+
 #include "agentio/llm/rate_limiter.hpp"
 
 namespace agentio::llm {
 
 namespace {
 
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
-}
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -38,7 +35,7 @@ std::int64_t unit_nanoseconds(std::string_view unit) {
 
 std::optional<std::int64_t> parse_count(std::optional<std::string_view> value) {
     if (!value) return std::nullopt;
-    const std::string_view text = trim(*value);
+    const std::string_view text = http::trim_ows(*value);
     if (text.empty() || !is_digit(text.front())) return std::nullopt;
     std::int64_t count = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
@@ -50,7 +47,7 @@ std::optional<std::int64_t> parse_count(std::optional<std::string_view> value) {
 // number of seconds.
 std::optional<Duration> parse_reset(std::optional<std::string_view> value) {
     if (!value) return std::nullopt;
-    const std::string_view text = trim(*value);
+    const std::string_view text = http::trim_ows(*value);
     if (auto duration = parse_go_duration(text)) return duration;
     if (text.empty() || !is_digit(text.front())) return std::nullopt;
     double seconds = 0;

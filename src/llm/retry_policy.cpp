@@ -17,20 +17,17 @@
 #include <cstdint>
 #include <string_view>
 
+#include "agentio/http/headers.hpp"
+
 namespace agentio::llm {
 
 namespace {
 
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
-}
 
 // A finite decimal number filling the whole text (Python's float() on what
 // servers send; "inf" and "nan" are not advice).
 std::optional<double> parse_number(std::string_view text) {
-    text = trim(text);
+    text = http::trim_ows(text);
     if (!text.empty() && text.front() == '+') text.remove_prefix(1);
     if (text.empty()) return std::nullopt;
     double value = 0;
@@ -94,7 +91,7 @@ bool split_words(std::string_view text, std::array<std::string_view, N>& words) 
 // The weekday is not checked against the date (senders get it wrong and it
 // adds nothing).
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
-    text = trim(text);
+    text = http::trim_ows(text);
     int day = 0;
     int year = 0;
     std::optional<unsigned> month;

@@ -34,6 +34,13 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
     return true;
 }
 
+// A field value without the optional whitespace (SP, HTAB) around it: RFC 9110 5.6.3.
+constexpr std::string_view trim_ows(std::string_view text) noexcept {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    return text;
+}
+
 class Headers {
 public:
     // (name, value): `for (const auto& [name, value] : headers)`.

@@ -17,15 +17,11 @@
 #include "agentio/core/sleep.hpp"
 #include "agentio/core/timeout.hpp"
 #include "agentio/http/sse.hpp"
+#include "excerpt.hpp"
 
 namespace agentio::agent::mcp {
 
 namespace {
-
-std::string excerpt(std::string_view text) {
-    constexpr std::size_t kMax = 200;
-    return text.size() <= kMax ? std::string(text) : std::string(text.substr(0, kMax)) + "...";
-}
 
 // A peer's JSON, or null where it is not JSON we read.
 Json parse_or_null(std::string_view text) {
@@ -234,7 +230,7 @@ Task<> HttpClientTransport::send(Outgoing message) {
             }
         }
         throw TransportError(self->peer + ": POST " + self->options.url + ": HTTP " + std::to_string(response.status()) +
-                             " " + std::string(response.reason()) + (body.empty() ? "" : ": " + excerpt(body)));
+                             " " + std::string(response.reason()) + (body.empty() ? "" : ": " + detail::excerpt(body, 200)));
     }
     if (!is_request) {
         co_await response.text();  // 202, nothing to read; the connection goes back to the pool

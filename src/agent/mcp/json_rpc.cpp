@@ -6,15 +6,11 @@
 // program whose author needs to find the bug.
 #include "agentio/agent/mcp/json_rpc.hpp"
 
+#include "excerpt.hpp"
+
 namespace agentio::agent::mcp {
 
 namespace {
-
-std::string excerpt(std::string_view text) {
-    constexpr std::size_t kMax = 120;
-    if (text.size() <= kMax) return std::string(text);
-    return std::string(text.substr(0, kMax)) + "...";
-}
 
 bool usable_id(const Json& id) {
     return id.is_string() || id.is_number_integer() || id.is_number_unsigned();
@@ -34,21 +30,21 @@ Message decode_message(std::string_view text) {
     try {
         value = llm::parse_json(text);
     } catch (const llm::JsonError& e) {
-        throw RpcError(error_code::parse_error, "not JSON: " + excerpt(text) + " (" + e.what() + ")", Json::object());
+        throw RpcError(error_code::parse_error, "not JSON: " + detail::excerpt(text) + " (" + e.what() + ")", Json::object());
     }
     return decode_value(value);
 }
 
 Message decode_value(const Json& value) {
     if (value.is_array()) invalid(value, "a batch (JSON array); MCP sends one message at a time");
-    if (!value.is_object()) invalid(value, "expected an object, got " + excerpt(value.dump()));
+    if (!value.is_object()) invalid(value, "expected an object, got " + detail::excerpt(value.dump()));
     const auto version = value.find("jsonrpc");
     if (version == value.end() || *version != "2.0") invalid(value, "\"jsonrpc\" must be \"2.0\"");
 
     Message message;
     const auto id = value.find("id");
     const bool has_id = id != value.end();
-    if (has_id && !usable_id(*id)) invalid(value, "\"id\" must be a string or an integer, got " + excerpt(id->dump()));
+    if (has_id && !usable_id(*id)) invalid(value, "\"id\" must be a string or an integer, got " + detail::excerpt(id->dump()));
     if (has_id) message.id = *id;
 
     const auto method = value.find("method");

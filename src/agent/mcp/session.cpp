@@ -21,6 +21,7 @@
 #include "agentio/core/capture.hpp"
 #include "agentio/core/create_task.hpp"
 #include "agentio/core/event.hpp"
+#include "excerpt.hpp"
 
 namespace agentio::agent::mcp {
 
@@ -32,11 +33,6 @@ struct Pending {
     std::exception_ptr error;
     ProgressCallback on_progress;
 };
-
-std::string excerpt(std::string_view text) {
-    constexpr std::size_t kMax = 120;
-    return text.size() <= kMax ? std::string(text) : std::string(text.substr(0, kMax)) + "...";
-}
 
 Outgoing response_to(const Json& id, std::string text, Message::Kind kind) {
     Outgoing out;
@@ -122,7 +118,7 @@ struct SessionState : std::enable_shared_from_this<SessionState> {
             const Json id = error.data().is_object() && error.data().contains("id") ? error.data()["id"] : Json();
             reply_error(id, error.code(), error.what());
             if (error.code() == error_code::parse_error && options.fail_on_garbage)
-                throw TransportError(peer() + " sent something that is not JSON-RPC: " + excerpt(text));
+                throw TransportError(peer() + " sent something that is not JSON-RPC: " + detail::excerpt(text));
             return;
         }
         switch (message.kind) {

@@ -15,6 +15,7 @@ namespace agentio::db::redis {
 namespace {
 
 using detail::aggregate;
+using detail::integer;
 using detail::send_many;
 using detail::send_one;
 using detail::then;
@@ -24,7 +25,6 @@ std::optional<std::string> optional_string(Reply reply) {
     (void)reply.as_string();  // checks the kind
     return std::move(reply.text);
 }
-std::int64_t integer(Reply reply) { return reply.as_integer(); }
 bool boolean(Reply reply) { return reply.as_bool(); }
 bool ok_or_null(Reply reply) {
     if (reply.is_null()) return false;  // NX / XX said no

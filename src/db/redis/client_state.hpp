@@ -55,6 +55,9 @@ Task<T> then(Task<Reply> call, Convert<T> convert) {
     else co_return convert(std::move(reply));
 }
 
+// The reply's integer, as a Convert for then().
+inline std::int64_t integer(Reply reply) { return reply.as_integer(); }
+
 inline const std::vector<Reply>& aggregate(const Reply& reply) {
     if (!reply.is_aggregate()) throw ReplyTypeError("redis reply: expected an array, got " + reply.describe());
     return reply.elements;

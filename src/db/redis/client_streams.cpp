@@ -62,7 +62,6 @@ std::vector<StreamBatch> batches(Reply reply) {
 }
 
 std::string status_or_bulk(Reply reply) { return reply.as_string(); }
-std::int64_t integer(Reply reply) { return reply.as_integer(); }
 
 AutoClaimed auto_claimed(Reply reply) {
     const std::vector<Reply>& parts = aggregate(reply);
