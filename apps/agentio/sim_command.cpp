@@ -291,6 +291,10 @@ Subcommand add_sim_command(CLI::App& app) {
                     "Length of an embedding when the request sets no `dimensions`")
         ->capture_default_str()
         ->check(CLI::Range(1, sim::kMaxEmbeddingDimensions));
+    sub->add_option("--context-length", config.context_length,
+                    "Prompt plus max_tokens allowed per request; more gets 400 context_length_exceeded")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     sub->add_option("--script", config.script_path, "JSONL file of scripted replies (tool calls included)")
         ->check(CLI::ExistingFile);
     sub->add_option("--tool-policy", flags->tool_policy,

@@ -1,8 +1,11 @@
 // sim::Server's RPM and TPM limits over loopback: real 429s with the API's
 // body, retry-after and x-ratelimit-* headers whose values add up, and
-// refills on the loop's clock (virtual here: see sim_fixture.hpp).
+// refills on the loop's clock (virtual here: see sim_fixture.hpp); and the
+// context window, refused with 400 as the API refuses it.
 #include <agentio/agentio.hpp>
 #include <agentio/llm/rate_limiter.hpp>
+#include <agentio/llm/token_count.hpp>
+#include <agentio/llm/wire.hpp>
 #include <agentio/sim/server.hpp>
 #include <gtest/gtest.h>
 
@@ -130,6 +133,45 @@ TEST(SimLimitsTest, WithoutLimitsNoRateLimitHeadersAreSent) {
         const Answer answer = co_await post(client, sim, kChat, chat_body("hi"));
         EXPECT_EQ(answer.status, 200);
         for (const auto& [name, value] : answer.headers) EXPECT_NE(name.rfind("x-ratelimit-", 0), 0u) << name;
+    });
+}
+
+TEST(SimLimitsTest, APromptBeyondTheContextLengthIs400ContextLengthExceeded) {
+    sim::Config config = instant_config();
+    config.context_length = 60;
+    agentio::testkit::with_sim(config, [](sim::Server& sim, http::Client& client) -> Task<> {
+        std::string words;
+        for (int i = 0; i < 40; ++i) words += "hello ";
+        const std::string long_body = chat_body(words + words);
+        const std::int64_t long_prompt = llm::prompt_tokens(llm::parse_chat_request(long_body));
+        const Answer refused = co_await post(client, sim, kChat, long_body);
+        EXPECT_EQ(refused.status, 400) << refused.body;
+        const Json error = refused.json()["error"];
+        EXPECT_EQ(error["code"], "context_length_exceeded");
+        EXPECT_EQ(error["param"], "messages");
+        EXPECT_EQ(error["type"], "invalid_request_error");
+        EXPECT_EQ(error["message"], "This model's maximum context length is 60 tokens. However, your messages resulted in " +
+                                        std::to_string(long_prompt) + " tokens. Please reduce the length of the messages.");
+
+        // A prompt that fits, with a max_tokens that does not: both counts are named.
+        const std::string short_body = chat_body(words);
+        const std::int64_t short_prompt = llm::prompt_tokens(llm::parse_chat_request(short_body));
+        const Answer fits = co_await post(client, sim, kChat, short_body);
+        EXPECT_EQ(fits.status, 200) << fits.body;
+        EXPECT_EQ(fits.json()["usage"]["prompt_tokens"], short_prompt);
+        const std::int64_t room = 60 - short_prompt;
+        const Answer too_long = co_await post(client, sim, kChat,
+                                              chat_body(words, "{\"max_tokens\": " + std::to_string(room + 1) + "}"));
+        EXPECT_EQ(too_long.status, 400) << too_long.body;
+        EXPECT_EQ(too_long.json()["error"]["message"],
+                  "This model's maximum context length is 60 tokens. However, you requested 61 tokens (" +
+                      std::to_string(short_prompt) + " in the messages, " + std::to_string(room + 1) +
+                      " in the completion). Please reduce the length of the messages or completion.");
+        const Answer exact_fit = co_await post(client, sim, kChat,
+                                               chat_body(words, "{\"max_tokens\": " + std::to_string(room) + "}"));
+        EXPECT_EQ(exact_fit.status, 200) << exact_fit.body;
+        // The refused requests cost nothing: only the two answered ones are counted.
+        EXPECT_EQ(sim.stats().prompt_tokens, static_cast<std::uint64_t>(2 * short_prompt));
     });
 }
 

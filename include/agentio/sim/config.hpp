@@ -100,6 +100,10 @@ struct Config {
     std::map<std::string, ModelProfile, std::less<>> model_profiles;
     // An embedding's length when the request sets no `dimensions`.
     int embedding_dimensions = 384;
+    // A model's context window (gpt-4o's): a chat request whose prompt tokens
+    // plus max_tokens exceed it gets 400 context_length_exceeded, as the API
+    // answers it, before any reply is planned.
+    std::int64_t context_length = 128'000;
     // When set, requests must send `Authorization: Bearer <key>` (else 401).
     std::optional<std::string> api_key;
 
