@@ -56,7 +56,7 @@ void split_into_tokens(const std::string& text, const llm::Encoding& encoding, R
     std::string piece;
     int tokens = 0;
     for (const llm::Token token : encoding.encode(text)) {
-        piece += encoding.decode(std::span<const llm::Token>(&token, 1));
+        piece += encoding.token_bytes(token);
         ++tokens;
         if (!ends_whole(piece)) continue;
         reply.pieces.push_back(std::move(piece));

@@ -51,6 +51,18 @@ TEST(TokenizerTest, DecodeGivesBackEveryByteEvenOfTextThatIsNotUtf8) {
     }
 }
 
+TEST(TokenizerTest, EachTokensBytesAreItsPartOfTheText) {
+    const Encoding& encoding = Encoding::o200k_base();
+    EXPECT_EQ(encoding.token_bytes(24912), "hello");
+    EXPECT_EQ(encoding.token_bytes(2375), " world");
+    // A token may end inside a character: the bytes of the ids, joined, are the text.
+    const std::string text = "naïve 日本語 🙂 <|endoftext|>";
+    std::string joined;
+    for (const Token token : encoding.encode(text)) joined += encoding.token_bytes(token);
+    EXPECT_EQ(joined, text);
+    EXPECT_THROW((void)encoding.token_bytes(static_cast<Token>(encoding.vocabulary_size() + 1000)), agentio::Error);
+}
+
 TEST(TokenizerTest, AnIdOutsideTheEncodingIsAnErrorNamingIt) {
     const std::vector<Token> ids{15339, 150000};
     try {

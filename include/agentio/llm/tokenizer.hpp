@@ -54,6 +54,10 @@ public:
     // The bytes of `tokens` (which need not end on a character boundary).
     // Throws agentio::Error naming an id that is not in the encoding.
     std::string decode(std::span<const Token> tokens) const;
+    // The bytes of one token, as tiktoken's decode_single_token_bytes: a view
+    // into the encoding's tables, valid for the program's life. Throws as
+    // decode() does.
+    std::string_view token_bytes(Token token) const;
     // The ids 0 .. vocabulary_size() - 1 are the mergeable tokens; the special
     // tokens sit above them.
     std::size_t vocabulary_size() const;

@@ -118,19 +118,18 @@ std::size_t Encoding::count(std::string_view text) const {
     return count;
 }
 
-std::string Encoding::decode(std::span<const Token> tokens) const {
+std::string_view Encoding::token_bytes(Token token) const {
     const Tables& t = tables();
+    if (token < t.ranks.size()) return t.ranks.bytes_of(token);
+    const auto special = std::find_if(t.special.begin(), t.special.end(), [&](const auto& s) { return s.first == token; });
+    if (special == t.special.end())
+        throw Error("tokenizer: " + std::to_string(token) + " is not a token of " + std::string(name_));
+    return special->second;
+}
+
+std::string Encoding::decode(std::span<const Token> tokens) const {
     std::string out;
-    for (const Token token : tokens) {
-        if (token < t.ranks.size()) {
-            out += t.ranks.bytes_of(token);
-            continue;
-        }
-        const auto special = std::find_if(t.special.begin(), t.special.end(), [&](const auto& s) { return s.first == token; });
-        if (special == t.special.end())
-            throw Error("tokenizer: " + std::to_string(token) + " is not a token of " + std::string(name_));
-        out += special->second;
-    }
+    for (const Token token : tokens) out += token_bytes(token);
     return out;
 }
 

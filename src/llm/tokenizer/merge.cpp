@@ -47,63 +47,73 @@ void merge_short_piece(const RankTable& ranks, std::string_view piece, std::vect
 }  // namespace
 
 void merge_long_piece(const RankTable& ranks, std::string_view piece, std::vector<Rank>& out) {
-    // A pair: part `start` joined to the next, covering [start, end). It is
-    // stale once `start` was merged away or its span is no longer two parts.
-    struct Pair {
-        Rank rank;
-        std::uint32_t start;
-        std::uint32_t end;
-        bool operator>(const Pair& other) const {
-            return rank != other.rank ? rank > other.rank : start > other.start;
-        }
-    };
-    // Reused from piece to piece: a long text has many long pieces.
+    // A hostile prompt can be one word of megabytes, so the bytes kept per
+    // byte of the piece decide what it costs:
+    // - parts (runs of bytes merged into one token) are their lengths, kept
+    //   at their start offsets and 0 inside them: one byte each, as no token
+    //   is longer than kLongestToken; a part's left neighbour is a short scan
+    //   back;
+    // - a candidate merge is one integer, rank << 40 | start << 8 | span, so
+    //   that the heap pops the lowest rank first and the leftmost of equal
+    //   ranks, as tiktoken merges. It is stale once the two parts at `start`
+    //   no longer span `span` bytes; if they do, their bytes, and so their
+    //   token, are the same as when it was pushed.
+    // The final parts' ranks are looked up again at the end rather than kept.
     struct Workspace {
-        std::vector<std::uint32_t> next, prev;
-        std::vector<Rank> part;
-        std::vector<bool> merged_away;
-        std::vector<Pair> heap;
+        std::vector<std::uint8_t> length;
+        std::vector<std::uint64_t> heap;
     };
+    static_assert(kLongestToken < 256, "a part's length is one byte");
     thread_local Workspace w;
     constexpr std::uint32_t kKeptWorkspace = 1u << 16;  // bytes of piece whose workspace stays for the next
 
-    // Parts are linked by their start offsets: part s spans [s, next[s]).
     const auto n = static_cast<std::uint32_t>(piece.size());
-    w.next.resize(n + 1);
-    w.prev.resize(n + 1);
-    w.part.resize(n);
-    w.merged_away.assign(n, false);
-    w.heap.clear();
-    for (std::uint32_t i = 0; i < n; ++i) {
-        w.next[i] = i + 1;
-        w.prev[i + 1] = i;
-        w.part[i] = ranks.byte_rank(static_cast<unsigned char>(piece[i]));
-    }
-    const auto push_pair = [&](std::uint32_t start) {
-        if (w.next[start] >= n) return;
-        const std::uint32_t end = w.next[w.next[start]];
-        const Rank rank = end - start == 2 ? ranks.byte_pair_rank(static_cast<unsigned char>(piece[start]),
-                                                                   static_cast<unsigned char>(piece[start + 1]))
-                                           : ranks.find(piece.substr(start, end - start));
-        if (rank == kNoRank) return;
-        w.heap.push_back({rank, start, end});
-        std::push_heap(w.heap.begin(), w.heap.end(), std::greater<>());
+    const auto rank_of = [&](std::uint32_t start, std::uint32_t span) {
+        return span == 1   ? ranks.byte_rank(static_cast<unsigned char>(piece[start]))
+               : span == 2 ? ranks.byte_pair_rank(static_cast<unsigned char>(piece[start]),
+                                                  static_cast<unsigned char>(piece[start + 1]))
+                           : ranks.find(piece.substr(start, span));
     };
-    for (std::uint32_t i = 0; i + 1 < n; ++i) push_pair(i);
+    // The merge of the part at `start` with the next one, if that is a token.
+    const auto add_candidate = [&](std::uint32_t start) {
+        const std::uint32_t middle = start + w.length[start];
+        if (middle >= n) return false;
+        const std::uint32_t span = w.length[start] + w.length[middle];
+        if (span > kLongestToken) return false;
+        const Rank rank = rank_of(start, span);
+        if (rank == kNoRank) return false;
+        w.heap.push_back(std::uint64_t{rank} << 40 | std::uint64_t{start} << 8 | span);
+        return true;
+    };
+    const auto push_candidate = [&](std::uint32_t start) {
+        if (add_candidate(start)) std::push_heap(w.heap.begin(), w.heap.end(), std::greater<>());
+    };
+
+    w.length.assign(n, 1);
+    w.heap.clear();
+    w.heap.reserve(n);
+    for (std::uint32_t i = 0; i + 1 < n; ++i) add_candidate(i);
+    std::make_heap(w.heap.begin(), w.heap.end(), std::greater<>());
 
     while (!w.heap.empty()) {
         std::pop_heap(w.heap.begin(), w.heap.end(), std::greater<>());
-        const Pair top = w.heap.back();
+        const std::uint64_t top = w.heap.back();
         w.heap.pop_back();
-        if (w.merged_away[top.start] || w.next[top.start] >= n || w.next[w.next[top.start]] != top.end) continue;
-        w.merged_away[w.next[top.start]] = true;
-        w.part[top.start] = top.rank;
-        w.next[top.start] = top.end;
-        w.prev[top.end] = top.start;
-        if (top.start > 0) push_pair(w.prev[top.start]);
-        push_pair(top.start);
+        const auto start = static_cast<std::uint32_t>(top >> 8);
+        const auto span = static_cast<std::uint32_t>(top & 0xFF);
+        if (w.length[start] == 0) continue;  // merged into the part before it
+        const std::uint32_t middle = start + w.length[start];
+        if (middle >= n || w.length[start] + w.length[middle] != span) continue;
+        w.length[start] = static_cast<std::uint8_t>(span);
+        w.length[middle] = 0;
+        if (start > 0) {
+            std::uint32_t before = start - 1;
+            while (w.length[before] == 0) --before;  // offset 0 always starts a part
+            push_candidate(before);
+        }
+        push_candidate(start);
     }
-    for (std::uint32_t s = 0; s < n; s = w.next[s]) out.push_back(w.part[s]);
+    for (std::uint32_t s = 0; s < n; s += w.length[s]) out.push_back(rank_of(s, w.length[s]));
     // A piece of megabytes leaves tens of them here: give them back rather
     // than keep them for the life of the thread.
     if (n > kKeptWorkspace) w = Workspace{};

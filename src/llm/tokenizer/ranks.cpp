@@ -47,6 +47,8 @@ RankTable::RankTable(std::string_view name, std::span<const unsigned char> file)
     if (file.size() < 12 || std::memcmp(file.data(), "AGTR", 4) != 0) throw damaged("no AGTR header");
     const std::uint32_t count = read_u32(file.data() + 4);
     const std::uint32_t raw_size = read_u32(file.data() + 8);
+    // merge.cpp packs a rank into 24 bits.
+    if (count >= (1u << 24)) throw damaged("it holds more tokens than a rank of 24 bits names");
     blob_.resize(raw_size);
     uLongf inflated = raw_size;
     if (::uncompress(reinterpret_cast<Bytef*>(blob_.data()), &inflated, file.data() + 12, file.size() - 12) != Z_OK ||

@@ -18,6 +18,8 @@ namespace agentio::llm::tokenizer {
 
 using Rank = std::uint32_t;
 inline constexpr Rank kNoRank = UINT32_MAX;
+// The rank files give each token's length in one byte: no token is longer.
+inline constexpr std::uint32_t kLongestToken = 255;
 
 class RankTable {
 public:
