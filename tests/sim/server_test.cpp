@@ -340,7 +340,9 @@ TEST(SimServerTest, ModelsListsTheConfiguredModels) {
 // request does not stall the loop): they read as small ones do, and a
 // malformed one is the same 400.
 TEST(SimServerTest, ALargeRequestIsParsedOffTheLoopAndAnsweredAsASmallOne) {
-    with_sim(instant_config(), [](sim::Server& sim, http::Client& client) -> Task<> {
+    sim::Config config = instant_config();
+    config.context_length = 1'000'000;  // the prompt is 393,223 tokens
+    with_sim(config, [](sim::Server& sim, http::Client& client) -> Task<> {
         const std::string large(3u << 20, 'a');
         const Answer answer = co_await post(client, sim, kChat, chat_body(large));
         EXPECT_EQ(answer.status, 200) << answer.body.substr(0, 300);

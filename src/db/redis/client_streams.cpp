@@ -21,6 +21,7 @@ std::optional<std::string> StreamEntry::field(std::string_view name) const {
 namespace {
 
 using detail::aggregate;
+using detail::integer;
 using detail::send_one;
 using detail::then;
 
