@@ -113,16 +113,16 @@ struct BinaryArray {
 };
 BinaryArray binary_array(std::string_view bytes, std::string_view column);
 
+// How a column's value becomes a T, from either format: one specialisation
+// per type with both readers side by side, so that no type reads in one
+// format and not the other.
 template <class T>
-struct FromText;
+struct Decode;
 
 template <class T>
 struct IsOptional : std::false_type {};
 template <class T>
 struct IsOptional<std::optional<T>> : std::true_type {};
-
-template <class T>
-struct FromBinary;
 
 template <class T>
 T from_value(const Value& value, std::string_view column) {
@@ -131,8 +131,8 @@ T from_value(const Value& value, std::string_view column) {
         return from_value<typename T::value_type>(value, column);
     } else {
         if (!value.bytes) null_value(column);
-        if (value.binary) return FromBinary<T>::read(*value.bytes, value.type, column);
-        return FromText<T>::read(*value.bytes, value.type, column);
+        if (value.binary) return Decode<T>::binary(*value.bytes, value.type, column);
+        return Decode<T>::text(*value.bytes, value.type, column);
     }
 }
 
@@ -144,48 +144,64 @@ T from_text(std::optional<std::string_view> text, std::string_view column) {
 
 template <class T>
     requires std::is_integral_v<T> && (!std::is_same_v<T, bool>)
-struct FromText<T> {
-    static T read(std::string_view text, unsigned, std::string_view column) {
+struct Decode<T> {
+    static T text(std::string_view text, unsigned, std::string_view column) {
         return static_cast<T>(parse_integer(text, column));
     }
-};
-template <>
-struct FromText<bool> {
-    static bool read(std::string_view text, unsigned, std::string_view column) { return parse_bool(text, column); }
-};
-template <>
-struct FromText<double> {
-    static double read(std::string_view text, unsigned type, std::string_view column) {
-        return parse_double(text, column, type);
+    static T binary(std::string_view bytes, unsigned type, std::string_view column) {
+        return static_cast<T>(binary_integer(bytes, type, column));
     }
 };
 template <>
-struct FromText<float> {
-    static float read(std::string_view text, unsigned type, std::string_view column) {
-        return static_cast<float>(parse_double(text, column, type));
-    }
-};
-template <>
-struct FromText<std::string> {
-    static std::string read(std::string_view text, unsigned, std::string_view) { return std::string(text); }
-};
-template <>
-struct FromText<Bytea> {
-    static Bytea read(std::string_view text, unsigned, std::string_view column) { return parse_bytea(text, column); }
-};
-template <>
-struct FromText<nlohmann::json> {
-    static nlohmann::json read(std::string_view text, unsigned, std::string_view column) { return parse_json(text, column); }
-};
-template <>
-struct FromText<std::chrono::system_clock::time_point> {
-    static std::chrono::system_clock::time_point read(std::string_view text, unsigned, std::string_view column) {
-        return parse_timestamp(text, column);
+struct Decode<bool> {
+    static bool text(std::string_view text, unsigned, std::string_view column) { return parse_bool(text, column); }
+    static bool binary(std::string_view bytes, unsigned type, std::string_view column) {
+        return binary_bool(bytes, type, column);
     }
 };
 template <class T>
-struct FromText<std::vector<T>> {
-    static std::vector<T> read(std::string_view text, unsigned type, std::string_view column) {
+    requires std::is_same_v<T, double> || std::is_same_v<T, float>
+struct Decode<T> {
+    static T text(std::string_view text, unsigned type, std::string_view column) {
+        return static_cast<T>(parse_double(text, column, type));
+    }
+    static T binary(std::string_view bytes, unsigned type, std::string_view column) {
+        return static_cast<T>(binary_double(bytes, type, column));
+    }
+};
+template <>
+struct Decode<std::string> {
+    static std::string text(std::string_view text, unsigned, std::string_view) { return std::string(text); }
+    static std::string binary(std::string_view bytes, unsigned type, std::string_view column) {
+        return binary_text(bytes, type, column);
+    }
+};
+template <>
+struct Decode<Bytea> {
+    static Bytea text(std::string_view text, unsigned, std::string_view column) { return parse_bytea(text, column); }
+    static Bytea binary(std::string_view bytes, unsigned type, std::string_view column) {
+        return binary_bytea(bytes, type, column);
+    }
+};
+template <>
+struct Decode<nlohmann::json> {
+    static nlohmann::json text(std::string_view text, unsigned, std::string_view column) { return parse_json(text, column); }
+    static nlohmann::json binary(std::string_view bytes, unsigned type, std::string_view column) {
+        return binary_json(bytes, type, column);
+    }
+};
+template <>
+struct Decode<std::chrono::system_clock::time_point> {
+    static std::chrono::system_clock::time_point text(std::string_view text, unsigned, std::string_view column) {
+        return parse_timestamp(text, column);
+    }
+    static std::chrono::system_clock::time_point binary(std::string_view bytes, unsigned type, std::string_view column) {
+        return binary_timestamp(bytes, type, column);
+    }
+};
+template <class T>
+struct Decode<std::vector<T>> {
+    static std::vector<T> text(std::string_view text, unsigned type, std::string_view column) {
         const unsigned element_type = array_element_type(type);
         std::vector<T> out;
         for (const std::optional<std::string>& element : parse_array(text, column)) {
@@ -194,61 +210,8 @@ struct FromText<std::vector<T>> {
         }
         return out;
     }
-};
-
-template <class T>
-    requires std::is_integral_v<T> && (!std::is_same_v<T, bool>)
-struct FromBinary<T> {
-    static T read(std::string_view bytes, unsigned type, std::string_view column) {
-        return static_cast<T>(binary_integer(bytes, type, column));
-    }
-};
-template <>
-struct FromBinary<bool> {
-    static bool read(std::string_view bytes, unsigned type, std::string_view column) {
-        return binary_bool(bytes, type, column);
-    }
-};
-template <>
-struct FromBinary<double> {
-    static double read(std::string_view bytes, unsigned type, std::string_view column) {
-        return binary_double(bytes, type, column);
-    }
-};
-template <>
-struct FromBinary<float> {
-    static float read(std::string_view bytes, unsigned type, std::string_view column) {
-        return static_cast<float>(binary_double(bytes, type, column));
-    }
-};
-template <>
-struct FromBinary<std::string> {
-    static std::string read(std::string_view bytes, unsigned type, std::string_view column) {
-        return binary_text(bytes, type, column);
-    }
-};
-template <>
-struct FromBinary<Bytea> {
-    static Bytea read(std::string_view bytes, unsigned type, std::string_view column) {
-        return binary_bytea(bytes, type, column);
-    }
-};
-template <>
-struct FromBinary<nlohmann::json> {
-    static nlohmann::json read(std::string_view bytes, unsigned type, std::string_view column) {
-        return binary_json(bytes, type, column);
-    }
-};
-template <>
-struct FromBinary<std::chrono::system_clock::time_point> {
-    static std::chrono::system_clock::time_point read(std::string_view bytes, unsigned type, std::string_view column) {
-        return binary_timestamp(bytes, type, column);
-    }
-};
-template <class T>
-struct FromBinary<std::vector<T>> {
-    static std::vector<T> read(std::string_view bytes, unsigned type, std::string_view column) {
-        if (!is_array_type(type)) return FromText<std::vector<T>>::read(binary_text(bytes, type, column), type, column);
+    static std::vector<T> binary(std::string_view bytes, unsigned type, std::string_view column) {
+        if (!is_array_type(type)) return text(binary_text(bytes, type, column), type, column);
         const BinaryArray array = binary_array(bytes, column);
         std::vector<T> out;
         out.reserve(array.elements.size());
