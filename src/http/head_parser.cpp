@@ -141,7 +141,6 @@ void check_partial_status_line(std::string_view partial) {
     fail(400, what + at_byte(offset + bad) + " in the value of header " + quoted(name) + ": " + quoted(value));
 }
 
-
 // The LFs that end the lines of a head, found by the scan for its end and
 // reused by the parse, so a typical head is searched once. Heads with more
 // lines than fit here have the rest found again by memchr.

@@ -18,7 +18,6 @@ namespace agentio::llm {
 
 namespace {
 
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Nanoseconds per unit, for the units Go's time.ParseDuration knows; 0 if

@@ -23,7 +23,6 @@ namespace agentio::llm {
 
 namespace {
 
-
 // A finite decimal number filling the whole text (Python's float() on what
 // servers send; "inf" and "nan" are not advice).
 std::optional<double> parse_number(std::string_view text) {

@@ -307,18 +307,6 @@ Task<http::Response> Service::chat(std::shared_ptr<Service> self, http::Request&
                                                   kMaxChoices, *chat.n),
                                 "invalid_request_error", "n", low ? "integer_below_min_value" : "integer_above_max_value");
     }
-    if (const std::int64_t requested = parsed.prompt_tokens + (cap ? *cap : 0); requested > service.config_.context_length) {
-        const std::int64_t window = service.config_.context_length;
-        co_return service.error(
-            exchange, kChatRoute, 400,
-            cap ? fmt::format("This model's maximum context length is {} tokens. However, you requested {} tokens ({} in the "
-                              "messages, {} in the completion). Please reduce the length of the messages or completion.",
-                              window, requested, parsed.prompt_tokens, *cap)
-                : fmt::format("This model's maximum context length is {} tokens. However, your messages resulted in {} "
-                              "tokens. Please reduce the length of the messages.",
-                              window, parsed.prompt_tokens),
-            "invalid_request_error", "messages", "context_length_exceeded");
-    }
     // The content of every choice is decided now: a response_format or a
     // tool_choice the API would refuse (or a schema no value satisfies) is a
     // 400 like the others. A script rule decides first, then the tool policy.
@@ -347,6 +335,18 @@ Task<http::Response> Service::chat(std::shared_ptr<Service> self, http::Request&
                                 fmt::format("The model `{}` does not exist or you do not have access to it.", chat.model),
                                 "invalid_request_error", std::nullopt, "model_not_found");
     exchange.model = chat.model;
+    if (const std::int64_t requested = parsed.prompt_tokens + (cap ? *cap : 0); requested > service.config_.context_length) {
+        const std::int64_t window = service.config_.context_length;
+        co_return service.error(
+            exchange, kChatRoute, 400,
+            cap ? fmt::format("This model's maximum context length is {} tokens. However, you requested {} tokens ({} in the "
+                              "messages, {} in the completion). Please reduce the length of the messages or completion.",
+                              window, requested, parsed.prompt_tokens, *cap)
+                : fmt::format("This model's maximum context length is {} tokens. However, your messages resulted in {} "
+                              "tokens. Please reduce the length of the messages.",
+                              window, parsed.prompt_tokens),
+            "invalid_request_error", "messages", "context_length_exceeded");
+    }
 
     const Shape shape = shape_of(chat);
     const TokenCounts tokens = total_tokens(replies);

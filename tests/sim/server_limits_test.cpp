@@ -139,6 +139,7 @@ TEST(SimLimitsTest, WithoutLimitsNoRateLimitHeadersAreSent) {
 TEST(SimLimitsTest, APromptBeyondTheContextLengthIs400ContextLengthExceeded) {
     sim::Config config = instant_config();
     config.context_length = 60;
+    config.models = {"sim-small"};
     agentio::testkit::with_sim(config, [](sim::Server& sim, http::Client& client) -> Task<> {
         std::string words;
         for (int i = 0; i < 40; ++i) words += "hello ";
@@ -152,6 +153,10 @@ TEST(SimLimitsTest, APromptBeyondTheContextLengthIs400ContextLengthExceeded) {
         EXPECT_EQ(error["type"], "invalid_request_error");
         EXPECT_EQ(error["message"], "This model's maximum context length is 60 tokens. However, your messages resulted in " +
                                         std::to_string(long_prompt) + " tokens. Please reduce the length of the messages.");
+
+        // The model is checked first, as the API checks it.
+        const Answer unknown = co_await post(client, sim, kChat, chat_body(words + words, "{}", "gpt-nope"));
+        EXPECT_EQ(unknown.status, 404) << unknown.body;
 
         // A prompt that fits, with a max_tokens that does not: both counts are named.
         const std::string short_body = chat_body(words);

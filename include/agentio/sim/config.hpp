@@ -102,7 +102,7 @@ struct Config {
     int embedding_dimensions = 384;
     // A model's context window (gpt-4o's): a chat request whose prompt tokens
     // plus max_tokens exceed it gets 400 context_length_exceeded, as the API
-    // answers it, before any reply is planned.
+    // answers it, before anything counts against the rate limits.
     std::int64_t context_length = 128'000;
     // When set, requests must send `Authorization: Bearer <key>` (else 401).
     std::optional<std::string> api_key;

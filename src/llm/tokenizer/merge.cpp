@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <string>
+
+#include "agentio/core/errors.hpp"
 
 namespace agentio::llm::tokenizer {
 namespace {
@@ -67,6 +70,9 @@ void merge_long_piece(const RankTable& ranks, std::string_view piece, std::vecto
     thread_local Workspace w;
     constexpr std::uint32_t kKeptWorkspace = 1u << 16;  // bytes of piece whose workspace stays for the next
 
+    // Offsets are 32-bit, with room for a token past the last one.
+    if (piece.size() > UINT32_MAX - kLongestToken)
+        throw Error("tokenizer: a piece of " + std::to_string(piece.size()) + " bytes is over the 4 GiB a piece may have");
     const auto n = static_cast<std::uint32_t>(piece.size());
     const auto rank_of = [&](std::uint32_t start, std::uint32_t span) {
         return span == 1   ? ranks.byte_rank(static_cast<unsigned char>(piece[start]))

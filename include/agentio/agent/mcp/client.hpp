@@ -1,8 +1,8 @@
 // client.hpp: mcp::Client, a connection to one MCP server, and its tools as agent tools.
 //
-//     auto server = mcp::ProcessTransport::spawn(
-//         mcp::ProcessOptions::for_command("npx", "@modelcontextprotocol/server-everything"));
-//     auto client = co_await mcp::Client::connect(std::move(server));
+//     mcp::ProcessOptions everything = mcp::ProcessOptions::for_command("npx", "@modelcontextprotocol/server-everything");
+//     everything.name = "everything";   // how errors name the server
+//     auto client = co_await mcp::Client::connect(mcp::ProcessTransport::spawn(everything));
 //     for (const auto& tool : co_await client.list_tools()) std::cout << tool.name << '\n';
 //     llm::Json arguments = {{"a", 2}, {"b", 3}};
 //     auto result = co_await client.call_tool("get-sum", arguments);
