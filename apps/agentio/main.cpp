@@ -8,7 +8,9 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <string>
 #include <utility>
@@ -76,11 +78,24 @@ int run_main(int argc, char** argv) {
 
 }  // namespace agentio::cli
 
+// What a command printed must reach stdout: a full disk (/dev/full) or a
+// failed pipe is a failure, never exit 0, as coreutils' close_stdout has it.
+// Checked once here, for every command, since stdio reports a buffered
+// write's failure only when it is flushed.
+int with_stdout_written(int status) {
+    const bool failed = std::fflush(stdout) != 0;
+    const int error = errno;
+    if (!failed && !std::ferror(stdout)) return status;
+    fmt::print(stderr, "agentio: writing to standard output failed{}\n",
+               failed ? std::string(": ") + std::strerror(error) : std::string());
+    return status == agentio::cli::exit_done ? agentio::cli::exit_some_failed : status;
+}
+
 int main(int argc, char** argv) {
     try {
-        return agentio::cli::run_main(argc, argv);
+        return with_stdout_written(agentio::cli::run_main(argc, argv));
     } catch (const std::exception& e) {
         fmt::print(stderr, "agentio: {}\n", e.what());
-        return agentio::cli::exit_some_failed;
+        return with_stdout_written(agentio::cli::exit_some_failed);
     }
 }

@@ -2,6 +2,9 @@
 // refusals.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <fstream>
 
 #include "cli/run_agentio.hpp"
@@ -31,6 +34,19 @@ TEST(TokensCommandTest, SeveralFilesGetALineEachAndATotal) {
     const CommandResult r = run_agentio("tokens " + (dir / "a.txt").string() + " " + (dir / "b.txt").string());
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(r.out, "2 " + (dir / "a.txt").string() + "\n6 " + (dir / "b.txt").string() + "\n8 total\n");
+}
+
+// Checked in main for every command: a full disk is a failure, not exit 0 with the output lost.
+TEST(TokensCommandTest, AnOutputThatCannotBeWrittenIsExitOneNamingTheFailure) {
+    namespace fs = std::filesystem;
+    const fs::path dir = scratch_path("tokens-full");
+    fs::create_directories(dir);
+    const std::string command = "echo hello | " + std::string(AGENTIO_BIN) + " tokens > /dev/full 2> " + (dir / "err").string();
+    const int status = std::system(command.c_str());
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 1);
+    EXPECT_EQ(read_file(dir / "err"), "agentio: writing to standard output failed: No space left on device\n");
+    fs::remove_all(dir);
 }
 
 TEST(TokensCommandTest, AMissingFileOrTwoEncodingsAreExitTwoNamingTheProblem) {
