@@ -118,11 +118,11 @@ struct RateLimiter::State {
     ~State() {
         disarm();
         // A limiter destroyed under its waiters: they fail instead of hanging.
-        waiters.finish_all(detail::ListWaiter::Result::Closed);
+        waiters.finish_all(agentio::detail::ListWaiter::Result::Closed);
     }
 
     // One queued acquire(); lives in the waiting coroutine's frame.
-    class QueuedAcquire final : public detail::ListWaiter {
+    class QueuedAcquire final : public agentio::detail::ListWaiter {
     public:
         QueuedAcquire(State& state, double weight) noexcept : state_(state), weight_(weight) {}
         bool await_ready() { return state_.try_admit(weight_); }
@@ -152,7 +152,7 @@ struct RateLimiter::State {
     };
 
     // Fires at the head's instant.
-    struct Wakeup final : detail::TimerEntry {
+    struct Wakeup final : agentio::detail::TimerEntry {
         explicit Wakeup(State& s) noexcept : state(s) {}
         void on_timer() noexcept override { state.serve(); }
         State& state;
@@ -205,7 +205,7 @@ struct RateLimiter::State {
                 return;
             }
             admit(head->weight(), t);
-            detail::WaitList::finish(*head, detail::ListWaiter::Result::Granted);
+            agentio::detail::WaitList::finish(*head, agentio::detail::ListWaiter::Result::Granted);
         }
         disarm();
     }
@@ -240,7 +240,7 @@ struct RateLimiter::State {
     TimePoint paused_until{};     // no admission before; the clock's zero: no pause
     std::int64_t in_flight = 0;   // admitted, not yet released
     double in_flight_tokens = 0;  // their estimated tokens
-    detail::WaitList waiters;
+    agentio::detail::WaitList waiters;
     Wakeup wakeup{*this};
     EventLoop* timer_loop = nullptr;  // where `wakeup` was last armed
 };

@@ -12,7 +12,7 @@ namespace agentio::net {
 
 // Heap-allocated so that the address given to epoll and to waiting tasks stays
 // put when the handle (and the stream owning it) is moved.
-struct IoHandle::State final : detail::IoWatch {
+struct IoHandle::State final : agentio::detail::IoWatch {
     int fd = -1;
     std::string description;
     EventLoop* loop = nullptr;  // where the fd is registered; null until the first wait

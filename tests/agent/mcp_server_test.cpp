@@ -254,7 +254,7 @@ TEST(McpServerTest, AnUnknownMethodIsMethodNotFound) {
     run_virtual([]() -> Task<> {
         Fixture fixture;
         co_await fixture.initialize();
-        Json answer = co_await fixture.ask(request(1, "resources/list"));
+        Json answer = co_await fixture.ask(request(1, "roots/list"));  // a client's method
         EXPECT_EQ(answer["error"]["code"], error_code::method_not_found);
         co_await fixture.session.close();
     }());

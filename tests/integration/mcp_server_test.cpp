@@ -179,13 +179,18 @@ TEST(McpServerHttpTest, TheSessionRulesAreAnsweredWithTheSpecsStatusCodes) {
         EXPECT_EQ(garbage.status(), 400);
         EXPECT_NE((co_await garbage.text()).find("-32700"), std::string::npos);
 
+        // GET opens the session's standalone stream; only one at a time.
         http::ClientRequest stream;
         stream.url = url;
         stream.headers.set("Accept", "text/event-stream");
         stream.headers.set("Mcp-Session-Id", session);
-        http::ClientResponse no_stream = co_await wait_for(http.send(std::move(stream)), 30s);
-        EXPECT_EQ(no_stream.status(), 405);
-        (void)co_await no_stream.text();
+        http::ClientRequest second_stream = stream;
+        http::ClientResponse standalone = co_await wait_for(http.send(std::move(stream)), 30s);
+        EXPECT_EQ(standalone.status(), 200);
+        EXPECT_EQ(standalone.header("Content-Type").value_or(""), "text/event-stream");
+        http::ClientResponse conflict = co_await wait_for(http.send(std::move(second_stream)), 30s);
+        EXPECT_EQ(conflict.status(), 409);
+        (void)co_await conflict.text();
 
         http::ClientRequest end;
         end.method = "DELETE";
@@ -195,6 +200,9 @@ TEST(McpServerHttpTest, TheSessionRulesAreAnsweredWithTheSpecsStatusCodes) {
         http::ClientResponse ended = co_await wait_for(http.send(std::move(end)), 30s);
         EXPECT_EQ(ended.status(), 200);
         (void)co_await ended.text();
+        // The session's end ends its standalone stream, after the priming event.
+        const std::string standalone_events = co_await wait_for(standalone.text(), 30s);
+        EXPECT_NE(standalone_events.find("retry: 1000"), std::string::npos) << standalone_events;
         http::ClientResponse gone = co_await wait_for(http.send(post(url, kListBody, session)), 30s);
         EXPECT_EQ(gone.status(), 404);
         (void)co_await gone.text();

@@ -71,7 +71,7 @@ private:
     std::unique_ptr<State> state_;
 };
 
-class [[nodiscard]] IoHandle::Awaiter final : detail::Waiter {
+class [[nodiscard]] IoHandle::Awaiter final : agentio::detail::Waiter {
 public:
     Awaiter(State* state, bool write) noexcept : state_(state), write_(write) {}
     Awaiter(const Awaiter&) = delete;
@@ -89,7 +89,7 @@ private:
     void wake(Outcome outcome) noexcept;
 
     State* state_;
-    detail::TaskNode* node_ = nullptr;
+    agentio::detail::TaskNode* node_ = nullptr;
     bool write_;
     Outcome outcome_ = Outcome::Pending;
 };

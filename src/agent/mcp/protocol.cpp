@@ -3,21 +3,54 @@
 
 #include <algorithm>
 
+#include "fields.hpp"
+
 namespace agentio::agent::mcp {
+
+using detail::field_or_null;
+using detail::set_if_present;
+using detail::string_field;
 
 namespace {
 
-std::string string_field(const Json& object, const char* name) {
-    const auto found = object.find(name);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-Json field_or_null(const Json& object, const char* name) {
-    const auto found = object.find(name);
-    return found == object.end() ? Json() : *found;
-}
+constexpr std::array<std::string_view, 8> kLogLevels = {"debug", "info",     "notice", "warning",
+                                                        "error", "critical", "alert",  "emergency"};
 
 }  // namespace
+
+std::string_view to_string(LogLevel level) noexcept { return kLogLevels[static_cast<std::size_t>(level)]; }
+
+std::optional<LogLevel> parse_log_level(std::string_view name) noexcept {
+    const auto found = std::find(kLogLevels.begin(), kLogLevels.end(), name);
+    if (found == kLogLevels.end()) return std::nullopt;
+    return static_cast<LogLevel>(found - kLogLevels.begin());
+}
+
+Json ElicitResult::to_json() const {
+    Json out = {{"action", action}};
+    if (!content.is_null()) out["content"] = content;
+    return out;
+}
+
+ElicitResult ElicitResult::from_json(const Json& value, const std::string& peer) {
+    if (!value.is_object()) throw ProtocolError(peer + ": an elicitation result is not an object: " + value.dump());
+    ElicitResult result;
+    result.action = string_field(value, "action");
+    if (result.action != "accept" && result.action != "decline" && result.action != "cancel")
+        throw ProtocolError(peer + ": an elicitation result's action must be accept, decline or cancel: " +
+                            value.dump());
+    result.content = field_or_null(value, "content");
+    return result;
+}
+
+Json ToolInfo::to_json() const {
+    Json out = {{"name", name}, {"inputSchema", input_schema.is_null() ? Json{{"type", "object"}} : input_schema}};
+    set_if_present(out, "title", title);
+    set_if_present(out, "description", description);
+    if (!output_schema.is_null()) out["outputSchema"] = output_schema;
+    if (!annotations.is_null()) out["annotations"] = annotations;
+    return out;
+}
 
 bool is_supported_protocol_version(std::string_view version) noexcept {
     return std::find(supported_protocol_versions.begin(), supported_protocol_versions.end(), version) !=
@@ -57,7 +90,7 @@ CallToolResult CallToolResult::from_json(const Json& value, const std::string& p
 Json CallToolResult::to_json() const {
     Json out = {{"content", content}};
     if (!structured_content.is_null()) out["structuredContent"] = structured_content;
-    if (is_error) out["isError"] = true;
+    out["isError"] = is_error;
     return out;
 }
 

@@ -231,6 +231,49 @@ struct SessionState : std::enable_shared_from_this<SessionState> {
         }
     }
 
+    // One request to the peer; `related` is the peer's request it belongs to
+    // (a server's sampling request made inside a tool call), or null.
+    static Task<Json> request(std::shared_ptr<SessionState> self, std::string method, Json params,
+                              RequestOptions options, Json related) {
+        if (!self->open) std::rethrow_exception(self->closed_error());
+        const Json id = self->next_id++;
+        const std::string key = id_key(id);
+        if (options.on_progress) {
+            if (!params.is_object()) params = Json::object();
+            params["_meta"]["progressToken"] = id;
+        }
+        auto request = std::make_shared<Pending>();
+        request->on_progress = std::move(options.on_progress);
+        self->pending.emplace(key, request);
+
+        Outgoing out;
+        out.text = encode_request(id, method, params);
+        out.kind = Message::Kind::Request;
+        out.id = id;
+        out.method = method;
+        out.related_request = related;
+        try {
+            co_await self->transport->send(std::move(out));
+            co_await request->done.wait();
+        } catch (const CancelledError&) {
+            const bool still_waiting = self->pending.erase(key) > 0;
+            if (still_waiting && method != "initialize") {
+                Outgoing cancel;
+                cancel.text = encode_notification("notifications/cancelled",
+                                                  {{"requestId", id}, {"reason", "the caller was cancelled"}});
+                cancel.method = "notifications/cancelled";
+                cancel.related_request = related;
+                self->send_detached(std::move(cancel));
+            }
+            throw;
+        } catch (...) {
+            self->pending.erase(key);
+            throw;
+        }
+        if (request->error) std::rethrow_exception(request->error);
+        co_return std::move(request->result);
+    }
+
     static Task<> finish_handlers(std::shared_ptr<SessionState> self) {
         std::vector<TaskHandle<>> answering;
         for (auto& [key, handler] : self->running) answering.push_back(handler);
@@ -305,6 +348,13 @@ Task<> RequestContext::notify(std::string method, Json params) {
     co_await session_->transport->send(std::move(out));
 }
 
+Task<Json> RequestContext::request(std::string method, Json params, RequestOptions options) {
+    Task<Json> asking = SessionState::request(session_, std::move(method), std::move(params), std::move(options), id_);
+    co_return co_await std::move(asking);
+}
+
+void RequestContext::close_stream() { session_->transport->close_request_stream(id_); }
+
 Session::Session(std::unique_ptr<Transport> transport, SessionOptions options)
     : state_(std::make_shared<SessionState>()) {
     state_->transport = std::move(transport);
@@ -341,42 +391,8 @@ void Session::start() {
 }
 
 Task<Json> Session::request(std::string method, Json params, RequestOptions options) {
-    const std::shared_ptr<SessionState> self = state_;
-    if (!self->open) std::rethrow_exception(self->closed_error());
-    const Json id = self->next_id++;
-    const std::string key = id_key(id);
-    if (options.on_progress) {
-        if (!params.is_object()) params = Json::object();
-        params["_meta"]["progressToken"] = id;
-    }
-    auto request = std::make_shared<Pending>();
-    request->on_progress = std::move(options.on_progress);
-    self->pending.emplace(key, request);
-
-    Outgoing out;
-    out.text = encode_request(id, method, params);
-    out.kind = Message::Kind::Request;
-    out.id = id;
-    out.method = method;
-    try {
-        co_await self->transport->send(std::move(out));
-        co_await request->done.wait();
-    } catch (const CancelledError&) {
-        const bool still_waiting = self->pending.erase(key) > 0;
-        if (still_waiting && method != "initialize") {
-            Outgoing cancel;
-            cancel.text = encode_notification("notifications/cancelled",
-                                              {{"requestId", id}, {"reason", "the caller was cancelled"}});
-            cancel.method = "notifications/cancelled";
-            self->send_detached(std::move(cancel));
-        }
-        throw;
-    } catch (...) {
-        self->pending.erase(key);
-        throw;
-    }
-    if (request->error) std::rethrow_exception(request->error);
-    co_return std::move(request->result);
+    Task<Json> asking = SessionState::request(state_, std::move(method), std::move(params), std::move(options), nullptr);
+    co_return co_await std::move(asking);
 }
 
 Task<> Session::notify(std::string method, Json params) {
@@ -391,6 +407,17 @@ Task<> Session::notify(std::string method, Json params) {
 Task<> Session::closed() {
     const std::shared_ptr<SessionState> self = state_;
     co_await self->ended.wait();
+}
+
+Session::Notifier Session::notifier() const {
+    return [weak = std::weak_ptr<SessionState>(state_)](std::string method, Json params) {
+        const std::shared_ptr<SessionState> self = weak.lock();
+        if (!self) return;
+        Outgoing out;
+        out.text = encode_notification(method, params);
+        out.method = std::move(method);
+        self->send_detached(std::move(out));
+    };
 }
 
 bool Session::is_open() const noexcept { return state_->open; }

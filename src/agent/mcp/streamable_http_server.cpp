@@ -1,14 +1,15 @@
 // streamable_http_server.cpp: sessions keyed by Mcp-Session-Id, each a Session
-// whose transport is fed by POST bodies and answers on their response streams.
+// whose transport is fed by POST bodies and answers on SSE streams kept by
+// session_streams.hpp.
 //
 // Invariants:
 // - A session's Channel is shared by its transport (inside the Session) and
 //   by the endpoint; once closed it stays closed: the inbox is closed and
-//   every response stream is ended, so no HTTP handler waits on a dead session.
-// - A client's request has a reply stream in `replies` from the moment its
-//   POST is accepted until its response is sent, the session abandons it
-//   (cancelled), or the session closes; messages the session sends about a
-//   request with no stream (its client went away) are dropped.
+//   every stream is finished, so no HTTP handler waits on a dead session.
+// - A client's request has a stream from the moment its POST is accepted
+//   until its response is added, the session abandons it (cancelled), or the
+//   session closes; messages the session sends about a request without one
+//   are dropped; messages about no request go to the standalone stream.
 // - Route handlers hold the endpoint's State by shared_ptr, and forward to
 //   coroutine functions taking it by value: no lambda capture lives in a
 //   coroutine frame.
@@ -20,34 +21,38 @@
 
 #include "agentio/agent/mcp/protocol.hpp"
 #include "agentio/core/queue.hpp"
+#include "session_streams.hpp"
 
 namespace agentio::agent::mcp {
 
 namespace {
 
-// What the session sends about one client request, ended by its response.
-struct ReplyStream {
-    Queue<std::string> messages;
-};
+// Revisions whose clients may name themselves in MCP-Protocol-Version: ours,
+// and 2025-03-26, the first with Streamable HTTP (clients and test tools in
+// the field still send it after negotiating a later one).
+bool is_acceptable_header_version(std::string_view version) {
+    return is_supported_protocol_version(version) || version == "2025-03-26";
+}
 
 struct Channel {
     Queue<std::string> inbox;
-    std::unordered_map<std::string, std::shared_ptr<ReplyStream>> replies;  // by id_key of the request
+    std::shared_ptr<detail::SessionStreams> streams;
+    Json initialize_id;                // the initialize request, whose answer names the revision
+    std::string protocol_version;      // agreed in initialize; empty until answered
     bool closed = false;
 
-    void end_reply(const Json& id) {
-        const auto found = replies.find(id_key(id));
-        if (found == replies.end()) return;
-        found->second->messages.close();
-        replies.erase(found);
-    }
+    explicit Channel(const StreamableHttpOptions& options)
+        : streams(std::make_shared<detail::SessionStreams>(options.max_replay_events, options.max_replay_streams)) {}
+
+    // Priming events (SEP-1699) go only to clients of 2025-11-25 and later,
+    // which know to skip an event without data.
+    bool primes() const { return !protocol_version.empty() && protocol_version >= "2025-11-25"; }
 
     void close() {
         if (closed) return;
         closed = true;
         inbox.close();
-        for (auto& [key, reply] : replies) reply->messages.close();
-        replies.clear();
+        streams->finish_all();
     }
 };
 
@@ -66,14 +71,15 @@ public:
 
     Task<> send(Outgoing message) override {
         if (channel_->closed) throw TransportError(peer_ + ": the session has ended");
-        // Without a request to ride on there is no stream to carry it (no GET
-        // stream is offered), so the message is dropped.
-        if (message.related_request.is_null()) co_return;
-        const auto found = channel_->replies.find(id_key(message.related_request));
-        if (found == channel_->replies.end()) co_return;
         const bool is_response = message.kind == Message::Kind::Result || message.kind == Message::Kind::Error;
-        if (!found->second->messages.closed()) found->second->messages.try_put(std::move(message.text));
-        if (is_response) channel_->end_reply(message.related_request);
+        if (is_response && !channel_->initialize_id.is_null() && message.id == channel_->initialize_id)
+            note_revision(message.text);
+        if (message.related_request.is_null()) {
+            channel_->streams->append_standalone(std::move(message.text));
+            co_return;
+        }
+        // A message about a request nobody waits for any more is dropped.
+        channel_->streams->append_for_request(message.related_request, std::move(message.text), is_response);
     }
 
     Task<> close() override {
@@ -82,9 +88,20 @@ public:
     }
 
     const std::string& peer() const noexcept override { return peer_; }
-    void request_abandoned(const Json& id) override { channel_->end_reply(id); }
+    void request_abandoned(const Json& id) override { channel_->streams->abandon(id); }
+    void close_request_stream(const Json& id) override { channel_->streams->detach(id); }
 
 private:
+    void note_revision(const std::string& text) {
+        channel_->initialize_id = nullptr;
+        try {
+            const Json answer = llm::parse_json(text);
+            channel_->protocol_version = answer.at("result").at("protocolVersion").get<std::string>();
+        } catch (const std::exception&) {
+            // An error answer: the client will initialize again.
+        }
+    }
+
     std::shared_ptr<Channel> channel_;
     std::string peer_;
 };
@@ -117,19 +134,31 @@ bool accepts(std::optional<std::string_view> accept, std::string_view type) {
     return false;
 }
 
-bool is_loopback_origin(std::string_view origin) {
-    for (std::string_view scheme : {"http://", "https://"}) {
-        if (!origin.starts_with(scheme)) continue;
-        std::string_view host = origin.substr(scheme.size());
-        for (std::string_view loopback : {"localhost", "127.0.0.1", "[::1]"}) {
-            if (!host.starts_with(loopback)) continue;
-            const std::string_view after = host.substr(loopback.size());
-            if (after.empty()) return true;
-            if (after.front() != ':' || after.size() == 1) return false;
-            return std::all_of(after.begin() + 1, after.end(), [](char c) { return c >= '0' && c <= '9'; });
-        }
+// "localhost", "127.0.0.1" or "[::1]", with or without a port.
+bool is_loopback_host(std::string_view host) {
+    for (std::string_view loopback : {"localhost", "127.0.0.1", "[::1]"}) {
+        if (!host.starts_with(loopback)) continue;
+        const std::string_view after = host.substr(loopback.size());
+        if (after.empty()) return true;
+        if (after.front() != ':' || after.size() == 1) return false;
+        return std::all_of(after.begin() + 1, after.end(), [](char c) { return c >= '0' && c <= '9'; });
     }
     return false;
+}
+
+bool is_loopback_origin(std::string_view origin) {
+    for (std::string_view scheme : {"http://", "https://"})
+        if (origin.starts_with(scheme)) return is_loopback_host(origin.substr(scheme.size()));
+    return false;
+}
+
+// A peer address as http::Request gives it: "127.0.0.1:5000", "[::1]:5000".
+bool is_loopback_peer(std::string_view peer) {
+    return peer.starts_with("127.") || peer.starts_with("[::1]") || peer.starts_with("[::ffff:127.");
+}
+
+bool listed(const std::vector<std::string>& allowed, std::string_view value) {
+    return std::any_of(allowed.begin(), allowed.end(), [&](const std::string& entry) { return entry == "*" || entry == value; });
 }
 
 // An HTTP error with a JSON-RPC error body, as MCP clients expect to read.
@@ -144,6 +173,11 @@ struct StreamableHttpServer::State {
         std::shared_ptr<Channel> channel;
         Session session;
     };
+    // The session a request names, or why there is none.
+    struct Lookup {
+        Entry* entry = nullptr;
+        http::Response failure;
+    };
 
     Server server;
     StreamableHttpOptions options;
@@ -155,60 +189,64 @@ struct StreamableHttpServer::State {
         for (auto& [id, entry] : sessions) entry->channel->close();
     }
 
-    bool origin_allowed(const http::Request& request) const {
-        const auto origin = request.header("Origin");
-        if (!origin) return true;  // not a browser: DNS rebinding needs one
-        if (is_loopback_origin(*origin)) return true;
-        return std::any_of(options.allowed_origins.begin(), options.allowed_origins.end(),
-                           [&](const std::string& allowed) { return allowed == "*" || allowed == *origin; });
+    // Against DNS rebinding: a web page may reach a loopback server under a
+    // name it controls, but its browser sends that name (Host) and the
+    // page's Origin.
+    std::optional<http::Response> refuse_foreign(const http::Request& request) const {
+        if (const auto origin = request.header("Origin");
+            origin && !is_loopback_origin(*origin) && !listed(options.allowed_origins, *origin))
+            return rpc_failure(403, -32000, "Forbidden: Origin " + std::string(*origin) + " is not allowed");
+        if (const auto host = request.header("Host");
+            host && is_loopback_peer(request.peer()) && !is_loopback_host(*host) && !listed(options.allowed_hosts, *host))
+            return rpc_failure(403, -32000,
+                               "Forbidden: Host " + std::string(*host) +
+                                   " is not allowed (a client on loopback must name a loopback host, or one in allowed_hosts)");
+        return std::nullopt;
     }
 
-    Entry& open_session(std::string id) {
-        auto channel = std::make_shared<Channel>();
+    Lookup find_session(const http::Request& request, const Json& id) {
+        const auto header = request.header("Mcp-Session-Id");
+        if (!header) return {nullptr, rpc_failure(400, -32000, "Bad Request: the Mcp-Session-Id header is required", id)};
+        const auto found = sessions.find(std::string(*header));
+        if (found == sessions.end() || found->second->channel->closed)
+            return {nullptr, rpc_failure(404, -32001, "Session not found: " + std::string(*header), id)};
+        if (const auto version = request.header("MCP-Protocol-Version"); version && !is_acceptable_header_version(*version))
+            return {nullptr, rpc_failure(400, -32000, "Bad Request: unsupported MCP-Protocol-Version " + std::string(*version), id)};
+        return {found->second.get(), {}};
+    }
+
+    Entry& open_session(const std::string& id) {
+        auto channel = std::make_shared<Channel>(options);
         auto transport = std::make_unique<ChannelTransport>(channel, "mcp client of session " + id.substr(0, 8));
         auto entry = std::make_unique<Entry>(Entry{channel, server.session(std::move(transport))});
         entry->session.start();
-        return *sessions.emplace(std::move(id), std::move(entry)).first->second;
+        return *sessions.emplace(id, std::move(entry)).first->second;
     }
 
-    static Task<> pump_events(std::shared_ptr<ReplyStream> reply, http::ResponseStream& out) {
-        for (;;) {
-            http::SseEvent event;
-            try {
-                event.data = co_await reply->messages.get();
-            } catch (const QueueClosed&) {
-                co_return;
-            }
-            try {
-                co_await out.send(event);
-            } catch (...) {
-                // The client went away: it may still be waiting for the answer
-                // elsewhere (the spec: a disconnection is not a cancellation).
-                reply->messages.close();
-                throw;
-            }
-        }
+    std::optional<std::chrono::milliseconds> priming_retry(const Channel& channel) const {
+        if (!channel.primes()) return std::nullopt;
+        return options.retry;
     }
 
-    static Task<http::Response> await_json(std::shared_ptr<ReplyStream> reply, http::Headers headers) {
-        std::string last;
-        for (;;) {
-            try {
-                last = co_await reply->messages.get();
-            } catch (const QueueClosed&) {
-                break;
-            }
+    // json_response: waits for the request's stream to finish and answers
+    // with its response (the notifications before it have no place in one
+    // JSON body); 202 when the call was cancelled.
+    static Task<http::Response> await_json(std::shared_ptr<detail::SessionStreams> streams,
+                                           std::shared_ptr<detail::SseStream> stream, http::Headers headers) {
+        while (!stream->finished) {
+            stream->changed.clear();
+            co_await stream->changed.wait();
         }
-        // The last message is the response (notifications before it are not
-        // carried by a JSON answer); none when the call was cancelled.
-        http::Response response = last.empty() ? http::Response::text("", 202) : http::Response::json(std::move(last));
+        http::Response response = stream->answered && !stream->events.empty()
+                                      ? http::Response::json(stream->events.back())
+                                      : http::Response::text("", 202);
+        streams->forget(*stream);
         for (const auto& [name, value] : headers) response.headers.set(name, value);
         co_return response;
     }
 
     static Task<http::Response> post(std::shared_ptr<State> self, http::Request& request) {
-        if (!self->origin_allowed(request))
-            co_return rpc_failure(403, -32000, "Forbidden: Origin " + std::string(*request.header("Origin")) + " is not allowed");
+        if (auto refused = self->refuse_foreign(request)) co_return std::move(*refused);
         const auto accept = request.header("Accept");
         if (!accepts(accept, "application/json") || (!self->options.json_response && !accepts(accept, "text/event-stream")))
             co_return rpc_failure(406, -32000,
@@ -232,62 +270,82 @@ struct StreamableHttpServer::State {
             co_return rpc_failure(400, error.code(), error.what(), id);
         }
 
-        const auto session_header = request.header("Mcp-Session-Id");
         Entry* entry = nullptr;
         std::string session_id;
-        if (!session_header && message.is_request() && message.method == "initialize") {
+        if (!request.header("Mcp-Session-Id") && message.is_request() && message.method == "initialize") {
             if (self->sessions.size() >= self->options.max_sessions)
                 co_return rpc_failure(503, -32000, "Service Unavailable: too many open sessions");
             session_id = new_session_id();
             entry = &self->open_session(session_id);
+            entry->channel->initialize_id = message.id;
         } else {
-            if (!session_header)
-                co_return rpc_failure(400, -32000, "Bad Request: the Mcp-Session-Id header is required", message.id);
-            session_id = std::string(*session_header);
-            const auto found = self->sessions.find(session_id);
-            if (found == self->sessions.end())
-                co_return rpc_failure(404, -32001, "Session not found: " + session_id, message.id);
-            entry = found->second.get();
-            if (const auto version = request.header("MCP-Protocol-Version");
-                version && !is_supported_protocol_version(*version))
-                co_return rpc_failure(400, -32000, "Bad Request: unsupported MCP-Protocol-Version " + std::string(*version),
-                                      message.id);
+            Lookup lookup = self->find_session(request, message.id);
+            if (!lookup.entry) co_return std::move(lookup.failure);
+            entry = lookup.entry;
+            session_id = std::string(*request.header("Mcp-Session-Id"));
         }
         Channel& channel = *entry->channel;
-        if (channel.closed) co_return rpc_failure(404, -32001, "Session not found: " + session_id, message.id);
 
         if (!message.is_request()) {
             // Notifications and responses: accepted, the session reads them.
             channel.inbox.try_put(body);
             co_return http::Response::text("", 202);
         }
-        const std::string key = id_key(message.id);
-        if (channel.replies.contains(key))
-            co_return rpc_failure(400, error_code::invalid_request, "request id " + key + " is already in use", message.id);
-        auto reply = std::make_shared<ReplyStream>();
-        channel.replies.emplace(key, reply);
+        if (channel.streams->is_open_request(message.id))
+            co_return rpc_failure(400, error_code::invalid_request,
+                                  "request id " + id_key(message.id) + " is already in use", message.id);
+        std::shared_ptr<detail::SseStream> stream = channel.streams->open_request_stream(message.id);
         channel.inbox.try_put(body);
 
         http::Headers headers;
         headers.set("Mcp-Session-Id", session_id);
         if (self->options.json_response) {
-            Task<http::Response> answer = await_json(std::move(reply), std::move(headers));
+            Task<http::Response> answer = await_json(channel.streams, std::move(stream), std::move(headers));
             co_return co_await std::move(answer);
         }
-        http::Response response =
-            http::Response::sse([reply](http::ResponseStream& out) { return pump_events(reply, out); });
+        http::Response response = http::Response::sse(
+            [streams = channel.streams, stream, retry = self->priming_retry(channel)](http::ResponseStream& out) {
+                return detail::SessionStreams::write(streams, stream, 1, retry, out);
+            });
         for (const auto& [name, value] : headers) response.headers.set(name, value);
         co_return response;
     }
 
+    // GET: the standalone stream, or with Last-Event-ID the rest of any
+    // stream the client lost.
+    static Task<http::Response> get(std::shared_ptr<State> self, http::Request& request) {
+        if (auto refused = self->refuse_foreign(request)) co_return std::move(*refused);
+        if (!accepts(request.header("Accept"), "text/event-stream"))
+            co_return rpc_failure(406, -32000, "Not Acceptable: the client must accept text/event-stream");
+        Lookup lookup = self->find_session(request, nullptr);
+        if (!lookup.entry) co_return std::move(lookup.failure);
+        Channel& channel = *lookup.entry->channel;
+        std::shared_ptr<detail::SseStream> stream;
+        std::uint64_t next = 1;
+        if (const auto last = request.header("Last-Event-ID")) {
+            auto resumed = channel.streams->resume(*last);
+            if (!resumed)
+                co_return rpc_failure(400, -32000,
+                                      "Bad Request: Last-Event-ID " + std::string(*last) +
+                                          " names no stream of this session (never sent, or forgotten)");
+            std::tie(stream, next) = std::move(*resumed);
+        } else {
+            stream = channel.streams->standalone();
+            if (stream->writer != 0)
+                co_return rpc_failure(409, -32000, "Conflict: this session's GET stream is already open");
+            next = stream->written + 1;
+        }
+        co_return http::Response::sse(
+            [streams = channel.streams, stream, next, retry = self->priming_retry(channel)](http::ResponseStream& out) {
+                return detail::SessionStreams::write(streams, stream, next, retry, out);
+            });
+    }
+
     static Task<http::Response> remove(std::shared_ptr<State> self, http::Request& request) {
-        if (!self->origin_allowed(request))
-            co_return rpc_failure(403, -32000, "Forbidden: Origin " + std::string(*request.header("Origin")) + " is not allowed");
-        const auto session_header = request.header("Mcp-Session-Id");
-        if (!session_header) co_return rpc_failure(400, -32000, "Bad Request: the Mcp-Session-Id header is required");
-        const auto found = self->sessions.find(std::string(*session_header));
-        if (found == self->sessions.end())
-            co_return rpc_failure(404, -32001, "Session not found: " + std::string(*session_header));
+        if (auto refused = self->refuse_foreign(request)) co_return std::move(*refused);
+        Lookup lookup = self->find_session(request, nullptr);
+        if (!lookup.entry) co_return std::move(lookup.failure);
+        const auto found = self->sessions.find(std::string(*request.header("Mcp-Session-Id")));
         std::unique_ptr<Entry> entry = std::move(found->second);
         self->sessions.erase(found);
         Task<> closing = entry->session.close();
@@ -307,6 +365,7 @@ StreamableHttpServer::~StreamableHttpServer() {
 void StreamableHttpServer::mount(http::Server& http) const {
     std::shared_ptr<State> state = state_;
     http.route("POST", state->options.path, [state](http::Request& request) { return State::post(state, request); });
+    http.route("GET", state->options.path, [state](http::Request& request) { return State::get(state, request); });
     http.route("DELETE", state->options.path,
                [state](http::Request& request) { return State::remove(state, request); });
 }

@@ -28,26 +28,29 @@ bool is_supported_protocol_version(std::string_view version) noexcept;
 
 // One entry of tools/list.
 struct ToolInfo {
-    std::string name;
-    std::string title;        // empty when none
-    std::string description;  // empty when none
-    Json input_schema;        // a JSON Schema object
-    Json output_schema;       // null when none
-    Json annotations;         // null when none
-    Json raw;                 // the entry as sent
+    std::string name = {};
+    std::string title = {};        // empty when none
+    std::string description = {};  // empty when none
+    Json input_schema = {};        // a JSON Schema object
+    Json output_schema = {};       // null when none
+    Json annotations = {};         // null when none
+    Json raw = {};                 // the entry as sent (unused when sending)
 
+    // The tools/list entry: the schemas exactly as given (a JSON Schema
+    // 2020-12 schema keeps its $schema, $defs and every other keyword).
+    Json to_json() const;
     static ToolInfo from_json(const Json& value, const std::string& peer);
 };
 
 struct ToolPage {
-    std::vector<ToolInfo> tools;
-    std::optional<std::string> next_cursor;
+    std::vector<ToolInfo> tools = {};
+    std::optional<std::string> next_cursor = {};
 };
 
 // The result of tools/call.
 struct CallToolResult {
-    std::vector<Json> content;  // content blocks: {"type":"text","text":...}, images, resources, ...
-    Json structured_content;    // null when none
+    std::vector<Json> content = {};  // content blocks: {"type":"text","text":...}, images, resources, ...
+    Json structured_content = {};    // null when none
     bool is_error = false;
 
     // The text blocks joined with '\n'; other blocks as "[image: image/png]"-style placeholders.
@@ -60,11 +63,26 @@ struct CallToolResult {
     Json to_json() const;
 };
 
+// The syslog severities of MCP logging, least severe first.
+enum class LogLevel { debug, info, notice, warning, error, critical, alert, emergency };
+std::string_view to_string(LogLevel level) noexcept;
+// nullopt for a name that is not one of the eight.
+std::optional<LogLevel> parse_log_level(std::string_view name) noexcept;
+
+// The answer to elicitation/create.
+struct ElicitResult {
+    std::string action = {};  // "accept", "decline" or "cancel"
+    Json content = {};        // the user's answers when accepted, else null
+
+    Json to_json() const;
+    static ElicitResult from_json(const Json& value, const std::string& peer);
+};
+
 // One notifications/message (server-sent logging).
 struct LogMessage {
-    std::string level;   // debug, info, notice, warning, error, critical, alert, emergency
-    std::string logger;  // empty when none
-    Json data;
+    std::string level = {};   // debug, info, notice, warning, error, critical, alert, emergency
+    std::string logger = {};  // empty when none
+    Json data = {};
 };
 
 }  // namespace agentio::agent::mcp

@@ -84,6 +84,15 @@ public:
     // Sends a notification tied to this request (Streamable HTTP puts it on
     // this request's response stream).
     Task<> notify(std::string method, Json params);
+    // Sends a request to the peer while this one runs (a server asking its
+    // client for sampling or elicitation inside a tool call) and waits for the
+    // answer, as Session::request does; over Streamable HTTP it travels on
+    // this request's response stream.
+    Task<Json> request(std::string method, Json params = Json::object(), RequestOptions options = {});
+    // Ends the stream this request's answer travels on, now, without ending
+    // the request (Streamable HTTP's SSE polling: the client reconnects after
+    // the stream's retry interval and is sent the rest). Nothing on other transports.
+    void close_stream();
 
 private:
     friend struct detail::SessionState;
@@ -99,6 +108,8 @@ public:
     // Returns the result object; throws RpcError to answer with an error.
     using RequestHandler = std::function<Task<Json>(Json params, RequestContext& context)>;
     using NotificationHandler = std::function<void(const Json& params)>;
+    // Sends a notification without waiting; does nothing once the session is gone.
+    using Notifier = std::function<void(std::string method, Json params)>;
 
     explicit Session(std::unique_ptr<Transport> transport, SessionOptions options = {});
     Session(Session&&) noexcept;
@@ -116,6 +127,9 @@ public:
     // when the peer answered with an error (see the promises above).
     Task<Json> request(std::string method, Json params = Json::object(), RequestOptions options = {});
     Task<> notify(std::string method, Json params = nullptr);
+    // For code that outlives this call and must reach the peer later (a
+    // server's resource-update notifications): it holds the session weakly.
+    Notifier notifier() const;
 
     // Resolves when the conversation has ended (the peer left or close()).
     Task<> closed();

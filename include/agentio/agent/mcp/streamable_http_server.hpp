@@ -5,35 +5,42 @@
 //     mcp::Server tools_server(tools, {.name = "weather"});
 //     mcp::StreamableHttpServer endpoint(tools_server);
 //     http::Server http;
-//     endpoint.mount(http);                  // POST and DELETE on /mcp
+//     endpoint.mount(http);                  // POST, GET and DELETE on /mcp
 //     http.start("127.0.0.1", 8080);
 //
 // What it promises (MCP 2025-11-25 and 2025-06-18, "Streamable HTTP"):
 // - POST /mcp carries one JSON-RPC message. A request is answered as an SSE
-//   stream (the response, preceded by the notifications about that request,
-//   e.g. progress), or as one application/json body with json_response. A
+//   stream (the response, preceded by what the server sends about that
+//   request: progress, log messages, its own sampling or elicitation
+//   requests), or as one application/json body with json_response. A
 //   notification or a response is accepted with 202 and no body.
 // - An initialize request without Mcp-Session-Id starts a new session: its
 //   answer carries the new Mcp-Session-Id (128 random bits, hex). Every other
 //   message must carry it: missing is 400, unknown (or ended) is 404, so the
 //   client knows to initialize again.
 // - MCP-Protocol-Version, when sent after initialize, must name a revision we
-//   speak: else 400. Absent, the spec's default revision is assumed.
-// - The Origin header, when present, must be a loopback origin (localhost,
-//   127.0.0.1, [::1], any port) or one of allowed_origins: else 403, against
-//   DNS rebinding. Accept must offer application/json and (unless
+//   speak (or 2025-03-26): else 400. Absent, the spec's default is assumed.
+// - Resumable streams (SEP-1699): every event has an id; to a client of
+//   2025-11-25 each stream opens with a priming event (an id, `retry`, no
+//   data). A stream whose client went away, or that a handler ended with
+//   ServerContext::close_stream(), keeps its events: GET with Last-Event-ID
+//   sends the rest, the response included. A disconnection never cancels a
+//   request (the spec says so); only notifications/cancelled does.
+// - GET without Last-Event-ID opens the session's standalone stream: what no
+//   request asked for (resource updates), kept while no GET is open. A
+//   second one while the first is open is 409.
+// - DELETE with the session's id ends the session, cancelling its running calls.
+// - Against DNS rebinding: an Origin header must be a loopback origin
+//   (localhost, 127.0.0.1, [::1], any port) or in allowed_origins, and a
+//   client connecting from loopback must send a loopback Host or one in
+//   allowed_hosts: else 403. Accept must offer application/json and (unless
 //   json_response) text/event-stream: else 406. Content-Type must be
 //   application/json: else 415. A body that is not JSON-RPC is 400 with the
 //   JSON-RPC error in the body.
-// - GET is answered 405 by the router (no server-initiated stream: the tools
-//   send nothing unasked). DELETE with the session's id ends the session,
-//   cancelling its running calls.
-// - A client that drops a response stream does not cancel the request (the
-//   spec says so); the late answer is dropped. Only notifications/cancelled
-//   cancels.
 // - At most max_sessions sessions at once: initialize beyond that is 503.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -50,10 +57,20 @@ struct StreamableHttpOptions {
     // them: "https://app.example.com". "*" accepts any origin (a server that
     // is not on loopback and checks its callers another way).
     std::vector<std::string> allowed_origins = {};
+    // Host headers accepted from clients on loopback besides the loopback
+    // names ("mcp.internal:8080"); "*" accepts any (a reverse proxy on this
+    // machine that forwards its public name).
+    std::vector<std::string> allowed_hosts = {};
     // Answer requests with one JSON body instead of an SSE stream (progress
     // notifications are then not delivered).
     bool json_response = false;
     std::size_t max_sessions = 1024;
+    // Told to clients in priming events: how long to wait before resuming a
+    // stream that ended without its response.
+    std::chrono::milliseconds retry{1000};
+    // Per session: events kept per stream for resumption, and streams kept.
+    std::size_t max_replay_events = 1024;
+    std::size_t max_replay_streams = 256;
 };
 
 class StreamableHttpServer {
@@ -64,8 +81,8 @@ public:
     StreamableHttpServer(const StreamableHttpServer&) = delete;
     StreamableHttpServer& operator=(const StreamableHttpServer&) = delete;
 
-    // Adds the POST and DELETE routes on options.path. The routes share this
-    // endpoint's state, which lives as long as the routes do.
+    // Adds the POST, GET and DELETE routes on options.path. The routes share
+    // this endpoint's state, which lives as long as the routes do.
     void mount(http::Server& http) const;
     // Ends every session.
     Task<> close();

@@ -61,6 +61,9 @@ public:
     // The session will not answer the peer's request `id` (it was cancelled):
     // a transport waiting to deliver that answer stops waiting.
     virtual void request_abandoned(const Json&) {}
+    // Ends the stream the answer to the peer's request `id` travels on, so
+    // that the peer resumes it later (RequestContext::close_stream()).
+    virtual void close_request_stream(const Json&) {}
 };
 
 }  // namespace agentio::agent::mcp

@@ -1,0 +1,24 @@
+// content.cpp: the content block builders.
+#include "agentio/agent/mcp/content.hpp"
+
+namespace agentio::agent::mcp::content {
+
+Json text(std::string text) { return {{"type", "text"}, {"text", std::move(text)}}; }
+
+Json image(std::string base64, std::string mime_type) {
+    return {{"type", "image"}, {"data", std::move(base64)}, {"mimeType", std::move(mime_type)}};
+}
+
+Json audio(std::string base64, std::string mime_type) {
+    return {{"type", "audio"}, {"data", std::move(base64)}, {"mimeType", std::move(mime_type)}};
+}
+
+Json resource(const ResourceContents& contents) { return {{"type", "resource"}, {"resource", contents.to_json()}}; }
+
+Json resource_link(const ResourceInfo& resource) {
+    Json out = resource.to_json();
+    out["type"] = "resource_link";
+    return out;
+}
+
+}  // namespace agentio::agent::mcp::content
