@@ -21,8 +21,11 @@ struct Client::State {
     std::string instructions;
 
     Task<> initialize() {
+        Json capabilities = options.capabilities;
+        if (options.on_elicitation) capabilities["elicitation"] = Json::object();
+        if (options.on_sampling) capabilities["sampling"] = Json::object();
         Json params = {{"protocolVersion", options.protocol_version},
-                       {"capabilities", options.capabilities},
+                       {"capabilities", std::move(capabilities)},
                        {"clientInfo", {{"name", options.name}, {"version", options.version}}}};
         // Every request below is named before it is awaited: g++ 12 leaks the
         // temporaries of a co_await expression that throws (here the
@@ -32,10 +35,12 @@ struct Client::State {
         if (!result.is_object() || !result.contains("protocolVersion") || !result["protocolVersion"].is_string())
             throw ProtocolError(session.peer() + ": the initialize result has no protocolVersion: " + result.dump());
         const std::string version = result["protocolVersion"].get<std::string>();
-        if (!is_supported_protocol_version(version))
+        // 2025-03-26 too: what a client uses of it is the same (servers that
+        // send JSON-RPC batches, which it allowed, are rare).
+        if (!is_supported_protocol_version(version) && version != "2025-03-26")
             throw ProtocolError(session.peer() + " speaks MCP revision " + version + ", which this client does not (it speaks " +
-                                std::string(supported_protocol_versions[0]) + " and " +
-                                std::string(supported_protocol_versions[1]) + ")");
+                                std::string(supported_protocol_versions[0]) + ", " +
+                                std::string(supported_protocol_versions[1]) + " and 2025-03-26)");
         protocol_version = version;
         if (result.contains("serverInfo") && result["serverInfo"].is_object()) server_info = result["serverInfo"];
         if (result.contains("capabilities") && result["capabilities"].is_object())
@@ -60,6 +65,40 @@ struct Client::State {
     }
 };
 
+namespace {
+
+Task<Json> answer_elicitation(std::function<Task<ElicitResult>(std::string, Json)> handler, bool apply_defaults,
+                              std::string peer, Json params) {
+    const auto message = params.find("message");
+    const auto schema = params.find("requestedSchema");
+    if (message == params.end() || !message->is_string() || schema == params.end() || !schema->is_object())
+        throw RpcError(error_code::invalid_params,
+                       "elicitation/create: params.message must be a string and params.requestedSchema an object");
+    Task<ElicitResult> asking = handler(message->get<std::string>(), *schema);
+    ElicitResult answer = co_await std::move(asking);
+    if (answer.action == "accept" && apply_defaults) {
+        if (!answer.content.is_object()) answer.content = Json::object();
+        const Json defaults = elicitation_defaults(*schema);
+        for (const auto& [field, value] : defaults.items())
+            if (!answer.content.contains(field)) answer.content[field] = value;
+    }
+    if (answer.action != "accept" && answer.action != "decline" && answer.action != "cancel")
+        throw RpcError(error_code::internal_error, "the elicitation handler answered '" + answer.action + "' to " + peer +
+                                                       " (accept, decline or cancel)");
+    co_return answer.to_json();
+}
+
+}  // namespace
+
+Json elicitation_defaults(const Json& requested_schema) {
+    Json defaults = Json::object();
+    const auto properties = requested_schema.find("properties");
+    if (properties == requested_schema.end() || !properties->is_object()) return defaults;
+    for (const auto& [name, property] : properties->items())
+        if (property.is_object() && property.contains("default")) defaults[name] = property["default"];
+    return defaults;
+}
+
 Task<Client> Client::connect(std::unique_ptr<Transport> transport) { return connect(std::move(transport), ClientOptions{}); }
 
 Task<Client> Client::connect(std::unique_ptr<Transport> transport, ClientOptions options) {
@@ -72,6 +111,18 @@ Task<Client> Client::connect(std::unique_ptr<Transport> transport, ClientOptions
             message.logger = params.value("logger", "");
             message.data = params.contains("data") ? params["data"] : Json();
             log(message);
+        });
+    }
+    if (state->options.on_elicitation) {
+        state->session.on_request("elicitation/create",
+                                  [handler = state->options.on_elicitation, defaults = state->options.apply_elicitation_defaults,
+                                   peer = state->session.peer()](Json params, RequestContext&) {
+                                      return answer_elicitation(handler, defaults, peer, std::move(params));
+                                  });
+    }
+    if (state->options.on_sampling) {
+        state->session.on_request("sampling/createMessage", [handler = state->options.on_sampling](Json params, RequestContext&) {
+            return handler(std::move(params));
         });
     }
     state->session.start();

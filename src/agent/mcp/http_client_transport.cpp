@@ -16,6 +16,7 @@
 #include "agentio/core/queue.hpp"
 #include "agentio/core/sleep.hpp"
 #include "agentio/core/timeout.hpp"
+#include "agentio/http/auth_challenge.hpp"
 #include "agentio/http/sse.hpp"
 #include "excerpt.hpp"
 
@@ -67,12 +68,46 @@ struct HttpClientTransport::State : std::enable_shared_from_this<State> {
         return headers;
     }
 
-    Task<http::ClientResponse> exchange(http::ClientRequest request) {
+    Task<http::ClientResponse> send_once(http::ClientRequest request) {
         const std::string what = request.method + " " + request.url;
         try {
             co_return co_await client.send(std::move(request));
         } catch (const Error& error) {
             throw TransportError(peer + ": " + what + ": " + error.what());
+        }
+    }
+
+    // Does the server want (more) authorization before it answers?
+    static bool refused_for_authorization(const http::ClientResponse& response) {
+        if (response.status() == 401) return true;
+        if (response.status() != 403) return false;
+        for (const http::AuthChallenge& challenge : http::parse_auth_challenges(response.header("WWW-Authenticate").value_or("")))
+            if (challenge.param("error") == "insufficient_scope") return true;
+        return false;
+    }
+
+    // Sends `request`, authorizing and sending again while the server asks
+    // for it (when `may_authorize` and there is an OAuth).
+    Task<http::ClientResponse> exchange(http::ClientRequest request, bool may_authorize = true) {
+        const std::shared_ptr<OAuth> oauth = options.oauth;
+        for (int authorizations = 0;; ++authorizations) {
+            std::string sent;
+            if (oauth) {
+                sent = oauth->authorization().value_or("");
+                if (!sent.empty()) request.headers.set("Authorization", sent);
+            }
+            Task<http::ClientResponse> sending = send_once(request);
+            http::ClientResponse response = co_await std::move(sending);
+            if (!oauth || !may_authorize || !refused_for_authorization(response)) co_return response;
+            const int status = response.status();
+            const std::string challenge(response.header("WWW-Authenticate").value_or(""));
+            const std::string body = co_await response.text();
+            if (authorizations >= oauth->options().max_authorizations)
+                throw AuthorizationError(peer + ": " + request.method + " " + request.url + " is still refused (HTTP " +
+                                         std::to_string(status) + ") after " + std::to_string(authorizations) +
+                                         " authorizations" + (challenge.empty() ? "" : ": " + challenge));
+            Task<> authorizing = oauth->handle_challenge(options.url, status, challenge, sent);
+            co_await std::move(authorizing);
         }
     }
 
@@ -153,23 +188,41 @@ struct HttpClientTransport::State : std::enable_shared_from_this<State> {
         if (self->request_failure) self->request_failure(id, error);
     }
 
-    // The server's own stream (GET), reopened while it keeps giving event ids.
-    static Task<> listen(std::shared_ptr<State> self) {
+    // Opens the server's own stream (GET); nullopt when the server offers
+    // none (405) or refuses it, which is not asked again.
+    Task<std::optional<http::ClientResponse>> open_stream(std::string last_event_id) {
+        http::ClientRequest request{"GET", options.url, headers_for("GET", false), {}};
+        if (!last_event_id.empty()) request.headers.set("Last-Event-ID", last_event_id);
+        Task<http::ClientResponse> opening = exchange(std::move(request), false);
+        http::ClientResponse response = co_await std::move(opening);
+        if (!response.ok() || !media_type_is(response.header("Content-Type"), "text/event-stream")) {
+            co_await response.text();
+            co_return std::nullopt;
+        }
+        co_return response;
+    }
+
+    // Reads the server's own stream, reopened while it keeps giving event ids.
+    static Task<> listen(std::shared_ptr<State> self, http::ClientResponse response) {
         std::string last_event_id;
         std::chrono::milliseconds retry{1000};
         for (int failures = 0; failures < 3 && !self->closed;) {
-            http::ClientRequest request{"GET", self->options.url, self->headers_for("GET", false), {}};
-            if (!last_event_id.empty()) request.headers.set("Last-Event-ID", last_event_id);
             try {
-                http::ClientResponse response = co_await self->exchange(std::move(request));
-                // 405: the server offers no stream of its own; any other refusal: stop asking.
-                if (!response.ok() || !media_type_is(response.header("Content-Type"), "text/event-stream")) co_return;
                 co_await self->read_events(response, Json(), last_event_id, retry);
                 failures = 0;
             } catch (const Error&) {
                 ++failures;
             }
             co_await sleep(retry);
+            if (self->closed) co_return;
+            try {
+                Task<std::optional<http::ClientResponse>> reopening = self->open_stream(last_event_id);
+                std::optional<http::ClientResponse> reopened = co_await std::move(reopening);
+                if (!reopened) co_return;
+                response = std::move(*reopened);
+            } catch (const Error&) {
+                ++failures;
+            }
         }
     }
 };
@@ -235,8 +288,16 @@ Task<> HttpClientTransport::send(Outgoing message) {
     if (!is_request) {
         co_await response.text();  // 202, nothing to read; the connection goes back to the pool
         if (message.method == "notifications/initialized" && self->options.listen && !self->listening) {
+            // Open before the first request goes out, so nothing the server
+            // sends on its own stream about that request can be missed.
             self->listening = true;
-            self->spawn_reader(State::listen(self));
+            try {
+                Task<std::optional<http::ClientResponse>> opening = self->open_stream("");
+                std::optional<http::ClientResponse> stream = co_await std::move(opening);
+                if (stream) self->spawn_reader(State::listen(self, std::move(*stream)));
+            } catch (const Error&) {
+                // No stream of its own then; requests still get their answers.
+            }
         }
         co_return;
     }
@@ -265,7 +326,7 @@ Task<> HttpClientTransport::close() {
         try {
             // The Task first, then the await: g++ 12 mishandles a by-value
             // argument moved inside a co_await's full expression.
-            Task<http::ClientResponse> deleting = self->exchange(std::move(request));
+            Task<http::ClientResponse> deleting = self->exchange(std::move(request), false);
             http::ClientResponse response = co_await wait_for(std::move(deleting), self->options.close_timeout);
             co_await wait_for(response.text(), self->options.close_timeout);
         } catch (const Error&) {

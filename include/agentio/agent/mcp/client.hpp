@@ -10,8 +10,9 @@
 //
 // connect() runs the MCP handshake: initialize (offering
 // ClientOptions::protocol_version, 2025-11-25 by default), version check (a
-// server answering with a revision this client does not speak is refused with
-// ProtocolError and the connection closed), then notifications/initialized.
+// server answering with a revision this client does not speak, one other than
+// 2025-11-25, 2025-06-18 and 2025-03-26, is refused with ProtocolError and the
+// connection closed), then notifications/initialized.
 //
 // Promises (on top of Session's, session.hpp):
 // - list_tools() follows nextCursor until the last page (a cursor seen twice
@@ -21,6 +22,9 @@
 //   bad params) as RpcError, a dead server as TransportError. Cancelling the
 //   calling task sends notifications/cancelled and throws CancelledError;
 //   on_progress receives the server's progress notifications.
+// - The server's own requests: elicitation/create and
+//   sampling/createMessage go to ClientOptions' handlers (declared as
+//   capabilities when set; without one, the server is told -32601).
 // - Logging: notifications/message goes to ClientOptions::on_log;
 //   set_logging_level() asks the server for a minimum level.
 // - Streamable HTTP: when the server forgets our session (HTTP 404), the
@@ -52,10 +56,22 @@ struct ClientOptions {
     std::string protocol_version = std::string(latest_protocol_version);
     // Server-sent log messages (notifications/message).
     std::function<void(const LogMessage&)> on_log = nullptr;
-    // Extra client capabilities to declare (roots, sampling, ... need handlers
-    // this client does not have: leave empty unless you add them).
+    // Answers the server's elicitation/create (form mode): the message and
+    // the requested schema; declares the elicitation capability when set.
+    std::function<Task<ElicitResult>(std::string message, Json requested_schema)> on_elicitation = nullptr;
+    // Fills in, before an accepted elicitation answer goes back, every field
+    // the answer left out that the schema gives a default (SEP-1034).
+    bool apply_elicitation_defaults = true;
+    // Answers the server's sampling/createMessage (its params as sent; the
+    // result: role, content, model, stopReason); declares sampling when set.
+    std::function<Task<Json>(Json params)> on_sampling = nullptr;
+    // Extra client capabilities to declare (roots, ... need handlers this
+    // client does not have: leave empty unless you add them).
     Json capabilities = Json::object();
 };
+
+// The defaults an elicitation schema gives its properties: {"name": "John Doe", ...}.
+Json elicitation_defaults(const Json& requested_schema);
 
 struct CallOptions {
     ProgressCallback on_progress = nullptr;

@@ -14,6 +14,9 @@
 //   (HTTP 404); the client starts a new one.
 // - ProtocolError: the peer broke the protocol's rules where no JSON-RPC error
 //   reply fits (an unsupported protocol version, a malformed result).
+// - AuthorizationError: the OAuth flow a protected server asked for failed;
+//   the message names the step (discovery, registration, the user's
+//   authorization, the token endpoint) and what the server said.
 #pragma once
 
 #include <string>
@@ -58,6 +61,11 @@ public:
 };
 
 class ProtocolError : public McpError {
+public:
+    using McpError::McpError;
+};
+
+class AuthorizationError : public McpError {
 public:
     using McpError::McpError;
 };

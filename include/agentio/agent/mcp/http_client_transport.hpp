@@ -23,6 +23,9 @@
 // - HTTP 404 to a request that carried our session id is SessionExpired (the
 //   session id is forgotten, so the next initialize starts a new session;
 //   mcp::Client does that and resends the request once).
+// - With `oauth`, a POST (or a resumption) refused with 401, or 403 with
+//   insufficient_scope, is authorized and sent again, at most
+//   OAuthOptions::max_authorizations times; then AuthorizationError.
 // - Any other HTTP error is TransportError with the status and an excerpt of
 //   the body; a JSON-RPC error body that answers the request is delivered as
 //   that error instead (the caller sees RpcError with the server's code).
@@ -35,6 +38,7 @@
 #include <optional>
 #include <string>
 
+#include "agentio/agent/mcp/oauth.hpp"
 #include "agentio/agent/mcp/transport.hpp"
 #include "agentio/core/clock.hpp"
 #include "agentio/http/client.hpp"
@@ -49,7 +53,12 @@ struct HttpClientOptions {
     // Sent with every request (Authorization, ...).
     http::Headers headers = {};
     http::ClientOptions http = {};
-    // Open the GET stream for server-initiated messages after initialization.
+    // Authorization at a protected server (oauth.hpp): a request refused
+    // with 401 (or 403 insufficient_scope) is authorized and sent again.
+    // Shared, so that several connections to one server share its tokens.
+    std::shared_ptr<OAuth> oauth = nullptr;
+    // Open the GET stream for server-initiated messages after initialization
+    // (a server that refuses it, even for want of authorization, is not asked again).
     bool listen = true;
     int max_resumptions = 3;
     Duration close_timeout = std::chrono::seconds(5);
