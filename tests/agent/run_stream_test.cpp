@@ -9,13 +9,13 @@ using namespace std::chrono_literals;
 using Kind = agent::RunEvent::Kind;
 
 namespace {
-struct City {
+struct WeatherQuery {
     std::string city;
-    static auto describe() { return agent::fields(agent::field("city", &City::city, "The city")); }
+    static auto describe() { return agent::fields(agent::field("city", &WeatherQuery::city, "The city")); }
 };
 
 agent::Tool weather_tool() {
-    return agent::Tool::from("get_weather", "Get the current weather for a city", [](City args) -> Task<std::string> {
+    return agent::Tool::from("get_weather", "Get the current weather for a city", [](WeatherQuery args) -> Task<std::string> {
         co_await sleep(100ms);
         co_return "18 degrees in " + args.city;
     });
@@ -68,7 +68,7 @@ TEST(RunStreamTest, ARunThatFailsEndsItsEventsWithItsError) {
 TEST(RunStreamTest, DroppingTheStreamCancelsTheRun) {
     int cancelled = 0;
     const agent::Tool slow = agent::Tool::from("get_weather", "Get the current weather for a city",
-                                               [&cancelled](City) -> Task<std::string> {
+                                               [&cancelled](WeatherQuery) -> Task<std::string> {
                                                    try {
                                                        co_await sleep(1h);
                                                    } catch (const CancelledError&) {

@@ -191,6 +191,84 @@ Task<CallToolResult> Client::call_tool(std::string name, Json arguments, CallOpt
     co_return CallToolResult::from_json(result, state->session.peer());
 }
 
+namespace {
+
+struct ListPages {
+    // Every page of `method` (its entries under `key`), as JSON.
+    static Task<std::vector<Json>> entries(std::shared_ptr<Client::State> state, std::string method, std::string key) {
+        std::vector<Json> entries;
+        std::set<std::string> cursors_seen;
+        Json params = Json::object();
+        for (;;) {
+            Task<Json> asking = state->request(method, params, {});
+            Json result = co_await std::move(asking);
+            const auto list = result.find(key);
+            if (!result.is_object() || list == result.end() || !list->is_array())
+                throw ProtocolError(state->session.peer() + ": the " + method + " result has no \"" + key + "\" array");
+            for (Json& entry : *list) entries.push_back(std::move(entry));
+            const auto next = result.find("nextCursor");
+            if (next == result.end() || !next->is_string()) break;
+            if (!cursors_seen.insert(next->get<std::string>()).second)
+                throw ProtocolError(state->session.peer() + ": " + method + " returned the cursor " + next->dump() + " twice");
+            params["cursor"] = *next;
+        }
+        co_return entries;
+    }
+};
+
+}  // namespace
+
+Task<std::vector<ResourceInfo>> Client::list_resources() {
+    const std::shared_ptr<State> state = state_;
+    std::vector<ResourceInfo> resources;
+    if (!state->server_capabilities.contains("resources")) co_return resources;
+    Task<std::vector<Json>> listing = ListPages::entries(state, "resources/list", "resources");
+    const std::vector<Json> entries = co_await std::move(listing);
+    for (const Json& entry : entries) resources.push_back(ResourceInfo::from_json(entry, peer()));
+    co_return resources;
+}
+
+Task<std::vector<ResourceTemplateInfo>> Client::list_resource_templates() {
+    const std::shared_ptr<State> state = state_;
+    std::vector<ResourceTemplateInfo> templates;
+    if (!state->server_capabilities.contains("resources")) co_return templates;
+    Task<std::vector<Json>> listing = ListPages::entries(state, "resources/templates/list", "resourceTemplates");
+    const std::vector<Json> entries = co_await std::move(listing);
+    for (const Json& entry : entries) templates.push_back(ResourceTemplateInfo::from_json(entry, peer()));
+    co_return templates;
+}
+
+Task<std::vector<ResourceContents>> Client::read_resource(std::string uri) {
+    const std::shared_ptr<State> state = state_;
+    Json params = {{"uri", std::move(uri)}};
+    Task<Json> asking = state->request("resources/read", std::move(params), {});
+    const Json result = co_await std::move(asking);
+    const auto contents = result.find("contents");
+    if (!result.is_object() || contents == result.end() || !contents->is_array())
+        throw ProtocolError(peer() + ": the resources/read result has no \"contents\" array");
+    std::vector<ResourceContents> read;
+    for (const Json& entry : *contents) read.push_back(ResourceContents::from_json(entry, peer()));
+    co_return read;
+}
+
+Task<std::vector<PromptInfo>> Client::list_prompts() {
+    const std::shared_ptr<State> state = state_;
+    std::vector<PromptInfo> prompts;
+    if (!state->server_capabilities.contains("prompts")) co_return prompts;
+    Task<std::vector<Json>> listing = ListPages::entries(state, "prompts/list", "prompts");
+    const std::vector<Json> entries = co_await std::move(listing);
+    for (const Json& entry : entries) prompts.push_back(PromptInfo::from_json(entry, peer()));
+    co_return prompts;
+}
+
+Task<PromptResult> Client::get_prompt(std::string name, std::map<std::string, std::string> arguments) {
+    const std::shared_ptr<State> state = state_;
+    Json params = {{"name", std::move(name)}, {"arguments", arguments}};
+    Task<Json> asking = state->request("prompts/get", std::move(params), {});
+    const Json result = co_await std::move(asking);
+    co_return PromptResult::from_json(result, peer());
+}
+
 Task<> Client::set_logging_level(std::string level) {
     const std::shared_ptr<State> state = state_;
     Json params = {{"level", std::move(level)}};

@@ -119,7 +119,8 @@ std::optional<UriVariables> match_uri_template(std::string_view uri_template, st
         if (end == std::string_view::npos) return std::nullopt;
         if (!next.empty()) end = std::min(end, uri.find('/') == std::string_view::npos ? end : uri.find('/'));
         if (end == 0) return std::nullopt;
-        variables[name] = std::string(uri.substr(0, end));
+        const auto [entry, fresh] = variables.emplace(name, uri.substr(0, end));
+        if (!fresh && entry->second != uri.substr(0, end)) return std::nullopt;  // "{x}/{x}" needs one value
         uri.remove_prefix(end);
     }
     if (!uri.empty()) return std::nullopt;

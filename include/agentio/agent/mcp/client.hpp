@@ -15,8 +15,9 @@
 // connection closed), then notifications/initialized.
 //
 // Promises (on top of Session's, session.hpp):
-// - list_tools() follows nextCursor until the last page (a cursor seen twice
-//   is a ProtocolError: a looping server cannot hang us).
+// - list_tools() (and the other lists) follow nextCursor until the last
+//   page (a cursor seen twice is a ProtocolError: a looping server cannot
+//   hang us).
 // - call_tool(): a tool's own failure comes back as a result with is_error
 //   set (the spec's tool execution error), a protocol failure (unknown tool,
 //   bad params) as RpcError, a dead server as TransportError. Cancelling the
@@ -38,12 +39,15 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "agentio/agent/mcp/prompts.hpp"
 #include "agentio/agent/mcp/protocol.hpp"
+#include "agentio/agent/mcp/resources.hpp"
 #include "agentio/agent/mcp/session.hpp"
 #include "agentio/agent/tool.hpp"
 
@@ -104,6 +108,14 @@ public:
     Task<ToolPage> list_tools_page(std::optional<std::string> cursor = std::nullopt);
     Task<std::vector<ToolInfo>> list_tools();
     Task<CallToolResult> call_tool(std::string name, Json arguments = Json::object(), CallOptions options = {});
+
+    // Resources and prompts, every page (a server without the capability has
+    // none: the list is empty, no request is sent).
+    Task<std::vector<ResourceInfo>> list_resources();
+    Task<std::vector<ResourceTemplateInfo>> list_resource_templates();
+    Task<std::vector<ResourceContents>> read_resource(std::string uri);
+    Task<std::vector<PromptInfo>> list_prompts();
+    Task<PromptResult> get_prompt(std::string name, std::map<std::string, std::string> arguments = {});
     Task<> set_logging_level(std::string level);
     Task<> ping();
     // Any other request, for what this class does not wrap.
