@@ -287,7 +287,10 @@ Task<> HttpClientTransport::send(Outgoing message) {
     }
     if (!is_request) {
         co_await response.text();  // 202, nothing to read; the connection goes back to the pool
-        if (message.method == "notifications/initialized" && self->options.listen && !self->listening) {
+        // The stream holds a connection for the session's life: with one
+        // connection allowed, every request would wait behind it.
+        if (message.method == "notifications/initialized" && self->options.listen && !self->listening &&
+            self->options.http.max_connections_per_origin > 1) {
             // Open before the first request goes out, so nothing the server
             // sends on its own stream about that request can be missed.
             self->listening = true;

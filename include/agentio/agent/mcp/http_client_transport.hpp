@@ -58,7 +58,8 @@ struct HttpClientOptions {
     // Shared, so that several connections to one server share its tokens.
     std::shared_ptr<OAuth> oauth = nullptr;
     // Open the GET stream for server-initiated messages after initialization
-    // (a server that refuses it, even for want of authorization, is not asked again).
+    // (a server that refuses it, even for want of authorization, is not asked
+    // again). It holds one connection: not opened when http allows only one.
     bool listen = true;
     int max_resumptions = 3;
     Duration close_timeout = std::chrono::seconds(5);
