@@ -14,6 +14,7 @@
 //
 // From tests/mcp-conformance:
 //     conformance client --suite core --command build/release/bin/mcp_conformance_client
+// (ctest runs the scenarios one at a time: tests/mcp-conformance/run_suite.sh)
 #include <agentio/agent/mcp/client.hpp>
 #include <agentio/agent/mcp/http_client_transport.hpp>
 #include <agentio/agent/mcp/oauth.hpp>
