@@ -36,6 +36,7 @@
 #include "agentio/core/timeout.hpp"
 #include "agentio/llm/client.hpp"
 #include "agentio/sim/server.hpp"
+#include "command_words.hpp"
 #include "commands.hpp"
 #include "endpoint.hpp"
 #include "prompt_input.hpp"
@@ -60,38 +61,6 @@ struct AgentFlags {
     double mcp_timeout_seconds = 60;
 };
 
-// "npx -y 'my server' --flag" as words: blanks separate them, single or
-// double quotes keep blanks in, a backslash escapes the next character.
-std::vector<std::string> split_command(const std::string& text) {
-    std::vector<std::string> words;
-    std::string word;
-    bool in_word = false;
-    char quote = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '\\' && quote != '\'' && i + 1 < text.size()) {
-            word += text[++i];
-            in_word = true;
-        } else if (quote != 0) {
-            if (c == quote) quote = 0;
-            else word += c;
-        } else if (c == '\'' || c == '"') {
-            quote = c;
-            in_word = true;
-        } else if (c == ' ' || c == '\t' || c == '\n') {
-            if (in_word) words.push_back(std::move(word));
-            word.clear();
-            in_word = false;
-        } else {
-            word += c;
-            in_word = true;
-        }
-    }
-    if (quote != 0) throw CLI::ValidationError("--mcp-stdio", "unbalanced " + std::string(1, quote) + " in \"" + text + "\"");
-    if (in_word) words.push_back(std::move(word));
-    if (words.empty()) throw CLI::ValidationError("--mcp-stdio", "an empty command");
-    return words;
-}
 
 // One event of the run, as the terminal shows it or as a JSON line.
 class EventPrinter {
@@ -363,7 +332,7 @@ Subcommand add_agent_command(CLI::App& app) {
         }
         try {
             (void)flags->endpoint.required_model();
-            for (const std::string& line : flags->mcp_stdio) stdio_commands.push_back(split_command(line));
+            for (const std::string& line : flags->mcp_stdio) stdio_commands.push_back(split_command(line, "--mcp-stdio"));
             for (const std::string& url : flags->mcp_http)
                 if (!url.starts_with("http://") && !url.starts_with("https://"))
                     throw CLI::ValidationError("--mcp-http", "\"" + url + "\" is not an http:// or https:// URL");

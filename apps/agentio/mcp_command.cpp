@@ -19,6 +19,7 @@
 #include "agentio/agent/mcp/http_client_transport.hpp"
 #include "agentio/agent/mcp/process_transport.hpp"
 #include "agentio/core/run.hpp"
+#include "command_words.hpp"
 #include "commands.hpp"
 
 namespace agentio::cli {
@@ -34,39 +35,11 @@ struct McpFlags {
     bool json = false;
 };
 
-// "npx -y 'a b'" -> {"npx", "-y", "a b"}
-std::vector<std::string> split_command(const std::string& line) {
-    std::vector<std::string> words;
-    std::string word;
-    bool in_word = false;
-    char quote = 0;
-    for (const char c : line) {
-        if (quote) {
-            if (c == quote) quote = 0;
-            else word += c;
-        } else if (c == '\'' || c == '"') {
-            quote = c;
-            in_word = true;
-        } else if (c == ' ' || c == '\t') {
-            if (in_word) words.push_back(std::move(word));
-            word.clear();
-            in_word = false;
-        } else {
-            word += c;
-            in_word = true;
-        }
-    }
-    if (quote) throw CLI::ValidationError("--stdio", "an unterminated " + std::string(1, quote) + " quote");
-    if (in_word) words.push_back(std::move(word));
-    if (words.empty()) throw CLI::ValidationError("--stdio", "the command is empty");
-    return words;
-}
-
 // The transport the flags name; `words` loses its URL when it had one.
 std::unique_ptr<mcp::Transport> open_transport(McpFlags& flags) {
     if (!flags.stdio.empty()) {
         mcp::ProcessOptions options;
-        options.command = split_command(flags.stdio);
+        options.command = split_command(flags.stdio, "--stdio");
         options.capture_stderr = true;
         return mcp::ProcessTransport::spawn(std::move(options));
     }

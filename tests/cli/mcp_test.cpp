@@ -89,7 +89,7 @@ TEST(McpCommandTest, BadUsageIsExitTwoNamingTheProblem) {
     EXPECT_NE(r.err.find("name a server"), std::string::npos) << r.err;
     r = run_agentio("mcp inspect --stdio '\"unterminated'");
     EXPECT_EQ(r.code, 2);
-    EXPECT_NE(r.err.find("unterminated"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("unbalanced"), std::string::npos) << r.err;
 }
 
 TEST(McpCommandTest, AServerThatCannotBeReachedIsExitOneSayingWhy) {
