@@ -354,7 +354,7 @@ Subcommand add_agent_command(CLI::App& app) {
     return command;
 }
 
-const Registration registration{45, add_agent_command};
+const Registration agent_registration{45, add_agent_command};
 
 }  // namespace
 }  // namespace agentio::cli

@@ -366,7 +366,7 @@ Subcommand add_batch_command(CLI::App& app) {
     return command;
 }
 
-const Registration registration{10, add_batch_command};
+const Registration batch_registration{10, add_batch_command};
 
 }  // namespace
 }  // namespace agentio::cli

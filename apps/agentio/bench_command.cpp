@@ -304,7 +304,7 @@ Subcommand add_bench_command(CLI::App& app) {
     return command;
 }
 
-const Registration registration{20, add_bench_command};
+const Registration bench_registration{20, add_bench_command};
 
 }  // namespace
 }  // namespace agentio::cli

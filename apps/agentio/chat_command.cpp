@@ -105,7 +105,7 @@ Subcommand add_chat_command(CLI::App& app) {
     return command;
 }
 
-const Registration registration{40, add_chat_command};
+const Registration chat_registration{40, add_chat_command};
 
 }  // namespace
 }  // namespace agentio::cli

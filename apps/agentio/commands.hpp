@@ -10,8 +10,11 @@
 //         sub->add_option("input", flags->input, "...");
 //         return {sub, [flags] { return run_batch(*flags); }, {"agentio batch in.jsonl -o out.jsonl"}};
 //     }
-//     const cli::Registration registration{10, add_batch_command};
+//     const cli::Registration batch_registration{10, add_batch_command};
 //     }  // namespace
+//
+// Each file's internal names carry its command's (batch_registration): the
+// release build compiles the tool's files several to a translation unit.
 //
 // main.cpp adds every registered subcommand in ascending `order` (the order
 // --help lists them in), parses the command line, and calls the `run` of the

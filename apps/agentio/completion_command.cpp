@@ -69,7 +69,7 @@ Subcommand add_completion_command(CLI::App& app) {
             {"source <(agentio completion bash)"}};
 }
 
-const Registration registration{90, add_completion_command};
+const Registration completion_registration{90, add_completion_command};
 
 }  // namespace
 }  // namespace agentio::cli

@@ -181,7 +181,7 @@ Subcommand add_mcp_command(CLI::App& app) {
             {"agentio mcp inspect http://127.0.0.1:3001/mcp", "agentio mcp call --stdio \"./server\" add '{\"a\":2,\"b\":3}'"}};
 }
 
-const Registration registration{70, add_mcp_command};
+const Registration mcp_registration{70, add_mcp_command};
 
 }  // namespace
 }  // namespace agentio::cli

@@ -332,7 +332,7 @@ Subcommand add_sim_command(CLI::App& app) {
     return command;
 }
 
-const Registration registration{30, add_sim_command};
+const Registration sim_registration{30, add_sim_command};
 
 }  // namespace
 

@@ -96,7 +96,7 @@ Subcommand add_tokens_command(CLI::App& app) {
     return {sub, [flags] { return run_tokens(*flags); }, {"agentio tokens --model gpt-4o README.md"}};
 }
 
-const Registration registration{50, add_tokens_command};
+const Registration tokens_registration{50, add_tokens_command};
 
 }  // namespace
 }  // namespace agentio::cli
