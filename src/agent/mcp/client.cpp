@@ -166,21 +166,6 @@ Task<ToolPage> Client::list_tools_page(std::optional<std::string> cursor) {
     co_return page;
 }
 
-Task<std::vector<ToolInfo>> Client::list_tools() {
-    std::vector<ToolInfo> tools;
-    std::set<std::string> cursors_seen;
-    std::optional<std::string> cursor;
-    for (;;) {
-        ToolPage page = co_await list_tools_page(cursor);
-        for (auto& tool : page.tools) tools.push_back(std::move(tool));
-        if (!page.next_cursor) break;
-        if (!cursors_seen.insert(*page.next_cursor).second)
-            throw ProtocolError(peer() + ": tools/list returned the cursor \"" + *page.next_cursor + "\" twice");
-        cursor = std::move(page.next_cursor);
-    }
-    co_return tools;
-}
-
 Task<CallToolResult> Client::call_tool(std::string name, Json arguments, CallOptions options) {
     const std::shared_ptr<State> state = state_;
     Json params = {{"name", std::move(name)}, {"arguments", std::move(arguments)}};
@@ -193,49 +178,46 @@ Task<CallToolResult> Client::call_tool(std::string name, Json arguments, CallOpt
 
 namespace {
 
-struct ListPages {
-    // Every page of `method` (its entries under `key`), as JSON.
-    static Task<std::vector<Json>> entries(std::shared_ptr<Client::State> state, std::string method, std::string key) {
-        std::vector<Json> entries;
-        std::set<std::string> cursors_seen;
-        Json params = Json::object();
-        for (;;) {
-            Task<Json> asking = state->request(method, params, {});
-            Json result = co_await std::move(asking);
-            const auto list = result.find(key);
-            if (!result.is_object() || list == result.end() || !list->is_array())
-                throw ProtocolError(state->session.peer() + ": the " + method + " result has no \"" + key + "\" array");
-            for (Json& entry : *list) entries.push_back(std::move(entry));
-            const auto next = result.find("nextCursor");
-            if (next == result.end() || !next->is_string()) break;
-            if (!cursors_seen.insert(next->get<std::string>()).second)
-                throw ProtocolError(state->session.peer() + ": " + method + " returned the cursor " + next->dump() + " twice");
-            params["cursor"] = *next;
-        }
-        co_return entries;
+// Every entry of a paged list (`method`, its entries under `key`), read as
+// `Info`; none when the server did not declare `capability` (null: ask anyway).
+template <class Info>
+Task<std::vector<Info>> list_all(std::shared_ptr<Client::State> state, const char* capability, std::string method,
+                                 std::string key) {
+    std::vector<Info> infos;
+    if (capability != nullptr && !state->server_capabilities.contains(capability)) co_return infos;
+    const std::string& peer = state->session.peer();
+    std::set<std::string> cursors_seen;
+    Json params = Json::object();
+    for (;;) {
+        Task<Json> asking = state->request(method, params, {});
+        const Json result = co_await std::move(asking);
+        const auto list = result.find(key);
+        if (!result.is_object() || list == result.end() || !list->is_array())
+            throw ProtocolError(peer + ": the " + method + " result has no \"" + key + "\" array");
+        for (const Json& entry : *list) infos.push_back(Info::from_json(entry, peer));
+        const auto next = result.find("nextCursor");
+        if (next == result.end() || !next->is_string()) break;
+        if (!cursors_seen.insert(next->get<std::string>()).second)
+            throw ProtocolError(peer + ": " + method + " returned the cursor " + next->dump() + " twice");
+        params["cursor"] = *next;
     }
-};
+    co_return infos;
+}
 
 }  // namespace
 
+Task<std::vector<ToolInfo>> Client::list_tools() { return list_all<ToolInfo>(state_, nullptr, "tools/list", "tools"); }
+
 Task<std::vector<ResourceInfo>> Client::list_resources() {
-    const std::shared_ptr<State> state = state_;
-    std::vector<ResourceInfo> resources;
-    if (!state->server_capabilities.contains("resources")) co_return resources;
-    Task<std::vector<Json>> listing = ListPages::entries(state, "resources/list", "resources");
-    const std::vector<Json> entries = co_await std::move(listing);
-    for (const Json& entry : entries) resources.push_back(ResourceInfo::from_json(entry, peer()));
-    co_return resources;
+    return list_all<ResourceInfo>(state_, "resources", "resources/list", "resources");
 }
 
 Task<std::vector<ResourceTemplateInfo>> Client::list_resource_templates() {
-    const std::shared_ptr<State> state = state_;
-    std::vector<ResourceTemplateInfo> templates;
-    if (!state->server_capabilities.contains("resources")) co_return templates;
-    Task<std::vector<Json>> listing = ListPages::entries(state, "resources/templates/list", "resourceTemplates");
-    const std::vector<Json> entries = co_await std::move(listing);
-    for (const Json& entry : entries) templates.push_back(ResourceTemplateInfo::from_json(entry, peer()));
-    co_return templates;
+    return list_all<ResourceTemplateInfo>(state_, "resources", "resources/templates/list", "resourceTemplates");
+}
+
+Task<std::vector<PromptInfo>> Client::list_prompts() {
+    return list_all<PromptInfo>(state_, "prompts", "prompts/list", "prompts");
 }
 
 Task<std::vector<ResourceContents>> Client::read_resource(std::string uri) {
@@ -249,16 +231,6 @@ Task<std::vector<ResourceContents>> Client::read_resource(std::string uri) {
     std::vector<ResourceContents> read;
     for (const Json& entry : *contents) read.push_back(ResourceContents::from_json(entry, peer()));
     co_return read;
-}
-
-Task<std::vector<PromptInfo>> Client::list_prompts() {
-    const std::shared_ptr<State> state = state_;
-    std::vector<PromptInfo> prompts;
-    if (!state->server_capabilities.contains("prompts")) co_return prompts;
-    Task<std::vector<Json>> listing = ListPages::entries(state, "prompts/list", "prompts");
-    const std::vector<Json> entries = co_await std::move(listing);
-    for (const Json& entry : entries) prompts.push_back(PromptInfo::from_json(entry, peer()));
-    co_return prompts;
 }
 
 Task<PromptResult> Client::get_prompt(std::string name, std::map<std::string, std::string> arguments) {

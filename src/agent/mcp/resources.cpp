@@ -12,33 +12,26 @@ using detail::string_field;
 
 namespace {
 
-// The fields resources and templates share, after the uri.
-void write_common(Json& out, const std::string& name, const std::string& title, const std::string& description,
-                  const std::string& mime_type, const Json& annotations) {
-    out["name"] = name;
-    set_if_present(out, "title", title);
-    set_if_present(out, "description", description);
-    set_if_present(out, "mimeType", mime_type);
-    if (!annotations.is_null()) out["annotations"] = annotations;
-}
-
 void require_object(const Json& value, const std::string& peer, const char* what) {
     if (!value.is_object()) throw ProtocolError(peer + ": " + what + " is not an object: " + value.dump());
 }
 
-}  // namespace
-
-Json ResourceInfo::to_json() const {
-    Json out = {{"uri", uri}};
-    write_common(out, name, title, description, mime_type, annotations);
-    return out;
+// Resources and templates share every field but the one naming what they
+// describe ("uri" or "uriTemplate"), which the callers add.
+template <class Described>
+void write_described(Json& out, const Described& info) {
+    out["name"] = info.name;
+    set_if_present(out, "title", info.title);
+    set_if_present(out, "description", info.description);
+    set_if_present(out, "mimeType", info.mime_type);
+    if (!info.annotations.is_null()) out["annotations"] = info.annotations;
 }
 
-ResourceInfo ResourceInfo::from_json(const Json& value, const std::string& peer) {
-    require_object(value, peer, "a resources/list entry");
-    ResourceInfo info;
-    info.uri = required_string(value, "uri", peer, "a resources/list entry");
-    info.name = required_string(value, "name", peer, "a resources/list entry");
+template <class Described>
+Described read_described(const Json& value, const std::string& peer, const char* what) {
+    require_object(value, peer, what);
+    Described info;
+    info.name = required_string(value, "name", peer, what);
     info.title = string_field(value, "title");
     info.description = string_field(value, "description");
     info.mime_type = string_field(value, "mimeType");
@@ -46,21 +39,29 @@ ResourceInfo ResourceInfo::from_json(const Json& value, const std::string& peer)
     return info;
 }
 
+}  // namespace
+
+Json ResourceInfo::to_json() const {
+    Json out = {{"uri", uri}};
+    write_described(out, *this);
+    return out;
+}
+
+ResourceInfo ResourceInfo::from_json(const Json& value, const std::string& peer) {
+    auto info = read_described<ResourceInfo>(value, peer, "a resources/list entry");
+    info.uri = required_string(value, "uri", peer, "a resources/list entry");
+    return info;
+}
+
 Json ResourceTemplateInfo::to_json() const {
     Json out = {{"uriTemplate", uri_template}};
-    write_common(out, name, title, description, mime_type, annotations);
+    write_described(out, *this);
     return out;
 }
 
 ResourceTemplateInfo ResourceTemplateInfo::from_json(const Json& value, const std::string& peer) {
-    require_object(value, peer, "a resources/templates/list entry");
-    ResourceTemplateInfo info;
+    auto info = read_described<ResourceTemplateInfo>(value, peer, "a resources/templates/list entry");
     info.uri_template = required_string(value, "uriTemplate", peer, "a resources/templates/list entry");
-    info.name = required_string(value, "name", peer, "a resources/templates/list entry");
-    info.title = string_field(value, "title");
-    info.description = string_field(value, "description");
-    info.mime_type = string_field(value, "mimeType");
-    info.annotations = field_or_null(value, "annotations");
     return info;
 }
 

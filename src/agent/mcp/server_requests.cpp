@@ -83,6 +83,42 @@ Json read_result(const std::vector<ResourceContents>& contents) {
     return {{"contents", std::move(list)}};
 }
 
+using ReadContents = std::function<Task<std::vector<ResourceContents>>(ServerContext&)>;
+
+// What reads `uri`: its resource's reader, else that of the first template
+// matching it, bound to the uri (and the template's variables).
+ReadContents reader_for(const Server::State& server, const std::string& uri) {
+    if (const auto found = server.resource_index.find(uri); found != server.resource_index.end())
+        return [reader = server.resources[found->second].reader, uri](ServerContext& context) { return reader(uri, context); };
+    for (const Server::State::TemplateEntry& entry : server.templates) {
+        std::optional<UriVariables> variables = match_uri_template(entry.info.uri_template, uri);
+        if (!variables) continue;
+        return [reader = entry.reader, uri, variables = std::move(*variables)](ServerContext& context) {
+            return reader(uri, variables, context);
+        };
+    }
+    throw RpcError(kResourceNotFound, "Resource not found: " + uri, Json{{"uri", uri}});
+}
+
+// The completers of what a completion/complete `ref` names: a prompt's or a
+// resource template's.
+const std::map<std::string, Completer>& completers_for(const Server::State& server, const Json& ref) {
+    const std::string& type = string_param(ref, "type", "completion/complete (ref)");
+    if (type == "ref/prompt") {
+        const std::string& name = string_param(ref, "name", "completion/complete (ref)");
+        const auto found = server.prompt_index.find(name);
+        if (found == server.prompt_index.end()) throw RpcError(error_code::invalid_params, "Unknown prompt: " + name);
+        return server.prompts[found->second].completers;
+    }
+    if (type == "ref/resource") {
+        const std::string& uri = string_param(ref, "uri", "completion/complete (ref)");
+        for (const Server::State::TemplateEntry& entry : server.templates)
+            if (entry.info.uri_template == uri) return entry.completers;
+        throw RpcError(error_code::invalid_params, "Unknown resource template: " + uri);
+    }
+    throw RpcError(error_code::invalid_params, "completion/complete: unknown ref type '" + type + "'");
+}
+
 }  // namespace
 
 Task<Json> list_tools(ServerState server, Client, Json params, RequestContext&) {
@@ -127,21 +163,10 @@ Task<Json> list_resource_templates(ServerState server, Client, Json params, Requ
 }
 
 Task<Json> read_resource(ServerState server, Client client, Json params, RequestContext& request) {
-    std::string uri = string_param(params, "uri", "resources/read");
+    const ReadContents reader = reader_for(*server, string_param(params, "uri", "resources/read"));
     ServerContext context(request, std::move(client));
-    if (const auto found = server->resource_index.find(uri); found != server->resource_index.end()) {
-        const ResourceReader reader = server->resources[found->second].reader;
-        Task<std::vector<ResourceContents>> reading = reader(uri, context);
-        co_return read_result(co_await std::move(reading));
-    }
-    for (const Server::State::TemplateEntry& entry : server->templates) {
-        std::optional<UriVariables> variables = match_uri_template(entry.info.uri_template, uri);
-        if (!variables) continue;
-        const TemplateReader reader = entry.reader;
-        Task<std::vector<ResourceContents>> reading = reader(uri, std::move(*variables), context);
-        co_return read_result(co_await std::move(reading));
-    }
-    throw RpcError(kResourceNotFound, "Resource not found: " + uri, Json{{"uri", uri}});
+    Task<std::vector<ResourceContents>> reading = reader(context);
+    co_return read_result(co_await std::move(reading));
 }
 
 Task<Json> subscribe(ServerState, Client client, Json params, RequestContext&) {
@@ -182,29 +207,14 @@ Task<Json> complete(ServerState server, Client, Json params, RequestContext&) {
     const auto argument = params.find("argument");
     if (ref == params.end() || !ref->is_object() || argument == params.end() || !argument->is_object())
         throw RpcError(error_code::invalid_params, "completion/complete: params.ref and params.argument must be objects");
-    const std::string& type = string_param(*ref, "type", "completion/complete (ref)");
+    const std::map<std::string, Completer>& completers = completers_for(*server, *ref);
     const std::string& argument_name = string_param(*argument, "name", "completion/complete (argument)");
     std::string partial = argument->value("value", "");
     std::map<std::string, std::string> chosen;
     if (const auto context = params.find("context"); context != params.end() && context->is_object())
         chosen = string_map(*context, "arguments", "completion/complete (context)");
-
-    const std::map<std::string, Completer>* completers = nullptr;
-    if (type == "ref/prompt") {
-        const std::string& name = string_param(*ref, "name", "completion/complete (ref)");
-        const auto found = server->prompt_index.find(name);
-        if (found == server->prompt_index.end()) throw RpcError(error_code::invalid_params, "Unknown prompt: " + name);
-        completers = &server->prompts[found->second].completers;
-    } else if (type == "ref/resource") {
-        const std::string& uri = string_param(*ref, "uri", "completion/complete (ref)");
-        for (const Server::State::TemplateEntry& entry : server->templates)
-            if (entry.info.uri_template == uri) completers = &entry.completers;
-        if (!completers) throw RpcError(error_code::invalid_params, "Unknown resource template: " + uri);
-    } else {
-        throw RpcError(error_code::invalid_params, "completion/complete: unknown ref type '" + type + "'");
-    }
     std::vector<std::string> values;
-    if (const auto found = completers->find(argument_name); found != completers->end()) {
+    if (const auto found = completers.find(argument_name); found != completers.end()) {
         const Completer completer = found->second;
         Task<std::vector<std::string>> completing = completer(std::move(partial), std::move(chosen));
         values = co_await std::move(completing);
