@@ -132,7 +132,8 @@ TEST(McpServerHttpTest, TheSessionRulesAreAnsweredWithTheSpecsStatusCodes) {
 
         http::ClientResponse init = co_await wait_for(http.send(post(url, initialize_body())), 30s);
         EXPECT_EQ(init.status(), 200);
-        EXPECT_EQ(init.header("Content-Type").value_or(""), "text/event-stream");
+        // Ready at once, the answer is one JSON body (json_answer_window).
+        EXPECT_EQ(init.header("Content-Type").value_or(""), "application/json");
         const std::string session(init.header("Mcp-Session-Id").value_or(""));
         EXPECT_EQ(session.size(), 32u);
         const std::string init_events = co_await wait_for(init.text(), 30s);
@@ -209,6 +210,73 @@ TEST(McpServerHttpTest, TheSessionRulesAreAnsweredWithTheSpecsStatusCodes) {
         http::ClientResponse ended_twice = co_await wait_for(http.send(std::move(end_again)), 30s);
         EXPECT_EQ(ended_twice.status(), 404);
         (void)co_await ended_twice.text();
+        co_await server.stop();
+    }());
+}
+
+// A raw session: initialized, its id returned.
+Task<std::string> open_raw_session(http::Client& http, const std::string& url) {
+    http::ClientResponse init = co_await wait_for(http.send(post(url, initialize_body())), 30s);
+    const std::string session(init.header("Mcp-Session-Id").value_or(""));
+    (void)co_await init.text();
+    const std::string initialized = R"({"jsonrpc":"2.0","method":"notifications/initialized"})";
+    http::ClientResponse accepted = co_await wait_for(http.send(post(url, initialized, session)), 30s);
+    (void)co_await accepted.text();
+    co_return session;
+}
+
+Task<> end_raw_session(http::Client& http, const std::string& url, const std::string& session) {
+    http::ClientRequest end;
+    end.method = "DELETE";
+    end.url = url;
+    end.headers.set("Mcp-Session-Id", session);
+    http::ClientResponse ended = co_await wait_for(http.send(std::move(end)), 30s);
+    EXPECT_EQ(ended.status(), 200);
+    (void)co_await ended.text();
+}
+
+constexpr const char* kEchoCall =
+    R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":{"text":"quick"}}})";
+constexpr const char* kHangCall = R"({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"hang","arguments":{}}})";
+
+TEST(McpServerHttpTest, AnAnswerReadyAtOnceIsOneJsonBodyAndOneThatIsNotAStream) {
+    run([]() -> Task<> {
+        HttpEndpoint server;
+        http::Client http;
+        const std::string url = server.url();
+        const std::string session = co_await open_raw_session(http, url);
+
+        http::ClientResponse quick = co_await wait_for(http.send(post(url, kEchoCall, session)), 30s);
+        EXPECT_EQ(quick.status(), 200);
+        EXPECT_EQ(quick.header("Content-Type").value_or(""), "application/json");
+        const Json answer = Json::parse(co_await wait_for(quick.text(), 30s));
+        EXPECT_EQ(answer["id"], 3);
+        EXPECT_EQ(answer["result"]["content"][0]["text"], "echo: quick");
+
+        // No answer within the window: the answer becomes a stream, which
+        // opens with its priming event and ends when the session does.
+        http::ClientResponse slow = co_await wait_for(http.send(post(url, kHangCall, session)), 30s);
+        EXPECT_EQ(slow.status(), 200);
+        EXPECT_EQ(slow.header("Content-Type").value_or(""), "text/event-stream");
+        co_await end_raw_session(http, url, session);
+        const std::string events = co_await wait_for(slow.text(), 30s);
+        EXPECT_NE(events.find("retry: 1000"), std::string::npos) << events;
+        co_await server.stop();
+    }());
+}
+
+TEST(McpServerHttpTest, WithoutAJsonAnswerWindowEveryAnswerIsAStream) {
+    run([]() -> Task<> {
+        HttpEndpoint server({.json_answer_window = 0ms});
+        http::Client http;
+        const std::string url = server.url();
+        const std::string session = co_await open_raw_session(http, url);
+        http::ClientResponse quick = co_await wait_for(http.send(post(url, kEchoCall, session)), 30s);
+        EXPECT_EQ(quick.header("Content-Type").value_or(""), "text/event-stream");
+        const std::string events = co_await wait_for(quick.text(), 30s);
+        EXPECT_NE(events.find("echo: quick"), std::string::npos) << events;
+        EXPECT_NE(events.find("id: "), std::string::npos) << events;
+        co_await end_raw_session(http, url, session);
         co_await server.stop();
     }());
 }

@@ -21,6 +21,7 @@
 
 #include "agentio/agent/mcp/protocol.hpp"
 #include "agentio/core/queue.hpp"
+#include "agentio/core/timeout.hpp"
 #include "session_streams.hpp"
 
 namespace agentio::agent::mcp {
@@ -228,21 +229,41 @@ struct StreamableHttpServer::State {
         return options.retry;
     }
 
-    // json_response: waits for the request's stream to finish and answers
-    // with its response (the notifications before it have no place in one
-    // JSON body); 202 when the call was cancelled.
+    // The response as one JSON body, the stream it finished forgotten; 202
+    // when the call was cancelled.
+    static http::Response json_answer(detail::SessionStreams& streams, const detail::SseStream& stream,
+                                      const http::Headers& headers) {
+        http::Response response = stream.answered && !stream.events.empty() ? http::Response::json(stream.events.back())
+                                                                             : http::Response::text("", 202);
+        streams.forget(stream);
+        for (const auto& [name, value] : headers) response.headers.set(name, value);
+        return response;
+    }
+
+    // json_response: waits for the request's stream to finish (the
+    // notifications before its response have no place in one JSON body).
     static Task<http::Response> await_json(std::shared_ptr<detail::SessionStreams> streams,
                                            std::shared_ptr<detail::SseStream> stream, http::Headers headers) {
         while (!stream->finished) {
             stream->changed.clear();
             co_await stream->changed.wait();
         }
-        http::Response response = stream->answered && !stream->events.empty()
-                                      ? http::Response::json(stream->events.back())
-                                      : http::Response::text("", 202);
-        streams->forget(*stream);
-        for (const auto& [name, value] : headers) response.headers.set(name, value);
-        co_return response;
+        co_return json_answer(*streams, *stream, headers);
+    }
+
+    // Waits up to `window` for the first thing sent about the request: true
+    // when that was its response, which can then go as one JSON body.
+    static Task<bool> answered_alone_within(std::shared_ptr<detail::SseStream> stream, std::chrono::milliseconds window) {
+        if (stream->events.empty() && !stream->finished) {
+            stream->changed.clear();
+            try {
+                Task<> change = wait_for(stream->changed.wait(), window);
+                co_await std::move(change);
+            } catch (const TimeoutError&) {
+                co_return false;
+            }
+        }
+        co_return stream->answered && stream->events.size() == 1;
     }
 
     static Task<http::Response> post(std::shared_ptr<State> self, http::Request& request) {
@@ -303,10 +324,17 @@ struct StreamableHttpServer::State {
             Task<http::Response> answer = await_json(channel.streams, std::move(stream), std::move(headers));
             co_return co_await std::move(answer);
         }
-        http::Response response = http::Response::sse(
-            [streams = channel.streams, stream, retry = self->priming_retry(channel)](http::ResponseStream& out) {
-                return detail::SessionStreams::write(streams, stream, 1, retry, out);
-            });
+        // `channel` may be gone after the wait below (DELETE): what follows
+        // uses only what is held here.
+        std::shared_ptr<detail::SessionStreams> streams = channel.streams;
+        const std::optional<std::chrono::milliseconds> retry = self->priming_retry(channel);
+        if (self->options.json_answer_window > std::chrono::milliseconds::zero()) {
+            Task<bool> waiting = answered_alone_within(stream, self->options.json_answer_window);
+            if (co_await std::move(waiting)) co_return json_answer(*streams, *stream, headers);
+        }
+        http::Response response = http::Response::sse([streams, stream, retry](http::ResponseStream& out) {
+            return detail::SessionStreams::write(streams, stream, 1, retry, out);
+        });
         for (const auto& [name, value] : headers) response.headers.set(name, value);
         co_return response;
     }

@@ -12,7 +12,10 @@
 // - POST /mcp carries one JSON-RPC message. A request is answered as an SSE
 //   stream (the response, preceded by what the server sends about that
 //   request: progress, log messages, its own sampling or elicitation
-//   requests), or as one application/json body with json_response. A
+//   requests), or as one application/json body: always with json_response,
+//   and otherwise when the response is ready within json_answer_window with
+//   nothing sent about the request before it (a quick call then costs one
+//   write, not a head, a priming event, the event and the last chunk). A
 //   notification or a response is accepted with 202 and no body.
 // - An initialize request without Mcp-Session-Id starts a new session: its
 //   answer carries the new Mcp-Session-Id (128 random bits, hex). Every other
@@ -64,6 +67,11 @@ struct StreamableHttpOptions {
     // Answer requests with one JSON body instead of an SSE stream (progress
     // notifications are then not delivered).
     bool json_response = false;
+    // Otherwise a response ready this soon after its request, with nothing
+    // about the request before it, is one JSON body; later ones, and those a
+    // notification or a request to the client precedes, are SSE streams.
+    // Zero: every answer is a stream.
+    std::chrono::milliseconds json_answer_window{1};
     std::size_t max_sessions = 1024;
     // Told to clients in priming events: how long to wait before resuming a
     // stream that ended without its response.
