@@ -7,24 +7,61 @@
 
 namespace agentio::llm {
 
+namespace {
+
+// nlohmann's own DOM builder (what Json::parse uses), refusing nesting and
+// wide objects as it reads: a SAX parser is a plain function call per token,
+// where a parse callback costs a std::function call and a value per event
+// (it took parse_json to twice Json::parse's time).
+class LimitedDomParser : public nlohmann::detail::json_sax_dom_parser<Json> {
+    using Base = nlohmann::detail::json_sax_dom_parser<Json>;
+
+public:
+    LimitedDomParser(Json& root, const JsonLimits& limits) : Base(root, true), limits_(limits) {}
+
+    bool start_object(std::size_t size) {
+        open();
+        keys_.push_back(0);
+        return Base::start_object(size);
+    }
+    bool key(Json::string_t& name) {
+        // A key is always the innermost open object's.
+        if (++keys_.back() > limits_.max_object_keys)
+            throw JsonError("an object with more than " + std::to_string(limits_.max_object_keys) + " keys");
+        return Base::key(name);
+    }
+    bool end_object() {
+        keys_.pop_back();
+        --depth_;
+        return Base::end_object();
+    }
+    bool start_array(std::size_t size) {
+        open();
+        return Base::start_array(size);
+    }
+    bool end_array() {
+        --depth_;
+        return Base::end_array();
+    }
+
+private:
+    void open() {
+        if (++depth_ > limits_.max_depth)
+            throw JsonError("nested deeper than " + std::to_string(limits_.max_depth) + " levels");
+    }
+
+    const JsonLimits& limits_;
+    int depth_ = 0;                 // containers open
+    std::vector<std::size_t> keys_; // keys read so far, per open object
+};
+
+}  // namespace
+
 Json parse_json(std::string_view text, const JsonLimits& limits) {
-    // nlohmann reports an object's start at its own depth and its keys one
-    // deeper: keys[d] counts the keys of the object open at depth d.
-    std::vector<std::size_t> keys;
-    const Json::parser_callback_t check = [&](int depth, Json::parse_event_t event, Json&) {
-        if (depth > limits.max_depth)
-            throw JsonError("nested deeper than " + std::to_string(limits.max_depth) + " levels");
-        const auto at = static_cast<std::size_t>(depth);
-        if (event == Json::parse_event_t::object_start) {
-            if (keys.size() <= at + 1) keys.resize(at + 2);
-            keys[at + 1] = 0;
-        } else if (event == Json::parse_event_t::key && ++keys[at] > limits.max_object_keys) {
-            throw JsonError("an object with more than " + std::to_string(limits.max_object_keys) + " keys");
-        }
-        return true;
-    };
+    Json value;
+    LimitedDomParser builder(value, limits);
     try {
-        return Json::parse(text.begin(), text.end(), check);
+        Json::sax_parse(text.begin(), text.end(), &builder);
     } catch (const Json::exception& e) {
         // "[json.exception.parse_error.101] parse error at line 1, column 5: ..."
         std::string_view what = e.what();
@@ -32,6 +69,7 @@ Json parse_json(std::string_view text, const JsonLimits& limits) {
             what.remove_prefix(end + 2);
         throw JsonError(std::string(what));
     }
+    return value;
 }
 
 void append_json_string(std::string& out, std::string_view text) {

@@ -6,6 +6,7 @@
 // program whose author needs to find the bug.
 #include "agentio/agent/mcp/json_rpc.hpp"
 
+#include "agentio/llm/json.hpp"
 #include "excerpt.hpp"
 
 namespace agentio::agent::mcp {
@@ -32,10 +33,10 @@ Message decode_message(std::string_view text) {
     } catch (const llm::JsonError& e) {
         throw RpcError(error_code::parse_error, "not JSON: " + detail::excerpt(text) + " (" + e.what() + ")", Json::object());
     }
-    return decode_value(value);
+    return decode_value(std::move(value));
 }
 
-Message decode_value(const Json& value) {
+Message decode_value(Json value) {
     if (value.is_array()) invalid(value, "a batch (JSON array); MCP sends one message at a time");
     if (!value.is_object()) invalid(value, "expected an object, got " + detail::excerpt(value.dump()));
     const auto version = value.find("jsonrpc");
@@ -56,7 +57,7 @@ Message decode_value(const Json& value) {
         if (params != value.end()) {
             if (!params->is_object() && !params->is_array())
                 invalid(value, "\"params\" of " + message.method + " must be an object or an array");
-            message.params = *params;
+            message.params = std::move(*params);
         }
         return message;
     }
@@ -68,7 +69,7 @@ Message decode_value(const Json& value) {
         invalid(value, "a response must hold exactly one of \"result\" and \"error\"");
     if (result != value.end()) {
         message.kind = Message::Kind::Result;
-        message.result = *result;
+        message.result = std::move(*result);
         return message;
     }
     if (!error->is_object()) invalid(value, "\"error\" must be an object");
@@ -79,7 +80,7 @@ Message decode_value(const Json& value) {
     message.kind = Message::Kind::Error;
     message.error_code = code->get<int>();
     message.error_message = text->get<std::string>();
-    if (const auto data = error->find("data"); data != error->end()) message.error_data = *data;
+    if (const auto data = error->find("data"); data != error->end()) message.error_data = std::move(*data);
     return message;
 }
 
@@ -116,38 +117,61 @@ std::string encode(const Message& message) {
     return to_json(message).dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+// The encoders below write the envelope themselves, in to_json's key order:
+// building a Message and then a Json copied the params or result twice.
+namespace {
+
+std::string envelope(const Json* id) {
+    std::string out = R"({"jsonrpc":"2.0")";
+    if (id != nullptr) {
+        out += R"(,"id":)";
+        llm::append_json(out, *id);
+    }
+    return out;
+}
+
+void add_member(std::string& out, std::string_view name, const Json& value) {
+    out += ',';
+    llm::append_json_string(out, name);
+    out += ':';
+    llm::append_json(out, value);
+}
+
+std::string method_message(const Json* id, std::string_view method, const Json& params) {
+    std::string out = envelope(id);
+    out += R"(,"method":)";
+    llm::append_json_string(out, method);
+    if (!params.is_null()) add_member(out, "params", params);
+    out += '}';
+    return out;
+}
+
+}  // namespace
+
 std::string encode_request(const Json& id, std::string_view method, const Json& params) {
-    Message message;
-    message.kind = Message::Kind::Request;
-    message.id = id;
-    message.method = method;
-    message.params = params;
-    return encode(message);
+    return method_message(&id, method, params);
 }
 
 std::string encode_notification(std::string_view method, const Json& params) {
-    Message message;
-    message.method = method;
-    message.params = params;
-    return encode(message);
+    return method_message(nullptr, method, params);
 }
 
 std::string encode_result(const Json& id, const Json& result) {
-    Message message;
-    message.kind = Message::Kind::Result;
-    message.id = id;
-    message.result = result;
-    return encode(message);
+    std::string out = envelope(&id);
+    add_member(out, "result", result);
+    out += '}';
+    return out;
 }
 
 std::string encode_error(const Json& id, int code, std::string_view text, const Json& data) {
-    Message message;
-    message.kind = Message::Kind::Error;
-    message.id = id;
-    message.error_code = code;
-    message.error_message = text;
-    message.error_data = data;
-    return encode(message);
+    std::string out = envelope(&id);
+    out += R"(,"error":{"code":)";
+    out += std::to_string(code);
+    out += R"(,"message":)";
+    llm::append_json_string(out, text);
+    if (!data.is_null()) add_member(out, "data", data);
+    out += "}}";
+    return out;
 }
 
 }  // namespace agentio::agent::mcp

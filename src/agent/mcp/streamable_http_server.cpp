@@ -285,7 +285,7 @@ struct StreamableHttpServer::State {
         }
         Message message;
         try {
-            message = decode_value(value);
+            message = decode_value(std::move(value));
         } catch (const RpcError& error) {
             const Json id = error.data().is_object() && error.data().contains("id") ? error.data()["id"] : Json();
             co_return rpc_failure(400, error.code(), error.what(), id);

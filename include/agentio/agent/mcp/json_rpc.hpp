@@ -60,8 +60,9 @@ struct Message {
 // One message from its text; see the promises above.
 Message decode_message(std::string_view text);
 // The same from an already parsed value (the Streamable HTTP server parses
-// the body first to tell an initialize request from the rest).
-Message decode_value(const Json& value);
+// the body first to tell an initialize request from the rest). Params,
+// results and error data are moved out of `value`, not copied.
+Message decode_value(Json value);
 
 // A map key for an id: "1" for the integer 1, "\"1\"" for the string "1".
 std::string id_key(const Json& id);
