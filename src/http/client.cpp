@@ -188,7 +188,7 @@ Task<ClientResponse> Client::send(ClientRequest request) {
         ConnectionPool::Connector connect = [&hop]() {
             return hop.state->open_within_timeout(*hop.url, *hop.proxy, hop.deadlines->what());
         };
-        Task<Lease> acquiring = state.pool->acquire(target->pool_key, std::move(connect));
+        Task<Lease> acquiring = state.pool->acquire(target->pool_key, std::move(connect), !request.long_lived);
         const TimePoint acquire_started = EventLoop::current()->now();
         Lease lease = co_await deadlines.bound(std::move(acquiring));
         response.connect_time_ = EventLoop::current()->now() - acquire_started;

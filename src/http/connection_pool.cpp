@@ -24,10 +24,10 @@ PoolOrigin& ConnectionPool::origin(const std::string& key) {
     return *slot;
 }
 
-Task<Lease> ConnectionPool::acquire(const std::string& key, Connector connect) {
+Task<Lease> ConnectionPool::acquire(const std::string& key, Connector connect, bool counted) {
     PoolOrigin& pool = origin(key);  // before the first suspension: `key` may not outlive it
     Lease lease;
-    lease.permit_ = co_await pool.leases.acquire();
+    if (counted) lease.permit_ = co_await pool.leases.acquire();
     lease.pool_ = shared_from_this();
     lease.origin_ = &pool;
     const TimePoint now = EventLoop::current()->now();

@@ -221,6 +221,23 @@ TEST(ClientTest, LimitsConnectionsPerOrigin) {
     });
 }
 
+TEST(ClientTest, ALongLivedStreamDoesNotTakeOneOfTheOriginsConnections) {
+    with_server({}, [](http::Server& server) -> Task<> {
+        http::ClientOptions options = direct();
+        options.max_connections_per_origin = 1;
+        http::Client client(options);
+        http::ClientRequest listen;
+        listen.url = url(server, "/stream");
+        listen.long_lived = true;
+        http::ClientResponse stream = co_await wait_for(client.send(std::move(listen)), 10s);
+        // The stream is open and unread; the one counted connection is free.
+        http::ClientResponse other = co_await wait_for(client.get(url(server, "/peer")), 10s);
+        EXPECT_EQ(other.status(), 200);
+        (void)co_await other.text();
+        EXPECT_EQ(co_await wait_for(stream.text(), 10s), "piece0;piece1;piece2;piece3;piece4;");
+    });
+}
+
 TEST(ClientTest, RaiseForStatusNamesTheStatus) {
     with_server({}, [](http::Server& server) -> Task<> {
         http::Client client(direct());

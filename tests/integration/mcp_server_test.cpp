@@ -55,10 +55,11 @@ struct HttpEndpoint {
         http.start("127.0.0.1", 0);
     }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(http.port()) + "/mcp"; }
-    std::unique_ptr<HttpClientTransport> transport() const {
+    std::unique_ptr<HttpClientTransport> transport(std::size_t max_connections = 100) const {
         HttpClientOptions options;
         options.url = url();
         options.name = "itest";
+        options.http.max_connections_per_origin = max_connections;
         return std::make_unique<HttpClientTransport>(options);
     }
     Task<> stop() {
@@ -104,6 +105,22 @@ TEST(McpServerHttpTest, OurClientListsAndCallsToolsOverStreamableHttp) {
         EXPECT_EQ(echo.text(), "echo: over http");
         co_await wait_for(client.close(), 30s);
         EXPECT_EQ(server.endpoint.session_count(), 0u);  // the client's DELETE ended it
+        co_await server.stop();
+    }());
+}
+
+TEST(McpServerHttpTest, AClientAllowedOneConnectionListensAndStillCalls) {
+    run([]() -> Task<> {
+        HttpEndpoint server;
+        // The session's GET stream stays open throughout; it must not hold
+        // the one connection the client may use for its requests.
+        Task<Client> connecting = Client::connect(server.transport(1));
+        Client client = co_await wait_for(std::move(connecting), 30s);
+        for (int i = 0; i < 3; ++i) {
+            const CallToolResult echo = co_await wait_for(client.call_tool("echo", echo_arguments("one lane")), 30s);
+            EXPECT_EQ(echo.text(), "echo: one lane");
+        }
+        co_await wait_for(client.close(), 30s);
         co_await server.stop();
     }());
 }

@@ -64,6 +64,12 @@ struct ClientRequest {
     std::string url;
     Headers headers;
     std::string body;
+    // The response may stay open for as long as the server likes (an event
+    // stream it pushes on): its connection is not counted against
+    // max_connections_per_origin, so such streams never starve the origin's
+    // other requests (with a limit of one, one stream would take the only
+    // connection for good).
+    bool long_lived = false;
 };
 
 class Client {

@@ -78,7 +78,9 @@ public:
         : max_per_origin_(max_per_origin), idle_timeout_(idle_timeout) {}
 
     // A connection to `origin`: idle if one is usable, else from `connect`.
-    Task<Lease> acquire(const std::string& origin, Connector connect);
+    // Uncounted, it does not wait for (nor take) one of the origin's
+    // max_per_origin leases: a long-lived stream's.
+    Task<Lease> acquire(const std::string& origin, Connector connect, bool counted = true);
 
     // Idle connections now open, over every origin.
     std::size_t idle_count() const noexcept;

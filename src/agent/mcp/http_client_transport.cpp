@@ -192,6 +192,9 @@ struct HttpClientTransport::State : std::enable_shared_from_this<State> {
     // none (405) or refuses it, which is not asked again.
     Task<std::optional<http::ClientResponse>> open_stream(std::string last_event_id) {
         http::ClientRequest request{"GET", options.url, headers_for("GET", false), {}};
+        // Open for the session's life: outside the connection limit, so
+        // requests never wait behind it.
+        request.long_lived = true;
         if (!last_event_id.empty()) request.headers.set("Last-Event-ID", last_event_id);
         Task<http::ClientResponse> opening = exchange(std::move(request), false);
         http::ClientResponse response = co_await std::move(opening);
@@ -287,10 +290,7 @@ Task<> HttpClientTransport::send(Outgoing message) {
     }
     if (!is_request) {
         co_await response.text();  // 202, nothing to read; the connection goes back to the pool
-        // The stream holds a connection for the session's life: with one
-        // connection allowed, every request would wait behind it.
-        if (message.method == "notifications/initialized" && self->options.listen && !self->listening &&
-            self->options.http.max_connections_per_origin > 1) {
+        if (message.method == "notifications/initialized" && self->options.listen && !self->listening) {
             // Open before the first request goes out, so nothing the server
             // sends on its own stream about that request can be missed.
             self->listening = true;

@@ -59,7 +59,8 @@ struct HttpClientOptions {
     std::shared_ptr<OAuth> oauth = nullptr;
     // Open the GET stream for server-initiated messages after initialization
     // (a server that refuses it, even for want of authorization, is not asked
-    // again). It holds one connection: not opened when http allows only one.
+    // again). Its connection is its own, outside http's per-origin limit
+    // (http::ClientRequest::long_lived), so requests never wait behind it.
     bool listen = true;
     int max_resumptions = 3;
     Duration close_timeout = std::chrono::seconds(5);
