@@ -95,6 +95,12 @@ TEST(McpJsonRpcTest, EncodedMessagesDecodeToTheSameMessage) {
     EXPECT_EQ(back.error_code, -32602);
     EXPECT_EQ(back.error_data["field"], "a");
     EXPECT_EQ(encode(back), error);
+    // The text is what the message's JSON value dumps to, key order included.
+    EXPECT_EQ(error, to_json(back).dump());
+    EXPECT_EQ(request, to_json(decode_message(request)).dump());
+    const std::string result = encode_result(4, {{"content", Json::array()}, {"isError", false}});
+    EXPECT_EQ(result, R"({"jsonrpc":"2.0","id":4,"result":{"content":[],"isError":false}})");
+    EXPECT_EQ(encode(decode_message(result)), result);
     EXPECT_EQ(encode_notification("notifications/initialized", nullptr),
               R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
 }

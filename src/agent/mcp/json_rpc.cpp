@@ -111,14 +111,10 @@ Json to_json(const Message& message) {
     return out;
 }
 
-std::string encode(const Message& message) {
-    // Invalid UTF-8 from a tool's output is replaced, not thrown: one bad byte
-    // must not lose a whole reply.
-    return to_json(message).dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-// The encoders below write the envelope themselves, in to_json's key order:
-// building a Message and then a Json copied the params or result twice.
+// The encoders write the envelope themselves, in to_json's key order, around
+// the dumped params or result (building a Json first copied them twice).
+// Invalid UTF-8 from a tool's output is replaced, not thrown: one bad byte
+// must not lose a whole reply.
 namespace {
 
 std::string envelope(const Json* id) {
@@ -172,6 +168,17 @@ std::string encode_error(const Json& id, int code, std::string_view text, const 
     if (!data.is_null()) add_member(out, "data", data);
     out += "}}";
     return out;
+}
+
+std::string encode(const Message& message) {
+    switch (message.kind) {
+        case Message::Kind::Request: return encode_request(message.id, message.method, message.params);
+        case Message::Kind::Notification: return encode_notification(message.method, message.params);
+        case Message::Kind::Result: return encode_result(message.id, message.result);
+        case Message::Kind::Error:
+            return encode_error(message.id, message.error_code, message.error_message, message.error_data);
+    }
+    return {};  // not reached: every kind is handled above
 }
 
 }  // namespace agentio::agent::mcp
