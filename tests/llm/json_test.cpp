@@ -52,6 +52,35 @@ TEST(Json, ParseRefusesDeepNestingAndTextThatIsNotJson) {
     EXPECT_THAT(message, HasSubstr("parse error at line 1, column 6"));
 }
 
+TEST(Json, ParseReadsWhatNlohmannReadsAtAnySize) {
+    // Small texts take a fast path, large ones nlohmann's parser: the values agree.
+    const std::string sample =
+        R"({"id":7,"below":-7,"huge":123456789012345678901234567890,"max":18446744073709551615,)"
+        R"("x":1.5e2,"s":"caf\u00e9 \ud83d\ude00","n":null,"t":true,"a":[],"o":{},"k":1,"k":2})";
+    std::string large = "[" + sample;
+    while (large.size() < 100 * 1024) large += "," + sample;
+    large += "]";
+    for (const std::string& text : {sample, large}) {
+        const Json value = llm::parse_json(text);
+        const Json reference = Json::parse(text);
+        EXPECT_EQ(value, reference);
+        EXPECT_EQ(value.dump(), reference.dump());
+    }
+    const Json value = llm::parse_json(sample);
+    EXPECT_TRUE(value["id"].is_number_unsigned());  // an integer without a sign, as nlohmann has it
+    EXPECT_TRUE(value["below"].is_number_integer() && !value["below"].is_number_unsigned());
+    EXPECT_TRUE(value["huge"].is_number_float());
+    EXPECT_EQ(value["max"].get<std::uint64_t>(), 18446744073709551615u);
+    EXPECT_EQ(value["s"], "caf\xc3\xa9 \xF0\x9F\x98\x80");
+    EXPECT_EQ(value["k"], 2);  // a repeated key: its first place, its last value
+    EXPECT_EQ(value.size(), 11u);
+    // The fast path refuses what nlohmann refuses, with nlohmann's words.
+    for (const std::string bad : {"{} x", "[1,]", "01", "\"a\x01b\"", "\"\\ud800\"", "1e400", "\"\xff\""}) {
+        const std::string nlohmann = error_of<Json::exception>([&] { const Json ignored = Json::parse(bad); });
+        EXPECT_THAT(nlohmann, HasSubstr("] " + error_of<llm::JsonError>([&] { llm::parse_json(bad); }))) << bad;
+    }
+}
+
 TEST(Json, StringsAreEscapedAsJsonRequires) {
     const std::string text = "a \"quote\", a \\ backslash\n\ttab \x01 and caf\xc3\xa9 \xF0\x9F\x98\x80";
     EXPECT_EQ(json_string(text), "\"a \\\"quote\\\", a \\\\ backslash\\n\\ttab \\u0001 and caf\xc3\xa9 \xF0\x9F\x98\x80\"");
