@@ -83,6 +83,8 @@ std::optional<Json> parse_arguments(std::string_view text) {
     }
 }
 
+Task<ToolResult> refuse(std::string why) { co_return ToolResult::error(std::move(why)); }
+
 Task<ToolResult> one_attempt(const Tool::Function& function, const Json& arguments, std::optional<Duration> timeout) {
     if (!timeout) co_return co_await function(arguments);
     co_return co_await wait_for(function(arguments), *timeout);
@@ -91,17 +93,21 @@ Task<ToolResult> one_attempt(const Tool::Function& function, const Json& argumen
 }  // namespace
 
 Task<ToolResult> Tool::invoke(std::string_view arguments) const {
-    const std::shared_ptr<State> state = state_;  // the call keeps the tool alive
-    const std::optional<Json> parsed = parse_arguments(arguments);
-    if (!parsed) {
-        const std::string excerpt(arguments.substr(0, 200));
-        co_return ToolResult::error("the arguments are not valid JSON: " + excerpt);
-    }
+    std::optional<Json> parsed = parse_arguments(arguments);
+    if (!parsed) return refuse("the arguments are not valid JSON: " + std::string(arguments.substr(0, 200)));
+    return call(state_, std::move(*parsed));
+}
+
+Task<ToolResult> Tool::invoke_parsed(Json arguments) const { return call(state_, std::move(arguments)); }
+
+// The call holds the state: the Tool it was made from may be gone by the time
+// the task runs.
+Task<ToolResult> Tool::call(std::shared_ptr<State> state, Json arguments) {
     std::optional<Semaphore::Permit> place;
     if (state->limit) place.emplace(co_await state->limit->acquire());
     const ToolOptions& options = state->options;
     for (int attempt = 0;; ++attempt) {
-        Outcome<ToolResult> outcome = co_await capture(one_attempt(state->function, *parsed, options.timeout));
+        Outcome<ToolResult> outcome = co_await capture(one_attempt(state->function, arguments, options.timeout));
         if (outcome) co_return std::move(outcome).value();
         const std::exception_ptr error = outcome.error();
         if (outcome.cancelled() && cancelling() > 0) std::rethrow_exception(error);  // the caller's cancellation

@@ -27,7 +27,7 @@ public:
     MemoryTransport(std::shared_ptr<MemoryLink> link, bool side_a, std::string peer)
         : link_(std::move(link)), side_a_(side_a), peer_(std::move(peer)) {}
 
-    Task<std::optional<std::string>> receive() override {
+    Task<std::optional<agent::mcp::Incoming>> receive() override {
         auto& inbox = side_a_ ? link_->b_to_a : link_->a_to_b;
         try {
             co_return co_await inbox.get();

@@ -95,9 +95,13 @@ public:
 
     // One call, with the model's arguments as JSON text; see the promises above.
     Task<ToolResult> invoke(std::string_view arguments) const;
+    // The same, with arguments already parsed (an MCP request carries them as
+    // JSON): no second trip through text.
+    Task<ToolResult> invoke_parsed(Json arguments) const;
 
 private:
     struct State;
+    static Task<ToolResult> call(std::shared_ptr<State> state, Json arguments);
     std::shared_ptr<State> state_;
 };
 

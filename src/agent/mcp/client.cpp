@@ -172,8 +172,8 @@ Task<CallToolResult> Client::call_tool(std::string name, Json arguments, CallOpt
     RequestOptions request_options;
     request_options.on_progress = std::move(options.on_progress);
     Task<Json> asking = state->request("tools/call", std::move(params), std::move(request_options));
-    const Json result = co_await std::move(asking);
-    co_return CallToolResult::from_json(result, state->session.peer());
+    Json result = co_await std::move(asking);
+    co_return CallToolResult::from_json(std::move(result), state->session.peer());
 }
 
 namespace {

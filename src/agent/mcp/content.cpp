@@ -3,7 +3,12 @@
 
 namespace agentio::agent::mcp::content {
 
-Json text(std::string text) { return {{"type", "text"}, {"text", std::move(text)}}; }
+Json text(std::string text) {
+    Json block = Json::object();  // what an initializer list would copy, moved in
+    block["type"] = "text";
+    block["text"] = std::move(text);
+    return block;
+}
 
 Json image(std::string base64, std::string mime_type) {
     return {{"type", "image"}, {"data", std::move(base64)}, {"mimeType", std::move(mime_type)}};

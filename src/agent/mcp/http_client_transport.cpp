@@ -24,12 +24,13 @@ namespace agentio::agent::mcp {
 
 namespace {
 
-// A peer's JSON, or null where it is not JSON we read.
-Json parse_or_null(std::string_view text) {
+// A peer's message, or none where it is not JSON-RPC (the session answers
+// that as the garbage it is).
+std::optional<Message> decode_or_none(std::string_view text) {
     try {
-        return llm::parse_json(text);
-    } catch (const llm::JsonError&) {
-        return nullptr;
+        return decode_message(text);
+    } catch (const RpcError&) {
+        return std::nullopt;
     }
 }
 
@@ -47,7 +48,7 @@ struct HttpClientTransport::State : std::enable_shared_from_this<State> {
     HttpClientOptions options;
     std::string peer;
     http::Client client;
-    Queue<std::string> inbox;
+    Queue<Incoming> inbox;
     std::string session_id;
     std::string protocol_version;
     RequestFailure request_failure;
@@ -111,8 +112,8 @@ struct HttpClientTransport::State : std::enable_shared_from_this<State> {
         }
     }
 
-    void deliver(std::string text) {
-        if (!inbox.closed()) inbox.try_put(std::move(text));  // unbounded: never full
+    void deliver(Incoming message) {
+        if (!inbox.closed()) inbox.try_put(std::move(message));  // unbounded: never full
     }
 
     void spawn_reader(Task<> reader) {
@@ -135,9 +136,12 @@ struct HttpClientTransport::State : std::enable_shared_from_this<State> {
                 // An event without data primes a reconnection (its id); nothing to deliver.
                 if (event.data.empty() || event.type != "message") continue;
                 if (!awaited.is_null() && !answered) {
-                    const Json value = parse_or_null(event.data);
-                    answered = value.is_object() && !value.contains("method") && value.contains("id") &&
-                               value["id"] == awaited;
+                    // Decoded here to spot the answer; the session gets it decoded.
+                    if (std::optional<Message> message = decode_or_none(event.data)) {
+                        answered = message->is_response() && message->id == awaited;
+                        deliver(std::move(*message));
+                        continue;
+                    }
                 }
                 deliver(std::move(event.data));
             }
@@ -246,7 +250,7 @@ const std::string& HttpClientTransport::session_id() const noexcept { return sta
 void HttpClientTransport::set_request_failure(RequestFailure failure) { state_->request_failure = std::move(failure); }
 void HttpClientTransport::set_protocol_version(const std::string& version) { state_->protocol_version = version; }
 
-Task<std::optional<std::string>> HttpClientTransport::receive() {
+Task<std::optional<Incoming>> HttpClientTransport::receive() {
     const std::shared_ptr<State> self = state_;
     try {
         co_return co_await self->inbox.get();
@@ -279,9 +283,9 @@ Task<> HttpClientTransport::send(Outgoing message) {
     if (!response.ok()) {
         const std::string body = co_await response.text();
         if (is_request && media_type_is(content_type, "application/json")) {
-            const Json value = parse_or_null(body);
-            if (value.is_object() && value.contains("error") && value.value("id", Json()) == message.id) {
-                self->deliver(body);
+            std::optional<Message> answer = decode_or_none(body);
+            if (answer && answer->kind == Message::Kind::Error && answer->id == message.id) {
+                self->deliver(std::move(*answer));
                 co_return;
             }
         }

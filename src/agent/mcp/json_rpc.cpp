@@ -84,7 +84,12 @@ Message decode_value(Json value) {
     return message;
 }
 
-std::string id_key(const Json& id) { return id.dump(); }
+std::string id_key(const Json& id) {
+    // Integer ids are the common case; their text is what dump() would write.
+    if (id.is_number_unsigned()) return std::to_string(id.get<std::uint64_t>());
+    if (id.is_number_integer()) return std::to_string(id.get<std::int64_t>());
+    return id.dump();
+}
 
 Json to_json(const Message& message) {
     Json out = {{"jsonrpc", "2.0"}};

@@ -40,7 +40,7 @@ Task<std::exception_ptr> PipeTransport::input_ended() {
     co_return std::make_exception_ptr(EndOfInput(peer_ + " closed the connection"));
 }
 
-Task<std::optional<std::string>> PipeTransport::receive() {
+Task<std::optional<Incoming>> PipeTransport::receive() {
     for (;;) {
         if (closed_) co_return std::nullopt;
         const std::string_view have = reader_->buffered();

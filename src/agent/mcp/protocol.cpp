@@ -73,23 +73,26 @@ ToolInfo ToolInfo::from_json(const Json& value, const std::string& peer) {
     return tool;
 }
 
-CallToolResult CallToolResult::from_json(const Json& value, const std::string& peer) {
+CallToolResult CallToolResult::from_json(Json value, const std::string& peer) {
     if (!value.is_object()) throw ProtocolError(peer + ": a tools/call result is not an object: " + value.dump());
     CallToolResult result;
-    const auto content = value.find("content");
-    if (content != value.end()) {
+    if (const auto content = value.find("content"); content != value.end()) {
         if (!content->is_array()) throw ProtocolError(peer + ": tools/call result: \"content\" is not an array");
-        result.content.assign(content->begin(), content->end());
+        result.content = std::move(content->get_ref<Json::array_t&>());
     }
-    result.structured_content = field_or_null(value, "structuredContent");
+    if (const auto structured = value.find("structuredContent"); structured != value.end())
+        result.structured_content = std::move(*structured);
     const auto is_error = value.find("isError");
     result.is_error = is_error != value.end() && is_error->is_boolean() && is_error->get<bool>();
     return result;
 }
 
-Json CallToolResult::to_json() const {
-    Json out = {{"content", content}};
-    if (!structured_content.is_null()) out["structuredContent"] = structured_content;
+Json CallToolResult::to_json() const& { return CallToolResult(*this).to_json(); }
+
+Json CallToolResult::to_json() && {
+    Json out = Json::object();
+    out["content"] = std::move(content);
+    if (!structured_content.is_null()) out["structuredContent"] = std::move(structured_content);
     out["isError"] = is_error;
     return out;
 }

@@ -95,7 +95,7 @@ void claim(Index& index, const std::string& key, std::size_t position, const cha
 
 // An agent tool over MCP: its validation and limits apply; what it returns is text.
 Task<CallToolResult> run_agent_tool(Tool tool, Json arguments) {
-    ToolResult outcome = co_await tool.invoke(arguments.dump());
+    ToolResult outcome = co_await tool.invoke_parsed(std::move(arguments));
     CallToolResult result;
     result.content.push_back(content::text(std::move(outcome.content)));
     result.is_error = outcome.is_error;

@@ -149,7 +149,7 @@ Task<Json> call_tool(ServerState server, Client client, Json params, RequestCont
         result.content.push_back(content::text(error.what()));
         result.is_error = true;
     }
-    co_return result.to_json();
+    co_return std::move(result).to_json();
 }
 
 Task<Json> list_resources(ServerState server, Client, Json params, RequestContext&) {

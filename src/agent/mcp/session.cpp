@@ -16,6 +16,7 @@
 
 #include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "agentio/core/capture.hpp"
@@ -110,7 +111,9 @@ struct SessionState : std::enable_shared_from_this<SessionState> {
         send_detached(response_to(id, encode_error(id, code, text), Message::Kind::Error));
     }
 
-    void dispatch(std::string_view text) {
+    void dispatch(Incoming incoming) {
+        if (auto* message = std::get_if<Message>(&incoming)) return handle(std::move(*message));
+        const std::string& text = std::get<std::string>(incoming);
         Message message;
         try {
             message = decode_message(text);
@@ -121,6 +124,10 @@ struct SessionState : std::enable_shared_from_this<SessionState> {
                 throw TransportError(peer() + " sent something that is not JSON-RPC: " + detail::excerpt(text));
             return;
         }
+        handle(std::move(message));
+    }
+
+    void handle(Message message) {
         switch (message.kind) {
             case Message::Kind::Request: return start_handler(std::move(message));
             case Message::Kind::Notification: return handle_notification(message);
@@ -189,18 +196,18 @@ struct SessionState : std::enable_shared_from_this<SessionState> {
             reply_error(message.id, error_code::invalid_request, "request id " + key + " is already in use");
             return;
         }
-        running.emplace(key, create_task(run_handler(shared_from_this(), handler->second, std::move(message)),
+        running.emplace(key, create_task(run_handler(shared_from_this(), handler->second, std::move(message), key),
                                          "mcp request from " + peer()));
     }
 
-    static Task<> run_handler(std::shared_ptr<SessionState> self, Session::RequestHandler handler, Message message) {
+    static Task<> run_handler(std::shared_ptr<SessionState> self, Session::RequestHandler handler, Message message,
+                              std::string key) {
         Json token;
         if (message.params.is_object()) {
             const auto meta = message.params.find("_meta");
             if (meta != message.params.end() && meta->is_object() && meta->contains("progressToken"))
                 token = (*meta)["progressToken"];
         }
-        const std::string key = id_key(message.id);
         RequestContext context(self, message.id, std::move(token));
         Outgoing reply;
         bool cancelled = false;
@@ -288,9 +295,9 @@ struct SessionState : std::enable_shared_from_this<SessionState> {
         bool clean_end = false;
         try {
             for (;;) {
-                std::optional<std::string> text = co_await self->transport->receive();
-                if (!text) break;  // we closed it
-                self->dispatch(*text);
+                std::optional<Incoming> incoming = co_await self->transport->receive();
+                if (!incoming) break;  // we closed it
+                self->dispatch(std::move(*incoming));
             }
         } catch (const CancelledError&) {
             self->fail_all(nullptr);

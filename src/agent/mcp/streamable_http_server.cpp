@@ -36,7 +36,7 @@ bool is_acceptable_header_version(std::string_view version) {
 }
 
 struct Channel {
-    Queue<std::string> inbox;
+    Queue<Message> inbox;  // decoded by post(), which routes on each message
     std::shared_ptr<detail::SessionStreams> streams;
     Json initialize_id;                // the initialize request, whose answer names the revision
     std::string protocol_version;      // agreed in initialize; empty until answered
@@ -62,7 +62,7 @@ public:
     ChannelTransport(std::shared_ptr<Channel> channel, std::string peer)
         : channel_(std::move(channel)), peer_(std::move(peer)) {}
 
-    Task<std::optional<std::string>> receive() override {
+    Task<std::optional<Incoming>> receive() override {
         try {
             co_return co_await channel_->inbox.get();
         } catch (const QueueClosed&) {
@@ -309,14 +309,14 @@ struct StreamableHttpServer::State {
 
         if (!message.is_request()) {
             // Notifications and responses: accepted, the session reads them.
-            channel.inbox.try_put(body);
+            channel.inbox.try_put(std::move(message));
             co_return http::Response::text("", 202);
         }
         if (channel.streams->is_open_request(message.id))
             co_return rpc_failure(400, error_code::invalid_request,
                                   "request id " + id_key(message.id) + " is already in use", message.id);
         std::shared_ptr<detail::SseStream> stream = channel.streams->open_request_stream(message.id);
-        channel.inbox.try_put(body);
+        channel.inbox.try_put(std::move(message));
 
         http::Headers headers;
         headers.set("Mcp-Session-Id", session_id);

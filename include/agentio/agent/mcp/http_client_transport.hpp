@@ -71,7 +71,7 @@ public:
     explicit HttpClientTransport(HttpClientOptions options);
     ~HttpClientTransport() override;
 
-    Task<std::optional<std::string>> receive() override;
+    Task<std::optional<Incoming>> receive() override;
     Task<> send(Outgoing message) override;
     Task<> close() override;
     const std::string& peer() const noexcept override;

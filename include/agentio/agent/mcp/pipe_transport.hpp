@@ -46,7 +46,7 @@ public:
     static std::unique_ptr<PipeTransport> stdio(std::string peer = "the MCP client on stdin/stdout",
                                                 PipeOptions options = {});
 
-    Task<std::optional<std::string>> receive() override;
+    Task<std::optional<Incoming>> receive() override;
     Task<> send(Outgoing message) override;
     // Closes both pipes (the peer reads end of file).
     Task<> close() override;

@@ -59,8 +59,9 @@ struct CallToolResult {
     // else the content blocks as JSON.
     std::string for_model() const;
 
-    static CallToolResult from_json(const Json& value, const std::string& peer);
-    Json to_json() const;
+    static CallToolResult from_json(Json value, const std::string& peer);
+    Json to_json() const&;
+    Json to_json() &&;  // moves the content out
 };
 
 // The syslog severities of MCP logging, least severe first.

@@ -5,10 +5,12 @@
 // (pipe_transport.hpp), a Streamable HTTP endpoint (http_client_transport.hpp),
 // or one session of our Streamable HTTP server. The transport moves message
 // texts; it does not interpret them beyond what its wire needs (an HTTP
-// transport must know a request from a notification).
+// transport must know a request from a notification). A transport that had
+// to decode a message for that hands it over decoded (Incoming), so that no
+// message is decoded twice.
 //
 // Promises every transport keeps:
-// - receive() returns the next message text in the order the peer sent it,
+// - receive() returns the next message in the order the peer sent it,
 //   nullopt once close() was called, and throws TransportError naming the peer
 //   when the peer went away or broke the framing: a dead peer is never a hang.
 // - send() sends one message whole; concurrent sends never interleave.
@@ -20,6 +22,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "agentio/agent/mcp/json_rpc.hpp"
 #include "agentio/core/task.hpp"
@@ -38,6 +41,11 @@ struct Outgoing {
     Json related_request;
 };
 
+// One message from the peer: its text, or the message itself when the
+// transport decoded it already (the session decodes a text, and answers one
+// that is not JSON-RPC with an error).
+using Incoming = std::variant<std::string, Message>;
+
 class Transport {
 public:
     // Fails one of our requests that the wire lost (an HTTP response stream
@@ -46,7 +54,7 @@ public:
 
     virtual ~Transport() = default;
 
-    virtual Task<std::optional<std::string>> receive() = 0;
+    virtual Task<std::optional<Incoming>> receive() = 0;
     virtual Task<> send(Outgoing message) = 0;
     virtual Task<> close() = 0;
 
