@@ -77,6 +77,26 @@ TEST(ToolTest, InvalidArgumentsAreToldToTheModelAndTheFunctionIsNotCalled) {
     EXPECT_EQ(calls, 0);
 }
 
+TEST(ToolTest, ParsedArgumentsAreCheckedAsTextIsAndTheCallOutlivesItsTool) {
+    int calls = 0;
+    Task<agent::ToolResult> valid;
+    Task<agent::ToolResult> invalid;
+    {
+        const agent::Tool tool = weather_tool(calls);
+        valid = tool.invoke_parsed(Json{{"city", "Oslo"}});
+        invalid = tool.invoke_parsed(Json{{"city", "Oslo"}, {"unit", "kelvin"}});
+    }  // the tasks run after the Tool is gone
+    using Results = std::pair<agent::ToolResult, agent::ToolResult>;
+    const auto [ok, refused] = run_virtual([](Task<agent::ToolResult> first, Task<agent::ToolResult> second) -> Task<Results> {
+        agent::ToolResult a = co_await std::move(first);
+        agent::ToolResult b = co_await std::move(second);
+        co_return Results(std::move(a), std::move(b));
+    }(std::move(valid), std::move(invalid)));
+    EXPECT_EQ(ok.content, "18 degrees in Oslo");
+    EXPECT_EQ(refused.content, R"(error: invalid arguments: unit: expected one of "celsius", "fahrenheit", got "kelvin")");
+    EXPECT_EQ(calls, 1);
+}
+
 TEST(ToolTest, APlainFunctionRunsOnAWorkerThreadUnlessItSaysItDoesNotBlock) {
     const std::thread::id loop_thread = std::this_thread::get_id();
     auto where = [loop_thread](GetWeather) { return std::this_thread::get_id() == loop_thread ? "loop" : "worker"; };
