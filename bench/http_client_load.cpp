@@ -7,7 +7,10 @@
 // whole body. Requests finished during the first --warmup seconds are not
 // counted (connections open and pools grow then); the figure covers the next
 // --duration seconds. Prints one JSON line:
-//     {"requests", "errors", "seconds", "req_per_s", "cpu_us_per_req", "connections", "first_error"}
+//     {"requests", "errors", "seconds", "req_per_s", "cpu_us_per_req", "p50_ms", "p99_ms", "connections",
+//      "first_error"}
+// p50_ms and p99_ms are the wait of the window's successful requests, from
+// sending to the last byte of the body.
 // cpu_us_per_req is this process's CPU time (user + system) over the window
 // per request: what a request costs, a figure that other work on the machine
 // disturbs far less than requests/s.
@@ -16,6 +19,7 @@
 #include <agentio/http/client.hpp>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -30,6 +34,8 @@ namespace {
 
 struct Load {
     bool stop = false;
+    bool measuring = false;           // inside the window
+    std::vector<double> waits_ms;     // of the window's successful requests
     std::size_t requests = 0;  // complete responses with a 2xx status
     std::size_t errors = 0;    // exceptions and non-2xx statuses
     std::string first_error;
@@ -39,10 +45,14 @@ struct Load {
 Task<> worker(http::Client& client, const std::string& url, Load& load) {
     while (!load.stop) {
         try {
+            const auto sent = std::chrono::steady_clock::now();
             http::ClientResponse response = co_await client.get(url);
             const std::string body = co_await response.text();
             if (response.ok()) {
                 ++load.requests;
+                if (load.measuring)
+                    load.waits_ms.push_back(
+                        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent).count());
             } else {
                 if (load.errors++ == 0) load.first_error = "status " + std::to_string(response.status());
             }
@@ -77,7 +87,9 @@ Task<> clock_keeper(Load& load, double warmup, double duration, Window& window) 
     const std::size_t requests0 = load.requests, errors0 = load.errors;
     const auto start = std::chrono::steady_clock::now();
     const double cpu0 = process_cpu_seconds();
+    load.measuring = true;
     co_await sleep(Seconds(duration));
+    load.measuring = false;
     window.cpu_seconds = process_cpu_seconds() - cpu0;
     window.seconds = Seconds(std::chrono::steady_clock::now() - start).count();
     window.requests = load.requests - requests0;
@@ -159,12 +171,20 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "http_client_load: %s\n", e.what());
         return 1;
     }
+    std::vector<double>& waits = load.waits_ms;
+    const auto percentile = [&waits](double p) {
+        if (waits.empty()) return 0.0;
+        const auto rank = static_cast<std::size_t>(p * static_cast<double>(waits.size() - 1));
+        std::nth_element(waits.begin(), waits.begin() + static_cast<std::ptrdiff_t>(rank), waits.end());
+        return waits[rank];
+    };
+    const double p50 = percentile(0.50), p99 = percentile(0.99);
     std::printf(
         "{\"requests\": %zu, \"errors\": %zu, \"seconds\": %.3f, \"req_per_s\": %.1f, \"cpu_us_per_req\": %.3f, "
-        "\"connections\": %zu, \"first_error\": \"%s\"}\n",
+        "\"p50_ms\": %.3f, \"p99_ms\": %.3f, \"connections\": %zu, \"first_error\": \"%s\"}\n",
         window.requests, window.errors, window.seconds,
         window.seconds > 0 ? static_cast<double>(window.requests) / window.seconds : 0.0,
-        window.requests > 0 ? window.cpu_seconds * 1e6 / static_cast<double>(window.requests) : 0.0, connections,
-        json_escape(load.first_error).c_str());
+        window.requests > 0 ? window.cpu_seconds * 1e6 / static_cast<double>(window.requests) : 0.0, p50, p99,
+        connections, json_escape(load.first_error).c_str());
     return window.requests > 0 ? 0 : 1;
 }
