@@ -141,6 +141,43 @@ TEST(McpServerHttpTest, ACancelledCallOverHttpLeavesTheSessionUsable) {
     }());
 }
 
+TEST(McpServerHttpTest, AStreamThatEndsWithAMalformedAnswerFailsTheCallInsteadOfLeavingItWaiting) {
+    // The one event names the request's id but holds neither a result nor an
+    // error: it is not the answer, and the stream ends without one.
+    run([]() -> Task<> {
+        http::Server http;
+        http.route("POST", "/mcp", [](http::Request& request) -> Task<http::Response> {
+            const std::string body = co_await request.text();
+            Json malformed = Json::object();
+            malformed["jsonrpc"] = "2.0";
+            malformed["id"] = llm::parse_json(body)["id"];
+            co_return http::Response::sse([malformed](http::ResponseStream& out) -> Task<> {
+                http::SseEvent event;
+                event.data = malformed.dump();
+                co_await out.send(event);
+            });
+        });
+        http.start("127.0.0.1", 0);
+        HttpClientOptions options;
+        options.url = "http://127.0.0.1:" + std::to_string(http.port()) + "/mcp";
+        options.name = "malformed";
+        Session session(std::make_unique<HttpClientTransport>(options));
+        session.start();
+        std::string failure;
+        try {
+            Json params = Json::object();
+            params["name"] = "echo";
+            Task<Json> asking = session.request("tools/call", std::move(params));
+            co_await wait_for(std::move(asking), 30s);
+        } catch (const TransportError& error) {
+            failure = error.what();
+        }
+        EXPECT_NE(failure.find("ended before the response"), std::string::npos) << failure;
+        co_await session.close();
+        co_await http.shutdown(1s);
+    }());
+}
+
 TEST(McpServerHttpTest, TheSessionRulesAreAnsweredWithTheSpecsStatusCodes) {
     run([]() -> Task<> {
         // Every answer a stream: what it checks holds for both kinds of answer,
