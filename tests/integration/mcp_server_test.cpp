@@ -367,6 +367,88 @@ TEST(McpServerHttpTest, JsonResponseModeAnswersOneJsonBody) {
     }());
 }
 
+constexpr const char* kPing = R"({"jsonrpc":"2.0","id":9,"method":"ping"})";
+
+// The HTTP status of a ping in `session`.
+Task<int> ping_status(http::Client& http, const std::string& url, const std::string& session) {
+    http::ClientResponse pong = co_await wait_for(http.send(post(url, kPing, session)), 30s);
+    (void)co_await pong.text();
+    co_return pong.status();
+}
+
+TEST(McpServerHttpTest, AnIdleSessionEndsWhenAnotherOpensButOneWithACallRunningStays) {
+    run([]() -> Task<> {
+        HttpEndpoint server({.session_idle_timeout = 1ms});
+        http::Client http;
+        const std::string url = server.url();
+        const std::string idle = co_await open_raw_session(http, url);
+        const std::string working = co_await open_raw_session(http, url);
+        http::ClientResponse hanging = co_await wait_for(http.send(post(url, kHangCall, working)), 30s);
+        co_await sleep(20ms);  // past the timeout: a lower bound, a slower machine only waits longer
+        EXPECT_EQ(server.endpoint.session_count(), 2u);  // sessions end when one is made
+        const std::string fresh = co_await open_raw_session(http, url);
+        EXPECT_EQ(co_await ping_status(http, url, idle), 404);
+        EXPECT_EQ(co_await ping_status(http, url, working), 200);
+        EXPECT_EQ(co_await ping_status(http, url, fresh), 200);
+        EXPECT_EQ(server.endpoint.session_count(), 2u);
+        co_await server.stop();
+        (void)co_await wait_for(hanging.text(), 30s);
+    }());
+}
+
+TEST(McpServerHttpTest, OurClientWhoseSessionEndedWhileIdleInitializesAgainAndGoesOn) {
+    run([]() -> Task<> {
+        HttpEndpoint server({.session_idle_timeout = 1ms});
+        HttpClientOptions options;
+        options.url = server.url();
+        options.listen = false;  // a GET stream open would keep the session busy
+        Task<Client> connecting = Client::connect(std::make_unique<HttpClientTransport>(options));
+        Client client = co_await wait_for(std::move(connecting), 30s);
+        co_await sleep(20ms);
+        http::Client http;
+        (void)co_await open_raw_session(http, server.url());  // ends the client's idle session
+        const CallToolResult echo = co_await wait_for(client.call_tool("echo", echo_arguments("again")), 30s);
+        EXPECT_EQ(echo.text(), "echo: again");
+        co_await wait_for(client.close(), 30s);
+        co_await server.stop();
+    }());
+}
+
+TEST(McpServerHttpTest, AStreamWhoseClientIsGoneIsFoundOutByItsKeepAliveAndItsSessionCanEnd) {
+    run([]() -> Task<> {
+        HttpEndpoint server({.session_idle_timeout = 1ms, .keepalive = 5ms});
+        http::Client http;
+        const std::string url = server.url();
+        const std::string listener = co_await open_raw_session(http, url);
+        {
+            http::ClientRequest get;
+            get.method = "GET";
+            get.url = url;
+            get.headers.set("Accept", "text/event-stream");
+            get.headers.set("Mcp-Session-Id", listener);
+            http::ClientResponse stream = co_await wait_for(http.send(std::move(get)), 30s);
+            EXPECT_EQ(stream.status(), 200);
+            std::string seen;
+            while (seen.find(": keep-alive") == std::string::npos) {
+                const std::optional<std::string_view> piece = co_await wait_for(stream.body().next(), 30s);
+                if (!piece) break;
+                seen += *piece;
+            }
+            EXPECT_NE(seen.find(": keep-alive"), std::string::npos) << seen;
+        }  // dropped unread: the connection closes
+        // Its stream holds the session until a keep-alive fails to reach the
+        // client; then the session is idle, and the next one made ends it.
+        int status = 200;
+        for (int attempt = 0; attempt < 500 && status != 404; ++attempt) {
+            co_await sleep(10ms);
+            (void)co_await open_raw_session(http, url);
+            status = co_await ping_status(http, url, listener);
+        }
+        EXPECT_EQ(status, 404);
+        co_await server.stop();
+    }());
+}
+
 TEST(McpServerStdioTest, OurClientUsesTheExampleServerAsAChildProcess) {
     run([]() -> Task<> {
         ProcessOptions options;

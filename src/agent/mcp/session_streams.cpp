@@ -1,8 +1,10 @@
 // session_streams.cpp: keeping, replaying and handing over a session's SSE streams.
 #include "session_streams.hpp"
 
+#include <algorithm>
 #include <charconv>
 
+#include "agentio/core/timeout.hpp"
 #include "agentio/http/sse.hpp"
 
 namespace agentio::agent::mcp::detail {
@@ -99,6 +101,11 @@ void SessionStreams::detach(const Json& id) {
     found->second->changed.set();
 }
 
+bool SessionStreams::busy() const {
+    if (!by_request_.empty()) return true;
+    return std::any_of(by_number_.begin(), by_number_.end(), [](const auto& entry) { return entry.second->writer != 0; });
+}
+
 void SessionStreams::finish_all() {
     by_request_.clear();
     for (auto& [number, stream] : by_number_) {
@@ -114,6 +121,23 @@ std::optional<std::pair<std::shared_ptr<SseStream>, std::uint64_t>> SessionStrea
     const auto found = by_number_.find(parsed->first);
     if (found == by_number_.end()) return std::nullopt;
     return std::pair{found->second, parsed->second + 1};
+}
+
+// A stream silent for `keepalive` gets a comment: proxies keep it open, and a
+// client that is gone is found out by the failing write, which frees the
+// stream (and lets an idle session end).
+Task<bool> SessionStreams::changed_within(SseStream& stream) const {
+    if (keepalive_ <= std::chrono::milliseconds::zero()) {
+        co_await stream.changed.wait();
+        co_return true;
+    }
+    try {
+        Task<> change = wait_for(stream.changed.wait(), keepalive_);
+        co_await std::move(change);
+    } catch (const TimeoutError&) {
+        co_return false;
+    }
+    co_return true;
 }
 
 Task<> SessionStreams::write(std::shared_ptr<SessionStreams> self, std::shared_ptr<SseStream> stream, std::uint64_t next,
@@ -146,7 +170,12 @@ Task<> SessionStreams::write(std::shared_ptr<SessionStreams> self, std::shared_p
                 co_return;
             }
             stream->changed.clear();
-            co_await stream->changed.wait();
+            Task<bool> waiting = self->changed_within(*stream);
+            const bool changed = co_await std::move(waiting);
+            if (!changed) {
+                Task<> keeping_alive = out.send_comment("keep-alive");
+                co_await std::move(keeping_alive);
+            }
         }
     } catch (...) {
         // The client went away: the events wait for its resumption (a

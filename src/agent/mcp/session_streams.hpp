@@ -18,6 +18,8 @@
 //   the server its memory.
 // - finish_all() (the session ended) finishes every stream, so no writer
 //   waits on a dead session.
+// - A stream silent for its keepalive gets an SSE comment, so a connection
+//   whose client is gone does not hold its stream (and its session) for ever.
 #pragma once
 
 #include <cstdint>
@@ -50,7 +52,9 @@ struct SseStream {
 
 class SessionStreams : public std::enable_shared_from_this<SessionStreams> {
 public:
-    SessionStreams(std::size_t max_events, std::size_t max_streams) : max_events_(max_events), max_streams_(max_streams) {}
+    // keepalive: how long a stream may be silent before it gets a comment (0: never).
+    SessionStreams(std::size_t max_events, std::size_t max_streams, std::chrono::milliseconds keepalive)
+        : max_events_(max_events), max_streams_(max_streams), keepalive_(keepalive) {}
 
     // The stream of the client's request `id`, new.
     std::shared_ptr<SseStream> open_request_stream(const Json& id);
@@ -69,6 +73,8 @@ public:
     void finish_all();
     // Is request `id` still waiting for its response?
     bool is_open_request(const Json& id) const { return by_request_.contains(id_key(id)); }
+    // A request still waiting for its response, or a connection writing a stream.
+    bool busy() const;
     // The stream was delivered whole another way (one JSON answer): drop it.
     void forget(const SseStream& stream);
 
@@ -84,11 +90,14 @@ public:
 
 private:
     std::shared_ptr<SseStream> make_stream(std::uint64_t number);
+    // False when `stream` stayed unchanged for keepalive_.
+    Task<bool> changed_within(SseStream& stream) const;
     void append(SseStream& stream, std::string text);
     void finish(SseStream& stream);
 
     std::size_t max_events_;
     std::size_t max_streams_;
+    std::chrono::milliseconds keepalive_;
     std::map<std::uint64_t, std::shared_ptr<SseStream>> by_number_;  // oldest first
     std::unordered_map<std::string, std::shared_ptr<SseStream>> by_request_;  // id_key -> unanswered stream
     std::uint64_t next_number_ = 1;  // 0 is the standalone stream

@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "agentio/agent/mcp/protocol.hpp"
+#include "agentio/core/event_loop.hpp"
 #include "agentio/core/queue.hpp"
 #include "agentio/core/timeout.hpp"
 #include "session_streams.hpp"
@@ -43,7 +44,8 @@ struct Channel {
     bool closed = false;
 
     explicit Channel(const StreamableHttpOptions& options)
-        : streams(std::make_shared<detail::SessionStreams>(options.max_replay_events, options.max_replay_streams)) {}
+        : streams(std::make_shared<detail::SessionStreams>(options.max_replay_events, options.max_replay_streams,
+                                                          options.keepalive)) {}
 
     // Priming events (SEP-1699) go only to clients of 2025-11-25 and later,
     // which know to skip an event without data.
@@ -173,6 +175,7 @@ struct StreamableHttpServer::State {
     struct Entry {
         std::shared_ptr<Channel> channel;
         Session session;
+        TimePoint last_seen;  // its client's last message
     };
     // The session a request names, or why there is none.
     struct Lookup {
@@ -213,15 +216,29 @@ struct StreamableHttpServer::State {
             return {nullptr, rpc_failure(404, -32001, "Session not found: " + std::string(*header), id)};
         if (const auto version = request.header("MCP-Protocol-Version"); version && !is_acceptable_header_version(*version))
             return {nullptr, rpc_failure(400, -32000, "Bad Request: unsupported MCP-Protocol-Version " + std::string(*version), id)};
+        found->second->last_seen = get_running_loop().now();
         return {found->second.get(), {}};
     }
 
     Entry& open_session(const std::string& id) {
         auto channel = std::make_shared<Channel>(options);
         auto transport = std::make_unique<ChannelTransport>(channel, "mcp client of session " + id.substr(0, 8));
-        auto entry = std::make_unique<Entry>(Entry{channel, server.session(std::move(transport))});
+        auto entry = std::make_unique<Entry>(Entry{channel, server.session(std::move(transport)), get_running_loop().now()});
         entry->session.start();
         return *sessions.emplace(id, std::move(entry)).first->second;
+    }
+
+    // Ends the sessions idle past session_idle_timeout: no message from their
+    // client, no call running, no stream open. Run when a session is about
+    // to be made, the only time there can be more of them.
+    void end_idle_sessions() {
+        const TimePoint now = get_running_loop().now();
+        std::erase_if(sessions, [&](const auto& named) {
+            const Entry& entry = *named.second;
+            if (now - entry.last_seen < options.session_idle_timeout || entry.channel->streams->busy()) return false;
+            entry.channel->close();
+            return true;  // the Session's destructor stops its reader
+        });
     }
 
     std::optional<std::chrono::milliseconds> priming_retry(const Channel& channel) const {
@@ -294,6 +311,7 @@ struct StreamableHttpServer::State {
         Entry* entry = nullptr;
         std::string session_id;
         if (!request.header("Mcp-Session-Id") && message.is_request() && message.method == "initialize") {
+            self->end_idle_sessions();
             if (self->sessions.size() >= self->options.max_sessions)
                 co_return rpc_failure(503, -32000, "Service Unavailable: too many open sessions");
             session_id = new_session_id();

@@ -40,7 +40,12 @@
 //   json_response) text/event-stream: else 406. Content-Type must be
 //   application/json: else 415. A body that is not JSON-RPC is 400 with the
 //   JSON-RPC error in the body.
-// - At most max_sessions sessions at once: initialize beyond that is 503.
+// - A session that has had no message for session_idle_timeout, with no call
+//   running and no stream open, is ended (its client's next message gets 404
+//   and initializes again, as our Client does). At most max_sessions
+//   sessions at once: initialize beyond that, after idle ones are ended, is
+//   503. So clients that open sessions and walk away hold them for a while,
+//   not for ever.
 #pragma once
 
 #include <chrono>
@@ -73,6 +78,10 @@ struct StreamableHttpOptions {
     // Zero: every answer is a stream.
     std::chrono::milliseconds json_answer_window{1};
     std::size_t max_sessions = 1024;
+    std::chrono::milliseconds session_idle_timeout = std::chrono::minutes(30);
+    // A stream silent this long gets an SSE comment: proxies keep it open,
+    // and a connection whose client is gone is found out. Zero: never.
+    std::chrono::milliseconds keepalive = std::chrono::seconds(15);
     // Told to clients in priming events: how long to wait before resuming a
     // stream that ended without its response.
     std::chrono::milliseconds retry{1000};
