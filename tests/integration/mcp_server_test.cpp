@@ -381,9 +381,10 @@ TEST(McpServerHttpTest, AnIdleSessionEndsWhenAnotherOpensButOneWithACallRunningS
         HttpEndpoint server({.session_idle_timeout = 1ms});
         http::Client http;
         const std::string url = server.url();
-        const std::string idle = co_await open_raw_session(http, url);
+        // The busy one first: opening a session ends those idle past the timeout.
         const std::string working = co_await open_raw_session(http, url);
         http::ClientResponse hanging = co_await wait_for(http.send(post(url, kHangCall, working)), 30s);
+        const std::string idle = co_await open_raw_session(http, url);
         co_await sleep(20ms);  // past the timeout: a lower bound, a slower machine only waits longer
         EXPECT_EQ(server.endpoint.session_count(), 2u);  // sessions end when one is made
         const std::string fresh = co_await open_raw_session(http, url);
