@@ -479,19 +479,38 @@ TEST(McpServerStdioTest, OurClientUsesTheExampleServerAsAChildProcess) {
 
 // A client may write all its requests and close our stdin before it reads:
 // each request already read is answered before the server exits.
-TEST(McpServerStdioTest, RequestsWrittenBeforeEndOfInputAreAllAnswered) {
+namespace {
+
+// The example server's answers to `requests` written to its stdin, which then closes.
+std::vector<Json> answers_to(const std::string& requests) {
     const std::string output = std::filesystem::temp_directory_path() / ("agentio-mcp-eof-" + std::to_string(::getpid()));
-    const std::string requests =
-        R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}\n)"
-        R"({"jsonrpc":"2.0","method":"notifications/initialized"}\n)"
-        R"({"jsonrpc":"2.0","id":2,"method":"tools/list"}\n)"
-        R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"add","arguments":{"a":2,"b":3}}}\n)";
     const std::string command = "printf '%b' '" + requests + "' | " + std::string(AGENTIO_BIN_DIR) + "/mcp_server > " + output;
-    ASSERT_EQ(std::system(command.c_str()), 0);
+    EXPECT_EQ(std::system(command.c_str()), 0);
     std::ifstream in(output);
     std::vector<Json> answers;
     for (std::string line; std::getline(in, line);) answers.push_back(Json::parse(line));
     std::filesystem::remove(output);
+    return answers;
+}
+
+constexpr const char* kStdioRequests =
+    R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}\n)"
+    R"({"jsonrpc":"2.0","method":"notifications/initialized"}\n)"
+    R"({"jsonrpc":"2.0","id":2,"method":"tools/list"}\n)"
+    R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"add","arguments":{"a":2,"b":3}}}\n)";
+
+}  // namespace
+
+TEST(McpServerStdioTest, AMessageCutOffByEndOfInputIsDroppedAndTheOnesBeforeItAnswered) {
+    const std::vector<Json> answers = answers_to(std::string(kStdioRequests) + R"({"jsonrpc":"2.0","id":4,"meth)");
+    std::vector<int> ids;
+    for (const Json& answer : answers) ids.push_back(answer["id"].get<int>());
+    std::sort(ids.begin(), ids.end());
+    EXPECT_EQ(ids, (std::vector<int>{1, 2, 3}));
+}
+
+TEST(McpServerStdioTest, RequestsWrittenBeforeEndOfInputAreAllAnswered) {
+    const std::vector<Json> answers = answers_to(kStdioRequests);
     ASSERT_EQ(answers.size(), 3u);
     std::vector<int> ids;
     for (const Json& answer : answers) {

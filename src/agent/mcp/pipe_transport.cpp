@@ -67,9 +67,11 @@ Task<std::optional<Incoming>> PipeTransport::receive() {
         }
         if (more) continue;
         if (closed_) co_return std::nullopt;
+        // The peer is done sending either way: the messages before a cut-off
+        // one still get their answers.
         if (!reader_->buffered().empty())
-            throw TransportError(peer_ + " closed the connection in the middle of a message: " +
-                                 std::string(reader_->buffered().substr(0, 120)));
+            throw EndOfInput(peer_ + " closed the connection in the middle of a message, which is dropped: " +
+                             std::string(reader_->buffered().substr(0, 120)));
         const std::exception_ptr ended = co_await input_ended();
         std::rethrow_exception(ended);
     }

@@ -48,8 +48,9 @@ public:
     using McpError::McpError;
 };
 
-// The peer closed its end cleanly, between messages (end of file on a pipe).
-// It may still read: a session answers the requests it already received.
+// The peer closed its end (end of file on a pipe). It may still read: a
+// session answers the requests it already received. A message the end cut
+// off is dropped, and what() says so.
 class EndOfInput : public TransportError {
 public:
     using TransportError::TransportError;

@@ -34,10 +34,10 @@
 //   ends with TransportError naming the peer and an excerpt.
 // - A dead peer: when the transport ends or fails, every waiting request()
 //   fails with TransportError naming the peer, and so does every later one;
-//   closed() resolves. At a clean end of input (EndOfInput: EOF between
-//   messages) the
-//   handlers already running finish and send their answers first: a client
-//   may write its requests and close its end before reading.
+//   closed() resolves. At an end of input (EndOfInput: EOF, a message it
+//   cut off dropped) the handlers already running finish and send their
+//   answers first: a client may write its requests and close its end before
+//   reading.
 #pragma once
 
 #include <functional>
