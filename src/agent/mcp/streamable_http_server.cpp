@@ -232,6 +232,7 @@ struct StreamableHttpServer::State {
     // client, no call running, no stream open. Run when a session is about
     // to be made, the only time there can be more of them.
     void end_idle_sessions() {
+        if (options.session_idle_timeout <= std::chrono::milliseconds::zero()) return;
         const TimePoint now = get_running_loop().now();
         std::erase_if(sessions, [&](const auto& named) {
             const Entry& entry = *named.second;

@@ -78,6 +78,8 @@ struct StreamableHttpOptions {
     // Zero: every answer is a stream.
     std::chrono::milliseconds json_answer_window{1};
     std::size_t max_sessions = 1024;
+    // A session silent this long, with no call running and no stream being
+    // written, ends when a new session is made. Zero: sessions never idle out.
     std::chrono::milliseconds session_idle_timeout = std::chrono::minutes(30);
     // A stream silent this long gets an SSE comment: proxies keep it open,
     // and a connection whose client is gone is found out. Zero: never.
