@@ -6,10 +6,10 @@
 // (UTF-8, no embedded newline) ending in '\n'. Reading accepts "\r\n" too and
 // skips blank lines. The pipes are watched by the loop's reactor: no thread.
 //
-// Errors: a line longer than max_message_bytes, or end of file in the middle
-// of a line, is TransportError naming the peer; end of file between messages
-// is TransportError "<peer> closed the connection" (unless we closed first:
-// then receive() returns nullopt). A write to a peer that is gone is
+// Errors: a line longer than max_message_bytes is TransportError naming the
+// peer; end of file is EndOfInput "<peer> closed the connection" (unless we
+// closed first: then receive() returns nullopt), and a line it cut off is
+// dropped, the error saying so. A write to a peer that is gone is
 // TransportError. Writes are queued behind each other, never interleaved.
 //
 // stdio(): the process's own stdin and stdout (duplicated, then non-blocking:
