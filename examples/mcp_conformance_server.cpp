@@ -282,7 +282,12 @@ void add_prompts(mcp::Server& server) {
 }
 
 Task<> serve_http(const mcp::Server& server, std::uint16_t port) {
-    mcp::StreamableHttpServer endpoint(server);
+    // Every answer a stream: the suite checks streams where it gets them
+    // (server-sse-multiple-streams logs quick JSON answers as INFO, not as a
+    // check). JSON answers are checked by our own tests and the SDK's client.
+    mcp::StreamableHttpOptions options;
+    options.json_answer_window = std::chrono::milliseconds::zero();
+    mcp::StreamableHttpServer endpoint(server, options);
     http::Server http;
     endpoint.mount(http);
     http.start("127.0.0.1", port);
